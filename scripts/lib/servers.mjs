@@ -1,0 +1,223 @@
+// Real servers for tests, the demo and the bench, as local processes (no Docker):
+// a throwaway PostgreSQL cluster, s3rver, azurite and a stand-in for the
+// Actions results service. Plain JavaScript so Node runs it directly.
+import { spawn, spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as http from 'node:http'
+import * as net from 'node:net'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const isRoot = process.getuid?.() === 0
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+function majorsIn(root) {
+  try {
+    return fs.readdirSync(root).filter(d => /^\d+$/.test(d) && fs.existsSync(path.join(root, d, 'bin', 'initdb'))).map(Number).sort((a, b) => a - b)
+  } catch {
+    return []
+  }
+}
+
+/** The PostgreSQL server binaries, installing Debian's package where it is missing. */
+export function postgresBin() {
+  let majors = majorsIn('/usr/lib/postgresql')
+  if (majors.length === 0 && isRoot && fs.existsSync('/usr/bin/apt-get')) {
+    console.error('PostgreSQL server not found: installing it with apt-get (postgresql) ...')
+    spawnSync('apt-get', ['update'], { stdio: 'inherit' })
+    const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+    if (r.status !== 0) throw new Error('apt-get install postgresql failed')
+    majors = majorsIn('/usr/lib/postgresql')
+  }
+  if (majors.length === 0) throw new Error('No PostgreSQL server found under /usr/lib/postgresql; install the postgresql package.')
+  return path.join('/usr/lib/postgresql', String(majors[majors.length - 1]), 'bin')
+}
+
+function asPostgres(cmd, args, opts = {}) {
+  const [c, a] = isRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]
+  const r = spawnSync(c, a, { encoding: 'utf8', ...opts })
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr || r.stdout}`)
+  return r.stdout
+}
+
+/**
+ * initdb in a temp dir and start the server on a free port on 127.0.0.1,
+ * with password (scram) authentication for TCP, as the postgres user when
+ * we are root (PostgreSQL refuses to run as root).
+ */
+export async function startPostgres({ password = 'postgres', settings = [] } = {}) {
+  const bin = postgresBin()
+  if (isRoot && spawnSync('id', ['postgres']).status !== 0) spawnSync('useradd', ['--system', '--user-group', 'postgres'])
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-pg-'))
+  fs.chmodSync(base, 0o755)
+  const data = path.join(base, 'data')
+  const pwfile = path.join(base, 'pw')
+  fs.writeFileSync(pwfile, password + '\n', { mode: 0o600 })
+  if (isRoot) spawnSync('chown', ['-R', 'postgres:', base])
+  asPostgres(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'])
+  fs.rmSync(pwfile)
+  const port = await freePort()
+  const opts = ['-p', String(port), '-k', base, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100', ...settings.flatMap(s => ['-c', s])]
+  asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(base, 'log'), '-w', '-t', '60', '-o', opts.map(o => `'${o}'`).join(' '), 'start'])
+  const url = (db = 'postgres', user = 'postgres', pw = password) => `postgres://${encodeURIComponent(user)}:${encodeURIComponent(pw)}@127.0.0.1:${port}/${encodeURIComponent(db)}`
+  /** psql over the socket as the superuser (trust), for set-up and checks. */
+  const psql = (db, args, input) =>
+    asPostgres(path.join(bin, 'psql'), ['-h', base, '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-X', '-q', ...args], input === undefined ? {} : { input })
+  return {
+    port,
+    bin,
+    socketDir: base,
+    password,
+    url,
+    psql,
+    stop() {
+      try {
+        asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'])
+      } catch {
+        // already stopped
+      }
+      fs.rmSync(base, { recursive: true, force: true })
+    }
+  }
+}
+
+/** s3rver on a free port with the given buckets; its files live in a temp dir. */
+export async function startS3({ buckets = ['backups'] } = {}) {
+  const { default: S3rver } = await import('s3rver')
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-s3-'))
+  const port = await freePort()
+  const server = new S3rver({ port, address: '127.0.0.1', directory, silent: true, configureBuckets: buckets.map(name => ({ name })) })
+  await server.run()
+  return {
+    port,
+    directory,
+    endpoint: `http://127.0.0.1:${port}`,
+    env: { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' },
+    async stop() {
+      await server.close()
+      fs.rmSync(directory, { recursive: true, force: true })
+    }
+  }
+}
+
+const AZURITE_ACCOUNT = 'devstoreaccount1'
+const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+
+async function waitForPort(port, child, what) {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`)
+    const ok = await new Promise(resolve => {
+      const s = net.connect(port, '127.0.0.1', () => (s.end(), resolve(true)))
+      s.on('error', () => resolve(false))
+    })
+    if (ok) return
+    await new Promise(r => setTimeout(r, 100))
+  }
+  throw new Error(`${what} did not listen on ${port}`)
+}
+
+/**
+ * The GitHub artifact service as the real @actions/artifact client sees it:
+ * azurite (the Azure blob emulator) for the bytes and a Twirp JSON stand-in
+ * for the results service that hands out SAS URLs signed with azurite's key.
+ */
+export async function startArtifactService() {
+  const { BlobServiceClient, StorageSharedKeyCredential, generateBlobSASQueryParameters, BlobSASPermissions } = await import('@azure/storage-blob')
+  const blobPort = await freePort()
+  const azurite = spawn(process.execPath, [path.join(ROOT, 'node_modules/azurite/dist/src/blob/main.js'), '--blobHost', '127.0.0.1', '--blobPort', String(blobPort), '--inMemoryPersistence', '--disableTelemetry', '--silent', '--skipApiVersionCheck', '--loose'], { stdio: 'ignore' })
+  await waitForPort(blobPort, azurite, 'azurite')
+  const blobUrl = `http://127.0.0.1:${blobPort}/${AZURITE_ACCOUNT}`
+  const credential = new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY)
+  const service = new BlobServiceClient(blobUrl, credential)
+  const container = service.getContainerClient('artifacts')
+  await container.createIfNotExists()
+  const sas = (blob, permissions) =>
+    `${container.getBlobClient(blob).url}?${generateBlobSASQueryParameters({ containerName: 'artifacts', blobName: blob, permissions: BlobSASPermissions.parse(permissions), expiresOn: new Date(Date.now() + 3600_000) }, credential).toString()}`
+
+  /** Artifacts by id: { id, name, run, job, size, hash, createdAt, blob, finalized }. */
+  const artifacts = new Map()
+  let nextId = 1000
+  const calls = []
+  const handlers = {
+    CreateArtifact(b) {
+      const id = nextId++
+      const blob = `${b.workflow_run_backend_id}/${id}/${b.name}`
+      artifacts.set(id, { id, name: b.name, run: b.workflow_run_backend_id, job: b.workflow_job_run_backend_id, blob, finalized: false, expiresAt: b.expires_at })
+      return { ok: true, signed_upload_url: sas(blob, 'cw') }
+    },
+    FinalizeArtifact(b) {
+      const a = [...artifacts.values()].find(x => x.run === b.workflow_run_backend_id && x.name === b.name && !x.finalized)
+      if (!a) return [404, { code: 'not_found', msg: 'artifact not found' }]
+      Object.assign(a, { finalized: true, size: Number(b.size), hash: b.hash, createdAt: new Date().toISOString() })
+      return { ok: true, artifact_id: String(a.id) }
+    },
+    ListArtifacts(b) {
+      const list = [...artifacts.values()].filter(a => a.finalized && a.run === b.workflow_run_backend_id && (!b.name_filter || a.name === b.name_filter) && (!b.id_filter || String(a.id) === String(b.id_filter)))
+      return { artifacts: list.map(a => ({ workflow_run_backend_id: a.run, workflow_job_run_backend_id: a.job, database_id: String(a.id), name: a.name, size: String(a.size), created_at: a.createdAt, digest: a.hash })) }
+    },
+    GetSignedArtifactURL(b) {
+      const a = [...artifacts.values()].find(x => x.finalized && x.run === b.workflow_run_backend_id && x.name === b.name)
+      if (!a) return [404, { code: 'not_found', msg: 'artifact not found' }]
+      return { signed_url: sas(a.blob, 'r') }
+    },
+    DeleteArtifact(b) {
+      const a = [...artifacts.values()].find(x => x.finalized && x.run === b.workflow_run_backend_id && x.name === b.name)
+      if (!a) return [404, { code: 'not_found', msg: 'artifact not found' }]
+      artifacts.delete(a.id)
+      return { ok: true, artifact_id: String(a.id) }
+    }
+  }
+  const server = http.createServer((req, res) => {
+    let body = ''
+    req.on('data', d => (body += d))
+    req.on('end', () => {
+      const method = /\/twirp\/github\.actions\.results\.api\.v1\.ArtifactService\/(\w+)$/.exec(req.url ?? '')?.[1]
+      calls.push({ method, body })
+      const handler = method && handlers[method]
+      let status = 200
+      let out
+      try {
+        out = handler ? handler(JSON.parse(body || '{}')) : [404, { code: 'bad_route', msg: `no method ${req.url}` }]
+        if (Array.isArray(out)) [status, out] = out
+      } catch (e) {
+        status = 500
+        out = { code: 'internal', msg: String(e) }
+      }
+      res.writeHead(status, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify(out))
+    })
+  })
+  const port = await freePort()
+  await new Promise(r => server.listen(port, '127.0.0.1', r))
+  const b64 = o => Buffer.from(JSON.stringify(o)).toString('base64url')
+  const runBackendId = 'c0ffee00-0000-4000-8000-000000000001'
+  const jobBackendId = 'c0ffee00-0000-4000-8000-000000000002'
+  const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ scp: `Actions.GenericRead:1 Actions.Results:${runBackendId}:${jobBackendId}` })}.x`
+  return {
+    artifacts,
+    calls,
+    env: { ACTIONS_RUNTIME_TOKEN: token, ACTIONS_RESULTS_URL: `http://127.0.0.1:${port}/`, GITHUB_SERVER_URL: 'https://github.com' },
+    /** The bytes of a finalized artifact, straight from azurite. */
+    async download(name) {
+      const a = [...artifacts.values()].find(x => x.finalized && x.name === name)
+      if (!a) throw new Error(`no artifact ${name}`)
+      return container.getBlobClient(a.blob).downloadToBuffer()
+    },
+    async stop() {
+      await new Promise(r => server.close(r))
+      azurite.kill()
+    }
+  }
+}

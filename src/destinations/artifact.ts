@@ -1,0 +1,60 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { DefaultArtifactClient } from '@actions/artifact'
+import type { ArtifactSettings } from '../settings.js'
+import type { Sink } from '../pipeline.js'
+import type { Workspace } from '../workspace.js'
+
+export interface StoredArtifact {
+  id: number
+  name: string
+  url: string
+  /** sha256 of the bytes the artifact client uploaded, as it computed it. */
+  digest: string | undefined
+}
+
+export function artifactUrl(id: number, env = process.env): string {
+  const server = env.GITHUB_SERVER_URL || 'https://github.com'
+  return `${server}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}/artifacts/${id}`
+}
+
+/**
+ * GitHub artifacts: one artifact per file, uploaded without a zip around it
+ * (skipArchive) so it downloads as itself. The artifact service takes whole
+ * files, so the dump is spooled to a 0600 file in the run's temp directory
+ * and uploaded only after pg_dump succeeded.
+ */
+export class ArtifactDestination {
+  private readonly client = new DefaultArtifactClient()
+  constructor(
+    private readonly settings: ArtifactSettings,
+    private readonly work: Workspace
+  ) {}
+
+  openSpool(fileName: string): Sink & { file: string } {
+    const file = this.work.createFile(fileName)
+    const stream = fs.createWriteStream(file, { flags: 'r+', highWaterMark: 1024 * 1024 })
+    const done = new Promise<void>((resolve, reject) => {
+      stream.once('finish', () => resolve())
+      stream.once('error', reject)
+      stream.once('close', () => (stream.writableFinished ? resolve() : reject(new Error('artifact spool closed early'))))
+    })
+    return { name: 'artifact', stream, done, file }
+  }
+
+  async upload(file: string): Promise<StoredArtifact> {
+    const r = await this.client.uploadArtifact(path.basename(file), [file], path.dirname(file), {
+      skipArchive: true,
+      retentionDays: this.settings.retentionDays
+    })
+    if (!r.id) throw new Error(`the artifact service returned no id for ${path.basename(file)}`)
+    return { id: r.id, name: path.basename(file), url: artifactUrl(r.id), digest: r.digest }
+  }
+
+  /** The manifest is its own artifact, `{file}.manifest.json`, readable without downloading the backup. */
+  async uploadJson(fileName: string, value: unknown): Promise<StoredArtifact> {
+    const file = this.work.createFile(fileName)
+    fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n')
+    return this.upload(file)
+  }
+}

@@ -1,0 +1,95 @@
+import * as fs from 'node:fs'
+import type { BackupSettings } from '../settings.js'
+import type { Sink } from '../pipeline.js'
+import type { StoredCopy } from '../verify.js'
+import type { Workspace } from '../workspace.js'
+import { ActionError, Titles } from '../errors.js'
+import { ArtifactDestination, type StoredArtifact } from './artifact.js'
+import { S3Destination, choosePartSize, maxParts } from './s3.js'
+import { manifestKey } from '../manifest.js'
+import { save, State } from '../state.js'
+
+const CONTENT_TYPE: Record<string, string> = { zst: 'application/zstd', gz: 'application/gzip', sql: 'application/sql', tar: 'application/x-tar' }
+
+export interface Target {
+  /** `{name}-{YYYYMMDDTHHMMSSZ}.{ext}`: the artifact's name and the key's last segment. */
+  fileName: string
+  /** The S3 key, or the file name when only an artifact is stored (DESIGN.md §7). */
+  backupKey: string
+  s3Key: string | undefined
+}
+
+/** Every destination of one run, fed from one dump. */
+export class Storage {
+  readonly s3: S3Destination | undefined
+  readonly artifact: ArtifactDestination | undefined
+  private spool: string | undefined
+  private stored: StoredArtifact | undefined
+
+  constructor(
+    private readonly s: BackupSettings,
+    work: Workspace
+  ) {
+    this.s3 = s.destinations.s3 ? new S3Destination(s.destinations.s3) : undefined
+    this.artifact = s.destinations.artifact ? new ArtifactDestination(s.destinations.artifact, work) : undefined
+  }
+
+  target(fileName: string): Target {
+    const s3Key = this.s3 ? `${this.s3.settings.prefix}${this.s.name}/${fileName}` : undefined
+    return { fileName, s3Key, backupKey: s3Key ?? fileName }
+  }
+
+  /** Refuses to overwrite a backup made in the same second (DESIGN.md §7). */
+  async assertFree(t: Target): Promise<void> {
+    if (this.s3 && t.s3Key && ((await this.s3.exists(t.s3Key)) || (await this.s3.exists(manifestKey(t.s3Key))))) {
+      throw new ActionError(Titles.backup, `${this.s3.url(t.s3Key)} already exists; refusing to overwrite it. Run again in a second, or set a different 'name'.`)
+    }
+  }
+
+  openSinks(t: Target, databaseSize: number): Sink[] {
+    const ext = t.fileName.split('.').pop() ?? ''
+    const contentType = CONTENT_TYPE[ext] ?? 'application/octet-stream'
+    const sinks: Sink[] = []
+    for (const kind of this.s.destinations.order) {
+      if (kind === 's3' && this.s3 && t.s3Key) {
+        save(State.s3Key, t.s3Key)
+        const partSize = choosePartSize(databaseSize, maxParts(this.s3.settings.endpoint), this.s3.settings.partSizeMiB)
+        sinks.push(this.s3.openUpload(t.s3Key, contentType, partSize))
+      }
+      if (kind === 'artifact' && this.artifact) {
+        const spool = this.artifact.openSpool(t.fileName)
+        this.spool = spool.file
+        sinks.push(spool)
+      }
+    }
+    return sinks
+  }
+
+  /** After a good dump: uploads what had to be spooled; returns every stored copy in destination order. */
+  async publish(t: Target): Promise<StoredCopy[]> {
+    const copies: StoredCopy[] = []
+    for (const kind of this.s.destinations.order) {
+      if (kind === 's3' && this.s3 && t.s3Key) {
+        const s3 = this.s3
+        const key = t.s3Key
+        copies.push({ kind, location: s3.url(key), open: () => s3.get(key) })
+      }
+      if (kind === 'artifact' && this.artifact && this.spool) {
+        const spool = this.spool
+        this.stored = await this.artifact.upload(spool)
+        copies.push({ kind, location: this.stored.url, reportedSha256: this.stored.digest, open: async () => fs.createReadStream(spool) })
+      }
+    }
+    return copies
+  }
+
+  get artifactId(): number | undefined {
+    return this.stored?.id
+  }
+
+  /** Written once, after the backup object completed and was verified. */
+  async writeManifest(t: Target, manifest: unknown): Promise<void> {
+    if (this.s3 && t.s3Key) await this.s3.putJson(manifestKey(t.s3Key), manifest)
+    if (this.artifact && this.stored) await this.artifact.uploadJson(manifestKey(t.fileName), manifest)
+  }
+}

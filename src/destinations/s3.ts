@@ -1,0 +1,130 @@
+import { PassThrough, type Readable } from 'node:stream'
+import {
+  AbortMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+  S3Client,
+  type PutObjectCommandInput
+} from '@aws-sdk/client-s3'
+import { Upload } from '@aws-sdk/lib-storage'
+import type { S3Settings } from '../settings.js'
+import type { Sink } from '../pipeline.js'
+
+const MiB = 1024 * 1024
+const MIN_PART = 8 * MiB
+const MAX_PART = 5 * 1024 * MiB
+
+/** Scaleway caps multipart uploads at 1,000 parts; AWS and the others at 10,000. */
+export function maxParts(endpoint: string | undefined): number {
+  if (!endpoint) return 10000
+  return /(^|\.)scw\.cloud$/i.test(new URL(endpoint).hostname) ? 1000 : 10000
+}
+
+/**
+ * Part size chosen before the size is known: the database size is an upper
+ * bound of the dump (compression only shrinks it), doubled for room, spread
+ * over the provider's part limit; at least 8 MiB, whole MiB.
+ */
+export function choosePartSize(estimatedBytes: number, partLimit: number, overrideMiB?: number): number {
+  if (overrideMiB) return overrideMiB * MiB
+  const needed = Math.ceil((estimatedBytes * 2) / partLimit / MiB) * MiB
+  return Math.min(MAX_PART, Math.max(MIN_PART, needed))
+}
+
+export function s3Url(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`
+}
+
+/** Parameters every object we write carries: storage class, encryption at rest, object lock. */
+export function objectParams(s: S3Settings, key: string, contentType: string, now = new Date()): PutObjectCommandInput {
+  const p: PutObjectCommandInput = { Bucket: s.bucket, Key: key, ContentType: contentType }
+  if (s.storageClass) p.StorageClass = s.storageClass as PutObjectCommandInput['StorageClass']
+  if (s.sse) p.ServerSideEncryption = s.sse as PutObjectCommandInput['ServerSideEncryption']
+  if (s.kmsKeyId) p.SSEKMSKeyId = s.kmsKeyId
+  if (s.objectLockDays) {
+    p.ObjectLockMode = 'COMPLIANCE'
+    p.ObjectLockRetainUntilDate = new Date(now.getTime() + s.objectLockDays * 86400_000)
+  }
+  return p
+}
+
+export function createS3Client(s: S3Settings): S3Client {
+  return new S3Client({
+    region: s.region,
+    endpoint: s.endpoint,
+    forcePathStyle: s.forcePathStyle,
+    credentials: s.credentials,
+    // R2, MinIO and Scaleway reject the SDK's default CRC32 headers: send checksums only where an API requires them.
+    ...(s.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
+    maxAttempts: 5
+  })
+}
+
+function isNotFound(e: unknown): boolean {
+  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } }
+  return err?.name === 'NotFound' || err?.name === 'NoSuchKey' || err?.$metadata?.httpStatusCode === 404
+}
+
+export class S3Destination {
+  readonly client: S3Client
+  constructor(readonly settings: S3Settings) {
+    this.client = createS3Client(settings)
+  }
+
+  url(key: string): string {
+    return s3Url(this.settings.bucket, key)
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }))
+      return true
+    } catch (e) {
+      if (isNotFound(e)) return false
+      throw e
+    }
+  }
+
+  /**
+   * A sink that streams straight into a multipart upload (no temp file). On
+   * any error — the stream destroyed by a failed pg_dump included — the
+   * upload is aborted, so no object and no pending parts remain.
+   */
+  openUpload(key: string, contentType: string, partSize: number): Sink {
+    const body = new PassThrough({ highWaterMark: 1024 * 1024 })
+    const upload = new Upload({
+      client: this.client,
+      params: { ...objectParams(this.settings, key, contentType), Body: body },
+      partSize,
+      queueSize: 4,
+      leavePartsOnError: false
+    })
+    const done = upload.done().then(() => undefined)
+    return { name: 's3', stream: body, done }
+  }
+
+  async putJson(key: string, value: unknown): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ ...objectParams(this.settings, key, 'application/json'), Body: JSON.stringify(value, null, 2) + '\n' })
+    )
+  }
+
+  async get(key: string): Promise<Readable> {
+    const r = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key }))
+    return r.Body as Readable
+  }
+
+  /** Used by the post step: aborts uploads a killed main step left open for `key`. */
+  async abortPending(key: string): Promise<number> {
+    const r = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.settings.bucket, Prefix: key }))
+    let n = 0
+    for (const u of r.Uploads ?? []) {
+      if (u.Key !== key || !u.UploadId) continue
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.settings.bucket, Key: key, UploadId: u.UploadId }))
+      n++
+    }
+    return n
+  }
+}

@@ -1,0 +1,129 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import { Readable } from 'node:stream'
+import * as tar from 'tar'
+import { ActionError, Titles, scrub } from './errors.js'
+import { spawnTool, runTool, type Spawned } from './process.js'
+import { mayInstallClient, installClient, readCodename, type InstallContext } from './providers/pg-client.js'
+import {
+  buildPgDumpArgs,
+  chooseClientMajor,
+  clientPath,
+  installedClientMajors,
+  pgDumpEnv,
+  serverMajor,
+  versionMismatch,
+  type ClientChoice
+} from './providers/pg-dump.js'
+import type { BackupSettings } from './settings.js'
+import type { ServerInfo } from './source.js'
+import { save, State } from './state.js'
+import type { Workspace } from './workspace.js'
+
+export interface PgClient extends ClientChoice {
+  /** `pg_dump (PostgreSQL) 15.18 …` as the tool reports itself. */
+  version: string
+  pgRestore: string
+}
+
+export interface ResolveDeps {
+  root: string
+  env: NodeJS.ProcessEnv
+  install: (major: number) => Promise<void>
+}
+
+/**
+ * pg_dump matched to the server: the lowest installed major ≥ the server's
+ * (Debian's /usr/bin/pg_dump wrapper can pick the wrong one), installing it
+ * on GitHub-hosted Linux runners, else a version-mismatch error that quotes
+ * both versions and the fix.
+ */
+export async function resolveClient(pinned: 'auto' | number, info: ServerInfo, deps: ResolveDeps): Promise<PgClient> {
+  const major = serverMajor(info.serverVersionNum)
+  let installed = installedClientMajors(deps.root)
+  let choice = chooseClientMajor(installed, major, pinned)
+  const wanted = pinned === 'auto' ? major : pinned
+  if (choice === undefined && wanted >= major && mayInstallClient(deps.env)) {
+    await deps.install(wanted)
+    installed = installedClientMajors(deps.root)
+    choice = chooseClientMajor(installed, major, pinned)
+  }
+  if (choice === undefined) throw versionMismatch(info.serverVersion, major, installed, pinned)
+  const c = clientPath(choice, deps.root)
+  const { stdout } = await runTool(c.pgDump, ['--version'])
+  return { ...c, version: stdout.trim(), pgRestore: c.pgDump.replace(/pg_dump$/, 'pg_restore') }
+}
+
+export function defaultResolveDeps(exec: InstallContext['exec'], cache: InstallContext['cache'], warn: (m: string) => void): ResolveDeps {
+  return {
+    root: '/usr/lib/postgresql',
+    env: process.env,
+    install: major =>
+      installClient(major, {
+        exec,
+        cache,
+        env: process.env,
+        arch: os.arch(),
+        codename: readCodename(),
+        isRoot: process.getuid?.() === 0,
+        warn
+      })
+  }
+}
+
+export interface RunningDump {
+  stream: Readable
+  /** Resolves when pg_dump succeeded with output; rejects with the reason otherwise. */
+  check: (rawBytes: number) => Promise<void>
+  kill: () => void
+}
+
+function failure(p: Spawned, r: Awaited<Spawned['exit']>, secrets: readonly string[]): ActionError {
+  const how = r.error ? r.error.message : r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`
+  return new ActionError(Titles.backup, scrub(`pg_dump ${how}: ${p.stderr.toString() || '(no error output)'}`, secrets))
+}
+
+/**
+ * Starts pg_dump in the dump's snapshot. Custom and plain stream from its
+ * stdout; directory dumps (parallel with `jobs`) into the workspace first and
+ * then streams a tar of that directory.
+ */
+export async function startDump(s: BackupSettings, client: PgClient, snapshot: string, work: Workspace): Promise<RunningDump> {
+  const directory = s.format === 'directory' ? work.path('dump') : undefined
+  const args = buildPgDumpArgs({
+    format: s.format,
+    uri: s.source.uri,
+    snapshot,
+    lockWaitTimeout: s.lockWaitTimeout,
+    jobs: s.jobs,
+    directory,
+    extraArgs: s.pgDumpArgs
+  })
+  const p = spawnTool(client.pgDump, args, pgDumpEnv(s.source))
+  if (p.child.pid) save(State.pgDumpPid, String(p.child.pid))
+  const kill = (): void => {
+    if (p.child.exitCode === null) p.child.kill('SIGTERM')
+  }
+  if (!directory) {
+    return {
+      stream: p.stdout,
+      kill,
+      check: async rawBytes => {
+        const r = await p.exit
+        if (r.code !== 0) throw failure(p, r, s.secrets)
+        if (rawBytes === 0) throw new ActionError(Titles.backup, 'pg_dump exited successfully but wrote nothing; no backup was stored.')
+      }
+    }
+  }
+  p.stdout.resume()
+  const r = await p.exit
+  if (r.code !== 0) throw failure(p, r, s.secrets)
+  if (!fs.existsSync(`${directory}/toc.dat`) || fs.statSync(`${directory}/toc.dat`).size === 0) {
+    throw new ActionError(Titles.backup, 'pg_dump exited successfully but wrote no table of contents; no backup was stored.')
+  }
+  return {
+    stream: Readable.from(tar.c({ cwd: directory, portable: true }, ['.'])),
+    kill,
+    check: async () => undefined
+  }
+}

@@ -1,0 +1,50 @@
+/** Annotation titles are part of the contract (DESIGN.md §7): keep them exact. */
+export const Titles = {
+  input: 'Invalid input',
+  backup: 'Backup failed',
+  version: 'pg_dump version mismatch',
+  verification: 'Backup verification failed',
+  restoreRefused: 'Restore refused',
+  restore: 'Restore failed',
+  tooOld: 'Backup too old',
+  retention: 'Retention failed'
+} as const
+
+export type Title = (typeof Titles)[keyof typeof Titles]
+
+/** An error that knows the annotation title it should be reported under. */
+export class ActionError extends Error {
+  constructor(
+    readonly title: Title,
+    message: string,
+    options?: { cause?: unknown }
+  ) {
+    super(message, options)
+    this.name = 'ActionError'
+  }
+}
+
+export class InputError extends ActionError {
+  constructor(message: string) {
+    super(Titles.input, message)
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name
+  return String(error)
+}
+
+/**
+ * Replace every secret in `text` by ***. Libraries and pg_dump quote what they
+ * were given (URLs, headers) in their errors, so every message we rethrow or
+ * print passes through here; the runner's masking is the second line.
+ */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text
+  // Longest first, so a secret containing another is replaced whole.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret) out = out.split(secret).join('***')
+  }
+  return out
+}

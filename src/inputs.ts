@@ -1,0 +1,285 @@
+import * as core from '@actions/core'
+import { InputError } from './errors.js'
+import type {
+  ArtifactSettings,
+  CompressionAlgorithm,
+  DestinationKind,
+  Destinations,
+  Format,
+  Provider,
+  S3Settings,
+  Settings,
+  SourceSettings,
+  VerifyLevel
+} from './settings.js'
+
+/** Reads one input by name; '' means "not set". */
+export type InputReader = (name: string) => string
+
+const COMMANDS = ['backup', 'restore', 'restore-test', 'list', 'check'] as const
+const AVAILABLE_COMMANDS = ['backup'] as const
+const PROVIDERS = ['auto', 'postgres', 'neon', 'supabase', 'render'] as const
+const FORMATS = ['custom', 'plain', 'directory'] as const
+const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const
+const VERIFY_LEVELS = ['archive', 'restore', 'none'] as const
+const DESTINATIONS = ['artifact', 's3'] as const
+const SSE_VALUES = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const
+const LEVEL_RANGE: Record<CompressionAlgorithm, [number, number] | undefined> = {
+  zstd: [1, 19],
+  gzip: [1, 9],
+  none: undefined
+}
+
+/** Hosts of hosted providers: they need TLS, and `auto` recognises them. */
+const HOSTED: [RegExp, Provider][] = [
+  [/\.neon\.tech$/i, 'neon'],
+  [/\.supabase\.(co|com)$/i, 'supabase'],
+  [/\.render\.com$/i, 'render']
+]
+
+/**
+ * pg_dump options the action sets itself: accepting them in `pg-dump-args`
+ * would silently change the format, the compression, the target or the
+ * snapshot that the manifest describes.
+ */
+const RESERVED_DUMP_ARGS = [
+  '-f', '--file', '-F', '--format', '-Z', '--compress', '-d', '--dbname', '-h', '--host',
+  '-p', '--port', '-U', '--username', '-W', '--password', '-w', '--no-password', '-j', '--jobs',
+  '--snapshot', '--lock-wait-timeout'
+]
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[], fallback: T): T {
+  if (value === '') return fallback
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw new InputError(`Input '${name}' must be one of ${allowed.join(', ')}; got '${value}'.`)
+}
+
+function integer(name: string, value: string, min: number, max: number): number | undefined {
+  if (value === '') return undefined
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new InputError(`Input '${name}' must be a whole number from ${min} to ${max}; got '${value}'.`)
+  }
+  return Number(value)
+}
+
+function boolean(name: string, value: string): boolean | undefined {
+  if (value === '') return undefined
+  if (/^(true|yes|1)$/i.test(value)) return true
+  if (/^(false|no|0)$/i.test(value)) return false
+  throw new InputError(`Input '${name}' must be true or false; got '${value}'.`)
+}
+
+function lines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map(l => l.trim())
+    .filter(l => l !== '')
+}
+
+/** Every form of a secret the runner, a library or a URL could print. */
+export function secretForms(secret: string): string[] {
+  if (!secret) return []
+  const forms = new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')])
+  return [...forms]
+}
+
+/**
+ * Parses a PostgreSQL URL into source settings. Errors never quote the URL:
+ * it holds the password.
+ */
+export function parseDatabaseUrl(raw: string, providerInput: string, inputName = 'database-url'): SourceSettings {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new InputError(
+      `Input '${inputName}' is not a valid URL; expected postgres://user:password@host:5432/database (percent-encode special characters in the password).`
+    )
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new InputError(`Input '${inputName}' must start with postgres:// or postgresql://; got '${url.protocol}//'.`)
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '') || url.searchParams.get('host') || ''
+  if (!host) throw new InputError(`Input '${inputName}' has no host.`)
+  let password: string | undefined
+  let user: string
+  let database: string
+  try {
+    password = url.password ? decodeURIComponent(url.password) : undefined
+    user = decodeURIComponent(url.username) || 'postgres'
+    database = decodeURIComponent(url.pathname.replace(/^\//, '')) || user
+  } catch {
+    throw new InputError(`Input '${inputName}' has an invalid percent-encoding in its user, password or database.`)
+  }
+  const port = url.port ? Number(url.port) : Number(url.searchParams.get('port') || 5432)
+
+  const requested = oneOf('provider', providerInput, PROVIDERS, 'auto')
+  const hosted = HOSTED.find(([re]) => re.test(host))
+  const provider: Provider = requested === 'auto' ? (hosted?.[1] ?? 'postgres') : requested
+
+  const safe = new URL(raw)
+  safe.password = ''
+  // TLS only where the host is a hosted provider's and the URL left it open (DESIGN.md §2).
+  if (hosted && !safe.searchParams.has('sslmode')) safe.searchParams.set('sslmode', 'require')
+  return { provider, host, port, database, user, password, uri: safe.toString() }
+}
+
+/** `5m` → `5min`: pg_dump's --lock-wait-timeout speaks PostgreSQL's units. */
+export function parseLockWaitTimeout(value: string): string {
+  const m = /^(\d+)(ms|s|m|min|h)?$/.exec(value || '5m')
+  if (!m) throw new InputError(`Input 'lock-wait-timeout' must be a number with ms, s, m or h (e.g. 30s, 5m); got '${value}'.`)
+  const unit = { ms: 'ms', s: 's', m: 'min', min: 'min', h: 'h' }[m[2] ?? 'ms']
+  return `${m[1]}${unit}`
+}
+
+function parseDestinations(read: InputReader): Destinations {
+  const raw = read('destination') || 'artifact'
+  const order = raw.split(',').map(s => s.trim()).filter(Boolean) as DestinationKind[]
+  for (const d of order) oneOf('destination', d, DESTINATIONS, 'artifact')
+  if (order.length === 0 || new Set(order).size !== order.length) {
+    throw new InputError(`Input 'destination' must be artifact, s3 or a comma list of both without repeats; got '${raw}'.`)
+  }
+  const artifact: ArtifactSettings | undefined = order.includes('artifact')
+    ? { retentionDays: integer('artifact-retention-days', read('artifact-retention-days'), 1, 400) }
+    : undefined
+  return { order, artifact, s3: order.includes('s3') ? parseS3(read) : undefined }
+}
+
+function parseS3(read: InputReader): S3Settings {
+  const bucket = read('s3-bucket')
+  if (!bucket) throw new InputError(`Input 's3-bucket' is required when 'destination' includes s3.`)
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new InputError(`Input 's3-bucket' must be a bucket name (3–63 of a–z 0–9 . -); got '${bucket}'.`)
+  }
+  let prefix = read('s3-prefix')
+  if (prefix === '') prefix = 'pg-backups/'
+  prefix = prefix.replace(/^\/+/, '')
+  if (prefix && !prefix.endsWith('/')) prefix += '/'
+
+  const endpoint = read('s3-endpoint') || undefined
+  if (endpoint) {
+    if (!URL.canParse(endpoint) || !['http:', 'https:'].includes(new URL(endpoint).protocol)) throw new InputError(`Input 's3-endpoint' must be an http(s) URL; got '${endpoint}'.`)
+  }
+  const accessKeyId = read('aws-access-key-id')
+  const secretAccessKey = read('aws-secret-access-key')
+  if (!!accessKeyId !== !!secretAccessKey) {
+    throw new InputError(`Inputs 'aws-access-key-id' and 'aws-secret-access-key' must be given together (or neither, to use the AWS credential chain).`)
+  }
+  const sse = read('s3-sse') ? oneOf('s3-sse', read('s3-sse'), SSE_VALUES, 'AES256') : undefined
+  const kmsKeyId = read('s3-kms-key-id') || undefined
+  if (kmsKeyId && !sse?.startsWith('aws:kms')) {
+    throw new InputError(`Input 's3-kms-key-id' needs 's3-sse: aws:kms' (or aws:kms:dsse).`)
+  }
+  const storageClass = read('s3-storage-class') || undefined
+  if (storageClass && !/^[A-Z_]+$/.test(storageClass)) {
+    throw new InputError(`Input 's3-storage-class' must be a storage class such as STANDARD, STANDARD_IA, GLACIER_IR; got '${storageClass}'.`)
+  }
+  return {
+    bucket,
+    prefix,
+    endpoint,
+    region: read('s3-region') || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1',
+    // Custom endpoints (MinIO above all) mostly need path-style addressing.
+    forcePathStyle: boolean('s3-force-path-style', read('s3-force-path-style')) ?? !!endpoint,
+    storageClass,
+    sse,
+    kmsKeyId,
+    objectLockDays: integer('s3-object-lock-days', read('s3-object-lock-days'), 1, 36500),
+    partSizeMiB: integer('s3-part-size', read('s3-part-size'), 5, 5120),
+    credentials: accessKeyId ? { accessKeyId, secretAccessKey } : undefined
+  }
+}
+
+/**
+ * Reads and validates every input, masking secrets before anything else uses
+ * them. Pure apart from `mask`: a bad value throws InputError before any side
+ * effect.
+ */
+export function parseInputs(read: InputReader, mask: (secret: string) => void): Settings {
+  const secrets: string[] = []
+  const addSecret = (value: string): void => {
+    for (const form of secretForms(value)) {
+      if (!secrets.includes(form)) {
+        secrets.push(form)
+        mask(form)
+      }
+    }
+  }
+  // Mask first: a later validation error must not be the first place a secret shows up.
+  const rawUrl = read('database-url')
+  addSecret(rawUrl)
+  addSecret(read('aws-secret-access-key'))
+  addSecret(read('aws-access-key-id'))
+
+  const command = oneOf('command', read('command'), COMMANDS, 'backup')
+  if (!(AVAILABLE_COMMANDS as readonly string[]).includes(command)) {
+    throw new InputError(`Input 'command: ${command}' is not available in this version; available: ${AVAILABLE_COMMANDS.join(', ')}.`)
+  }
+  if (!rawUrl) throw new InputError(`Input 'database-url' is required for command: backup.`)
+  const source = parseDatabaseUrl(rawUrl, read('provider'))
+  if (source.password) {
+    addSecret(source.password)
+    try {
+      addSecret(new URL(rawUrl).password)
+    } catch {
+      // already validated by parseDatabaseUrl
+    }
+  }
+
+  const name = read('name') || source.database
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
+    throw new InputError(`Input 'name' must be 1–100 of A–Z a–z 0–9 . _ - ; got '${name}'.`)
+  }
+  const format: Format = oneOf('format', read('format'), FORMATS, 'custom')
+  const algorithm = oneOf('compression', read('compression'), COMPRESSIONS, 'zstd')
+  const range = LEVEL_RANGE[algorithm]
+  const levelRaw = read('compression-level')
+  if (levelRaw && !range) throw new InputError(`Input 'compression-level' has no meaning with 'compression: none'.`)
+  const level = range ? integer('compression-level', levelRaw, range[0], range[1]) : undefined
+
+  const jobs = integer('jobs', read('jobs'), 1, 64) ?? 1
+  if (jobs > 1 && format !== 'directory') {
+    throw new InputError(`Input 'jobs' above 1 needs 'format: directory' (pg_dump dumps in parallel only into a directory); got jobs ${jobs} with format ${format}.`)
+  }
+  const pgDumpArgs = lines(read('pg-dump-args'))
+  for (const arg of pgDumpArgs) {
+    const flag = arg.split('=')[0]
+    const short = /^-[a-zA-Z]/.test(flag) ? flag.slice(0, 2) : flag
+    if (RESERVED_DUMP_ARGS.includes(flag) || RESERVED_DUMP_ARGS.includes(short)) {
+      throw new InputError(`Input 'pg-dump-args' must not set '${flag}': the action sets it (use the inputs format, compression, jobs or database-url instead).`)
+    }
+    if (!arg.startsWith('-')) {
+      throw new InputError(`Input 'pg-dump-args' takes options only, one per line (e.g. --exclude-table-data=audit_log); got '${arg}'.`)
+    }
+  }
+  const pgVersionRaw = read('pg-version') || 'auto'
+  const pgVersion = pgVersionRaw === 'auto' ? 'auto' : integer('pg-version', pgVersionRaw, 9, 99)
+  if (pgVersion === undefined) throw new InputError(`Input 'pg-version' must be auto or a major version such as 16.`)
+
+  const verify: VerifyLevel = oneOf('verify', read('verify'), VERIFY_LEVELS, 'archive')
+  if (verify === 'restore') {
+    throw new InputError(`Input 'verify: restore' is not available in this version; use archive or none.`)
+  }
+  const destinations = parseDestinations(read)
+  if (destinations.s3?.credentials) addSecret(destinations.s3.credentials.secretAccessKey)
+
+  return {
+    command: 'backup',
+    source,
+    name,
+    format,
+    compression: { algorithm, level },
+    jobs,
+    pgDumpArgs,
+    pgVersion,
+    lockWaitTimeout: parseLockWaitTimeout(read('lock-wait-timeout')),
+    destinations,
+    verify,
+    secrets
+  }
+}
+
+/** The one place that calls core.getInput. */
+export function getSettings(): Settings {
+  return parseInputs(name => core.getInput(name).trim(), core.setSecret)
+}

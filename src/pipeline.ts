@@ -1,0 +1,120 @@
+import { createHash, type Hash } from 'node:crypto'
+import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+
+/** Where the stored bytes go. `done` settles when the destination has them all (or failed). */
+export interface Sink {
+  name: string
+  stream: Writable
+  done: Promise<void>
+}
+
+export interface PipelineResult {
+  /** Bytes pg_dump produced (before compression). */
+  rawBytes: number
+  /** Bytes stored, and their sha256. */
+  sizeBytes: number
+  sha256: string
+}
+
+/** Counts bytes as they pass, without copying them. */
+export class Counter extends Transform {
+  bytes = 0
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.bytes += chunk.length
+    cb(null, chunk)
+  }
+}
+
+/**
+ * Hashes and counts the stored bytes, and holds back the end of the stream
+ * until `beforeEnd` resolves: destinations only complete an object when the
+ * stream ends, so a failed pg_dump (checked in `beforeEnd`) never becomes a
+ * stored backup — the error destroys the sinks instead, which aborts the
+ * multipart upload.
+ */
+export class Seal extends Transform {
+  private readonly hash: Hash = createHash('sha256')
+  bytes = 0
+  digest = ''
+  constructor(private readonly beforeEnd: () => Promise<void>) {
+    super()
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.hash.update(chunk)
+    this.bytes += chunk.length
+    cb(null, chunk)
+  }
+  override _flush(cb: TransformCallback): void {
+    this.beforeEnd().then(
+      () => {
+        this.digest = this.hash.digest('hex')
+        cb()
+      },
+      (e: Error) => cb(e)
+    )
+  }
+}
+
+/**
+ * Writes every chunk to each target and waits for the slowest one's drain:
+ * one dump feeds several destinations at the pace of the slowest, with
+ * bounded memory. An error on any target fails the whole write side.
+ */
+export class FanOut extends Writable {
+  constructor(private readonly targets: Writable[]) {
+    super()
+    for (const t of targets) t.on('error', e => this.destroy(e))
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    let pending = this.targets.length
+    const next = (): void => {
+      if (--pending === 0) cb()
+    }
+    for (const t of this.targets) {
+      if (t.write(chunk)) next()
+      else t.once('drain', next)
+    }
+  }
+  override _final(cb: (e?: Error | null) => void): void {
+    for (const t of this.targets) t.end()
+    cb()
+  }
+  override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
+    // Also called after a clean finish (autoDestroy): then the targets are still draining and must be left alone.
+    if (err) for (const t of this.targets) if (!t.destroyed) t.destroy(err)
+    cb(err)
+  }
+}
+
+/**
+ * source → stages (compression, later encryption) → seal (sha256, bytes,
+ * end held until `beforeEnd`) → sinks. Resolves when every sink has
+ * completed; rejects with the first error, after every sink has settled (so
+ * aborts have run before the caller reports).
+ */
+export async function runPipeline(
+  source: Readable,
+  stages: Transform[],
+  sinks: Sink[],
+  beforeEnd: (rawBytes: number) => Promise<void>,
+  signal?: AbortSignal
+): Promise<PipelineResult> {
+  if (sinks.length === 0) throw new Error('no destination')
+  const raw = new Counter()
+  const seal = new Seal(() => beforeEnd(raw.bytes))
+  const target = sinks.length === 1 ? sinks[0].stream : new FanOut(sinks.map(s => s.stream))
+  const flow = pipeline([source, raw, ...stages, seal, target], { signal })
+  // A destination that gives up stops reading; destroying its stream fails the pipeline instead of stalling it.
+  const done = sinks.map(s =>
+    s.done.catch((e: unknown) => {
+      s.stream.destroy(e instanceof Error ? e : new Error(String(e)))
+      throw e
+    })
+  )
+  const results = await Promise.allSettled([flow, ...done])
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  // The stream's own error (pg_dump's, say) explains more than a sink's "stream destroyed".
+  if (failed) throw results[0].status === 'rejected' ? results[0].reason : failed.reason
+  return { rawBytes: raw.bytes, sizeBytes: seal.bytes, sha256: seal.digest }
+}

@@ -1,0 +1,81 @@
+/**
+ * Typed settings: the only shape the rest of the action sees. Built once by
+ * inputs.ts; nothing downstream calls core.getInput. Never log these objects:
+ * `source.password` and `s3.credentials` hold secrets.
+ */
+
+export type Command = 'backup' | 'restore' | 'restore-test' | 'list' | 'check'
+export type Provider = 'postgres' | 'neon' | 'supabase' | 'render'
+export type Format = 'custom' | 'plain' | 'directory'
+export type CompressionAlgorithm = 'zstd' | 'gzip' | 'none'
+export type VerifyLevel = 'archive' | 'restore' | 'none'
+export type DestinationKind = 'artifact' | 's3'
+
+export interface SourceSettings {
+  /** Resolved provider (`auto` already detected from the host). */
+  provider: Provider
+  host: string
+  port: number
+  database: string
+  user: string
+  /** Decoded password, or undefined when the URL has none (then libpq's own rules apply). */
+  password: string | undefined
+  /** The URL without its password, with the provider's connection rules applied. Safe for argv. */
+  uri: string
+}
+
+export interface CompressionSettings {
+  algorithm: CompressionAlgorithm
+  /** Undefined means the algorithm's default (zstd 3, gzip 6). */
+  level: number | undefined
+}
+
+export interface S3Settings {
+  bucket: string
+  /** Normalised to end with `/` (or empty). */
+  prefix: string
+  endpoint: string | undefined
+  region: string
+  forcePathStyle: boolean
+  storageClass: string | undefined
+  sse: string | undefined
+  kmsKeyId: string | undefined
+  objectLockDays: number | undefined
+  /** Part size override in MiB; undefined chooses from the database size. */
+  partSizeMiB: number | undefined
+  /** Undefined means the AWS default credential chain (env, OIDC web identity, profiles). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined
+}
+
+export interface ArtifactSettings {
+  retentionDays: number | undefined
+}
+
+export interface Destinations {
+  /** In the order the user listed them; `latest` later reads the first. */
+  order: DestinationKind[]
+  s3: S3Settings | undefined
+  artifact: ArtifactSettings | undefined
+}
+
+export interface BackupSettings {
+  command: 'backup'
+  source: SourceSettings
+  /** Backup name: 1–100 of A–Z a–z 0–9 . _ - */
+  name: string
+  format: Format
+  compression: CompressionSettings
+  /** Parallel pg_dump jobs; only meaningful for the directory format. */
+  jobs: number
+  /** Extra pg_dump arguments, one per line of the input. */
+  pgDumpArgs: string[]
+  /** `auto` matches the server's major; a number pins the client major. */
+  pgVersion: 'auto' | number
+  lockWaitTimeout: string
+  destinations: Destinations
+  verify: VerifyLevel
+  /** Every secret in every form the runner could print; already passed to core.setSecret. */
+  secrets: string[]
+}
+
+export type Settings = BackupSettings

@@ -1,0 +1,93 @@
+import pg from 'pg'
+import type { SourceSettings } from './settings.js'
+
+export interface TableCount {
+  schema: string
+  name: string
+  /** Exact count in the dump's snapshot; null when the dump holds no rows of this table. */
+  rows: number | null
+}
+
+export interface ServerInfo {
+  serverVersion: string
+  serverVersionNum: number
+  databaseSize: number
+  extensions: { name: string; version: string }[]
+}
+
+/**
+ * A read-only, repeatable-read session on the source that exports its
+ * snapshot, so pg_dump (`--snapshot`) and our row counts see the same data.
+ * It must stay open until pg_dump has imported the snapshot; we keep it for
+ * the whole dump and count rows concurrently with it.
+ */
+export class SourceSession {
+  private constructor(
+    private readonly client: pg.Client,
+    readonly info: ServerInfo,
+    readonly snapshot: string
+  ) {}
+
+  static async open(source: SourceSettings): Promise<SourceSession> {
+    // node-postgres lets the connection string override a separate password field, so the password goes back into it here (never logged).
+    const url = new URL(source.uri)
+    if (source.password !== undefined) url.password = encodeURIComponent(source.password)
+    const client = new pg.Client({ connectionString: url.toString(), application_name: 'pg-backup-action' })
+    client.on('error', () => {
+      // A terminated connection surfaces on the next query; an unhandled 'error' event would crash the process.
+    })
+    await client.connect()
+    try {
+      await client.query('SET statement_timeout = 0')
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      const { rows } = await client.query<{ v: string; n: string; size: string; snap: string }>(
+        `SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n,
+                pg_database_size(current_database())::text AS size, pg_export_snapshot() AS snap`
+      )
+      const ext = await client.query<{ name: string; version: string }>('SELECT extname AS name, extversion AS version FROM pg_extension ORDER BY extname')
+      const info: ServerInfo = {
+        serverVersion: rows[0].v.split(' ')[0],
+        serverVersionNum: Number(rows[0].n),
+        databaseSize: Number(rows[0].size),
+        extensions: ext.rows
+      }
+      return new SourceSession(client, info, rows[0].snap)
+    } catch (e) {
+      await client.end().catch(() => undefined)
+      throw e
+    }
+  }
+
+  /**
+   * Exact rows of every ordinary table and leaf partition (relkind 'r';
+   * partitioned parents are 'p'), each counted with ONLY, skipping system
+   * schemas and extension-owned tables (pg_dump does not dump their rows).
+   */
+  async countRows(dumped: (schema: string, name: string) => boolean): Promise<TableCount[]> {
+    const { rows } = await this.client.query<{ schema: string; name: string }>(
+      `SELECT n.nspname AS schema, c.relname AS name
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r'
+          AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+          AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+        ORDER BY 1, 2`
+    )
+    const out: TableCount[] = []
+    for (const t of rows) {
+      if (!dumped(t.schema, t.name)) {
+        out.push({ ...t, rows: null })
+        continue
+      }
+      const ident = `${this.client.escapeIdentifier(t.schema)}.${this.client.escapeIdentifier(t.name)}`
+      const r = await this.client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ONLY ${ident}`)
+      out.push({ ...t, rows: Number(r.rows[0].n) })
+    }
+    return out
+  }
+
+  async close(): Promise<void> {
+    await this.client.query('COMMIT').catch(() => undefined)
+    await this.client.end().catch(() => undefined)
+  }
+}

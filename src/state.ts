@@ -1,0 +1,21 @@
+import * as core from '@actions/core'
+
+/**
+ * What the post step needs to clean up after a cancelled or killed main
+ * step. Saved before the work it describes starts (saveState writes to the
+ * runner's state file at once), cleared when main finished its own cleanup.
+ */
+export const State = {
+  tempDir: 'temp-dir',
+  pgDumpPid: 'pg-dump-pid',
+  s3Key: 's3-pending-key',
+  finished: 'main-finished'
+} as const
+
+export function save(name: (typeof State)[keyof typeof State], value: string): void {
+  core.saveState(name, value)
+}
+
+export function read(name: (typeof State)[keyof typeof State]): string {
+  return core.getState(name)
+}

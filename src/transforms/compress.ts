@@ -1,0 +1,41 @@
+import * as zlib from 'node:zlib'
+import type { Transform } from 'node:stream'
+import type { CompressionSettings, Format } from '../settings.js'
+
+const BASE_EXT: Record<Format, string> = { custom: 'dump', plain: 'sql', directory: 'tar' }
+const COMPRESSED_EXT = { zstd: '.zst', gzip: '.gz', none: '' } as const
+
+/** The stored file's extension: it tells the truth about every layer (DESIGN.md §3). */
+export function fileExtension(format: Format, compression: CompressionSettings['algorithm']): string {
+  return BASE_EXT[format] + COMPRESSED_EXT[compression]
+}
+
+export const DEFAULT_LEVEL = { zstd: 3, gzip: 6 } as const
+
+/**
+ * A compressing transform producing a standard zstd or gzip stream, or
+ * undefined for `none`. zstd comes from Node's own zlib (Node ≥ 22.15 / 24,
+ * which the action's node24 runtime has).
+ */
+export function createCompressor(c: CompressionSettings): Transform | undefined {
+  if (c.algorithm === 'none') return undefined
+  if (c.algorithm === 'gzip') return zlib.createGzip({ level: c.level ?? DEFAULT_LEVEL.gzip, chunkSize: 256 * 1024 })
+  if (typeof zlib.createZstdCompress !== 'function') {
+    throw new Error(`zstd needs Node.js 22.15 or newer (this is ${process.version}); use compression: gzip or run the action on node24.`)
+  }
+  return zlib.createZstdCompress({
+    chunkSize: 256 * 1024,
+    params: {
+      [zlib.constants.ZSTD_c_compressionLevel]: c.level ?? DEFAULT_LEVEL.zstd,
+      // The frame records the checksum, so `zstd -t` and every decoder detect corruption.
+      [zlib.constants.ZSTD_c_checksumFlag]: 1
+    }
+  })
+}
+
+/** The matching decompressor (for verification and restore). */
+export function createDecompressor(algorithm: CompressionSettings['algorithm']): Transform | undefined {
+  if (algorithm === 'none') return undefined
+  if (algorithm === 'gzip') return zlib.createGunzip()
+  return zlib.createZstdDecompress()
+}

@@ -1,0 +1,107 @@
+import { Writable, type Readable, type Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import * as fs from 'node:fs'
+import { Counter, Seal } from './pipeline.js'
+import { spawnTool } from './process.js'
+import { createDecompressor } from './transforms/compress.js'
+import type { Verification } from './manifest.js'
+import type { CompressionAlgorithm, Format } from './settings.js'
+import type { Workspace } from './workspace.js'
+
+/** What was stored, and how to read each copy back. */
+export interface StoredCopy {
+  kind: 's3' | 'artifact'
+  location: string
+  open: () => Promise<Readable>
+  /** sha256 the destination itself reported for what it received, when it reports one. */
+  reportedSha256?: string
+}
+
+export interface ArchiveCheck {
+  format: Format
+  compression: CompressionAlgorithm
+  sha256: string
+  sizeBytes: number
+  pgRestore: string
+}
+
+const PLAIN_TRAILER = '-- PostgreSQL database dump complete'
+
+/** Keeps the last bytes of a stream: a plain dump is complete only if it ends with pg_dump's trailer. */
+class TrailerSink extends Writable {
+  tail = ''
+  override _write(chunk: Buffer, _e: BufferEncoding, cb: () => void): void {
+    this.tail = (this.tail + chunk.toString('latin1')).slice(-256)
+    cb()
+  }
+}
+
+/**
+ * Reads the whole stored stream back: sha256 and size against what we
+ * wrote, then decompressed all the way through a reader that fails on a
+ * truncated or corrupt archive (`pg_restore --list` alone would pass one).
+ */
+async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, label: string): Promise<string[]> {
+  const problems: string[] = []
+  const seal = new Seal(async () => undefined)
+  const count = new Counter()
+  const stages: (Readable | Transform | Writable)[] = [stream, seal, count]
+  const decompress = createDecompressor(c.compression)
+  if (decompress) stages.push(decompress)
+  let readerResult: () => Promise<string | undefined>
+  if (c.format === 'plain') {
+    const sink = new TrailerSink()
+    stages.push(sink)
+    readerResult = async () => (sink.tail.includes(PLAIN_TRAILER) ? undefined : "the SQL script does not end with pg_dump's completion line (truncated)")
+  } else {
+    let tool: string
+    let args: string[]
+    let dir: string | undefined
+    if (c.format === 'custom') {
+      tool = c.pgRestore
+      args = ['--file=/dev/null']
+    } else {
+      dir = work.path(`verify-${label}`)
+      fs.mkdirSync(dir, { mode: 0o700 })
+      tool = 'tar'
+      args = ['-x', '-C', dir]
+    }
+    const p = spawnTool(tool, args, process.env, 'pipe')
+    p.stdout.resume()
+    stages.push(p.child.stdin as Writable)
+    const exited = p.exit.then(async r => {
+      if (r.code !== 0) return `${tool.endsWith('tar') ? 'tar' : 'pg_restore'} could not read it: ${p.stderr.toString().split('\n').slice(-3).join(' ')}`
+      if (!dir) return undefined
+      const restore = spawnTool(c.pgRestore, ['--file=/dev/null', dir], process.env)
+      restore.stdout.resume()
+      const rr = await restore.exit
+      fs.rmSync(dir, { recursive: true, force: true })
+      return rr.code === 0 ? undefined : `pg_restore could not read it: ${restore.stderr.toString().split('\n').slice(-3).join(' ')}`
+    })
+    readerResult = () => exited
+  }
+  try {
+    await pipeline(stages as [Readable, ...Writable[]])
+  } catch (e) {
+    problems.push(`${label}: reading the archive failed: ${(e as Error).message}`)
+  }
+  const readerProblem = await readerResult()
+  if (seal.digest !== c.sha256) problems.push(`${label}: sha256 ${seal.digest || '(unread)'} differs from the backup's ${c.sha256}`)
+  if (count.bytes !== c.sizeBytes) problems.push(`${label}: ${count.bytes} bytes stored, ${c.sizeBytes} written`)
+  if (readerProblem) problems.push(`${label}: ${readerProblem}`)
+  return problems
+}
+
+/** `verify: archive`: every stored copy read back in full and checked. */
+export async function verifyArchive(copies: StoredCopy[], c: ArchiveCheck, work: Workspace): Promise<Verification> {
+  const details: string[] = []
+  for (const copy of copies) {
+    if (copy.reportedSha256 !== undefined && copy.reportedSha256 !== c.sha256) {
+      details.push(`${copy.kind}: the destination received sha256 ${copy.reportedSha256}, expected ${c.sha256}`)
+    }
+    details.push(...(await readThrough(await copy.open(), c, work, copy.kind)))
+  }
+  const passed = details.length === 0
+  if (passed) details.push(...copies.map(x => `${x.kind}: ${c.sizeBytes} bytes read back, sha256 matches, archive reads to the end`))
+  return { level: 'archive', passed, details }
+}
