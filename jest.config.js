@@ -5,8 +5,6 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testMatch: ['**/__tests__/**/*.test.ts'],
-  globalSetup: './__tests__/helpers/global-setup.ts',
-  globalTeardown: './__tests__/helpers/global-teardown.ts',
   testTimeout: 120000,
   maxWorkers: 2
 }

@@ -246,7 +246,7 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
     const flag = arg.split('=')[0]
     const short = /^-[a-zA-Z]/.test(flag) ? flag.slice(0, 2) : flag
     if (RESERVED_DUMP_ARGS.includes(flag) || RESERVED_DUMP_ARGS.includes(short)) {
-      throw new InputError(`Input 'pg-dump-args' must not set '${flag}': the action sets it (use the inputs format, compression, jobs or database-url instead).`)
+      throw new InputError(`Input 'pg-dump-args' must not set '${short}': the action sets it (use the inputs format, compression, jobs or database-url instead).`)
     }
     if (!arg.startsWith('-')) {
       throw new InputError(`Input 'pg-dump-args' takes options only, one per line (e.g. --exclude-table-data=audit_log); got '${arg}'.`)

@@ -1,0 +1,149 @@
+import { describe, expect, it } from '@jest/globals'
+import { parseInputs, parseDatabaseUrl, parseLockWaitTimeout, secretForms } from '../src/inputs.js'
+import { InputError } from '../src/errors.js'
+
+const URL_OK = 'postgres://app:s3cr%40t%2Fx@db.internal:5433/shop'
+
+function reader(inputs: Record<string, string>) {
+  return (name: string): string => inputs[name] ?? ''
+}
+
+function parse(inputs: Record<string, string>, masked: string[] = []) {
+  return parseInputs(reader({ 'database-url': URL_OK, ...inputs }), s => masked.push(s))
+}
+
+describe('parseInputs', () => {
+  it('applies the documented defaults', () => {
+    const s = parse({})
+    expect(s).toMatchObject({
+      command: 'backup',
+      name: 'shop',
+      format: 'custom',
+      compression: { algorithm: 'zstd', level: undefined },
+      jobs: 1,
+      pgVersion: 'auto',
+      lockWaitTimeout: '5min',
+      verify: 'archive',
+      destinations: { order: ['artifact'], s3: undefined, artifact: { retentionDays: undefined } }
+    })
+    expect(s.source).toMatchObject({ provider: 'postgres', host: 'db.internal', port: 5433, database: 'shop', user: 'app', password: 's3cr@t/x' })
+  })
+
+  it('masks the URL, the password and its encodings before anything else', () => {
+    const masked: string[] = []
+    parse({ destination: 's3', 's3-bucket': 'acme-backups', 'aws-access-key-id': 'AKIAEXAMPLE', 'aws-secret-access-key': 'wJalr/XUtnFEMI+K7MDENG' }, masked)
+    for (const secret of [URL_OK, 's3cr@t/x', 's3cr%40t%2Fx', Buffer.from('s3cr@t/x').toString('base64'), 'wJalr/XUtnFEMI+K7MDENG', 'AKIAEXAMPLE']) {
+      expect(masked).toContain(secret)
+    }
+  })
+
+  it('masks the URL even when the URL itself is invalid', () => {
+    const masked: string[] = []
+    expect(() => parseInputs(reader({ 'database-url': 'postgres://u:p@ss@/' }), s => masked.push(s))).toThrow(InputError)
+    expect(masked).toContain('postgres://u:p@ss@/')
+  })
+
+  it('keeps the password out of the URI handed to pg_dump', () => {
+    const s = parse({})
+    expect(s.source.uri).toBe('postgres://app@db.internal:5433/shop')
+    expect(s.source.uri).not.toContain('s3cr')
+  })
+
+  it.each([
+    [{ command: 'explode' }, /Input 'command' must be one of backup, restore, restore-test, list, check/],
+    [{ command: 'restore' }, /'command: restore' is not available/],
+    [{ 'database-url': '' }, /Input 'database-url' is required/],
+    [{ 'database-url': 'not a url' }, /Input 'database-url' is not a valid URL/],
+    [{ 'database-url': 'mysql://u:p@h/db' }, /must start with postgres:\/\//],
+    [{ 'database-url': 'postgres:///db' }, /has no host/],
+    [{ 'database-url': 'postgres://u:%E0%A4%A@h/db' }, /invalid percent-encoding/],
+    [{ provider: 'heroku' }, /Input 'provider' must be one of auto, postgres, neon, supabase, render/],
+    [{ name: 'bad name!' }, /Input 'name' must be 1–100/],
+    [{ name: 'x'.repeat(101) }, /Input 'name' must be 1–100/],
+    [{ format: 'tar' }, /Input 'format' must be one of custom, plain, directory/],
+    [{ compression: 'bzip2' }, /Input 'compression' must be one of zstd, gzip, none/],
+    [{ compression: 'gzip', 'compression-level': '10' }, /Input 'compression-level' must be a whole number from 1 to 9/],
+    [{ 'compression-level': '0' }, /Input 'compression-level' must be a whole number from 1 to 19/],
+    [{ compression: 'none', 'compression-level': '3' }, /'compression-level' has no meaning/],
+    [{ jobs: '-1' }, /Input 'jobs' must be a whole number/],
+    [{ jobs: 'four' }, /Input 'jobs' must be a whole number/],
+    [{ jobs: '4' }, /Input 'jobs' above 1 needs 'format: directory'/],
+    [{ 'pg-dump-args': '--file=/tmp/x' }, /must not set '--file'/],
+    [{ 'pg-dump-args': '-Fp' }, /must not set '-F'/],
+    [{ 'pg-dump-args': '--snapshot=abc' }, /must not set '--snapshot'/],
+    [{ 'pg-dump-args': 'DROP TABLE x' }, /takes options only/],
+    [{ 'pg-version': 'latest' }, /Input 'pg-version' must be a whole number/],
+    [{ 'lock-wait-timeout': 'soon' }, /Input 'lock-wait-timeout' must be a number/],
+    [{ verify: 'maybe' }, /Input 'verify' must be one of archive, restore, none/],
+    [{ destination: 'ftp' }, /Input 'destination' must be one of artifact, s3/],
+    [{ destination: 's3,s3', 's3-bucket': 'b-1' }, /without repeats/],
+    [{ destination: 's3' }, /Input 's3-bucket' is required/],
+    [{ destination: 's3', 's3-bucket': 'Bad_Bucket' }, /Input 's3-bucket' must be a bucket name/],
+    [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-endpoint': 'ftp://x' }, /Input 's3-endpoint' must be an http\(s\) URL/],
+    [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-part-size': '4' }, /Input 's3-part-size' must be a whole number from 5 to 5120/],
+    [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-part-size': 'big' }, /Input 's3-part-size'/],
+    [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-sse': 'rot13' }, /Input 's3-sse' must be one of AES256, aws:kms, aws:kms:dsse/],
+    [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-kms-key-id': 'k' }, /'s3-kms-key-id' needs 's3-sse: aws:kms'/],
+    [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-storage-class': 'cheap please' }, /Input 's3-storage-class'/],
+    [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-force-path-style': 'perhaps' }, /Input 's3-force-path-style' must be true or false/],
+    [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-object-lock-days': '-3' }, /Input 's3-object-lock-days'/],
+    [{ destination: 's3', 's3-bucket': 'ok-bucket', 'aws-access-key-id': 'AKIA' }, /must be given together/],
+    [{ 'artifact-retention-days': '0' }, /Input 'artifact-retention-days' must be a whole number from 1 to 400/]
+  ])('rejects %j naming the input', (inputs, message) => {
+    const run = () => parse(inputs as Record<string, string>)
+    expect(run).toThrow(InputError)
+    expect(run).toThrow(message)
+  })
+
+  it('never quotes the URL or password in an error', () => {
+    for (const url of ['postgres://u:hunter2@/db', 'mysql://u:hunter2@h/db', 'postgres://u:hunter2%ZZ@h/db']) {
+      try {
+        parseInputs(reader({ 'database-url': url }), () => undefined)
+        throw new Error('expected a failure')
+      } catch (e) {
+        expect((e as Error).message).not.toContain('hunter2')
+      }
+    }
+  })
+
+  it('reads S3 settings, defaulting path style on for custom endpoints', () => {
+    const s = parse({ destination: 'artifact,s3', 's3-bucket': 'acme-backups', 's3-prefix': 'db', 's3-endpoint': 'http://127.0.0.1:9000', 's3-part-size': '16' })
+    expect(s.destinations.order).toEqual(['artifact', 's3'])
+    expect(s.destinations.s3).toMatchObject({ bucket: 'acme-backups', prefix: 'db/', forcePathStyle: true, partSizeMiB: 16, credentials: undefined })
+    expect(parse({ destination: 's3', 's3-bucket': 'acme-backups' }).destinations.s3).toMatchObject({ prefix: 'pg-backups/', forcePathStyle: false })
+  })
+})
+
+describe('parseDatabaseUrl', () => {
+  it.each([
+    ['postgres://u:p@ep-cool-1.us-east-2.aws.neon.tech/neondb', 'auto', 'neon', 'sslmode=require'],
+    ['postgres://u:p@db.abc.supabase.co:5432/postgres', 'auto', 'supabase', 'sslmode=require'],
+    ['postgres://u:p@aws-0-eu.pooler.supabase.com:6543/postgres', 'auto', 'supabase', 'sslmode=require'],
+    ['postgres://u:p@dpg-1.oregon-postgres.render.com/app', 'auto', 'render', 'sslmode=require'],
+    ['postgres://u:p@ep-1.neon.tech/db?sslmode=verify-full', 'auto', 'neon', 'sslmode=verify-full'],
+    ['postgres://u:p@localhost:5432/app', 'auto', 'postgres', undefined],
+    ['postgres://u:p@10.0.0.5/app', 'neon', 'neon', undefined]
+  ])('%s (%s) → %s with %s', (url, provider, expected, ssl) => {
+    const s = parseDatabaseUrl(url, provider)
+    expect(s.provider).toBe(expected)
+    if (ssl) expect(s.uri).toContain(ssl)
+    else expect(s.uri).not.toContain('sslmode')
+  })
+})
+
+describe('parseLockWaitTimeout', () => {
+  it.each([
+    ['', '5min'],
+    ['30s', '30s'],
+    ['5m', '5min'],
+    ['2h', '2h'],
+    ['1500', '1500ms']
+  ])('%s → %s', (v, out) => expect(parseLockWaitTimeout(v)).toBe(out))
+})
+
+describe('secretForms', () => {
+  it('covers raw, percent-encoded and base64 forms', () => {
+    expect(secretForms('a b/c')).toEqual(['a b/c', 'a%20b%2Fc', Buffer.from('a b/c').toString('base64')])
+    expect(secretForms('')).toEqual([])
+  })
+})

@@ -1,0 +1,102 @@
+import { describe, expect, it } from '@jest/globals'
+import { buildPgDumpArgs, chooseClientMajor, dataFilter, patternToRegExp, pgDumpEnv, serverMajor, versionMismatch } from '../src/providers/pg-dump.js'
+import { Titles } from '../src/errors.js'
+
+const base = { uri: 'postgres://app@db:5432/shop', snapshot: '00000003-0000001B-1', lockWaitTimeout: '5min', jobs: 1, directory: undefined, extraArgs: [] }
+
+describe('buildPgDumpArgs', () => {
+  it.each([
+    ['custom', {}, ['--format=c', '--no-password', '--lock-wait-timeout=5min', '--compress=0', '--snapshot=00000003-0000001B-1', '--dbname=postgres://app@db:5432/shop']],
+    ['plain', {}, ['--format=p', '--no-password', '--lock-wait-timeout=5min', '--snapshot=00000003-0000001B-1', '--dbname=postgres://app@db:5432/shop']],
+    ['directory', { directory: '/t/dump', jobs: 4 }, ['--format=d', '--no-password', '--lock-wait-timeout=5min', '--compress=0', '--snapshot=00000003-0000001B-1', '--file=/t/dump', '--jobs=4', '--dbname=postgres://app@db:5432/shop']],
+    ['custom', { snapshot: undefined, extraArgs: ['--exclude-table-data=audit'] }, ['--format=c', '--no-password', '--lock-wait-timeout=5min', '--compress=0', '--exclude-table-data=audit', '--dbname=postgres://app@db:5432/shop']]
+  ] as const)('%s %j', (format, extra, expected) => {
+    expect(buildPgDumpArgs({ ...base, format, ...extra })).toEqual(expected)
+  })
+
+  it('refuses a directory dump without a directory', () => {
+    expect(() => buildPgDumpArgs({ ...base, format: 'directory' })).toThrow(/directory/)
+  })
+})
+
+describe('pgDumpEnv', () => {
+  it('passes the password by PGPASSWORD and lifts statement_timeout', () => {
+    const env = pgDumpEnv({ provider: 'postgres', host: 'h', port: 5432, database: 'd', user: 'u', password: 'pa ss', uri: 'postgres://u@h/d' }, { PATH: '/bin', PGPASSFILE: '/x' })
+    expect(env).toMatchObject({ PATH: '/bin', PGPASSWORD: 'pa ss', PGOPTIONS: '-c statement_timeout=0' })
+    expect(env.PGPASSFILE).toBeUndefined()
+  })
+})
+
+describe('chooseClientMajor', () => {
+  it.each([
+    [[14, 15, 16], 15, 'auto', 15],
+    [[14, 16, 17], 15, 'auto', 16],
+    [[17, 16], 13, 'auto', 16],
+    [[15], 16, 'auto', undefined],
+    [[], 15, 'auto', undefined],
+    [[15, 17], 15, 17, 17],
+    [[15, 17], 15, 16, undefined],
+    [[15, 17], 17, 15, undefined]
+  ] as const)('installed %j, server %i, pinned %s → %s', (installed, server, pinned, expected) => {
+    expect(chooseClientMajor(installed, server, pinned)).toBe(expected)
+  })
+})
+
+describe('serverMajor', () => {
+  it.each([
+    [150004, 15],
+    [180001, 18],
+    [100023, 10],
+    [90624, 9]
+  ])('%i → %i', (n, major) => expect(serverMajor(n)).toBe(major))
+})
+
+describe('versionMismatch', () => {
+  it('quotes both versions and the fix', () => {
+    const e = versionMismatch('18.1', 18, [14, 15], 'auto')
+    expect(e.title).toBe(Titles.version)
+    expect(e.message).toMatch(/PostgreSQL 18\.1/)
+    expect(e.message).toMatch(/pg_dump 14, pg_dump 15/)
+    expect(e.message).toMatch(/postgresql-client-18/)
+    expect(e.message).toMatch(/pg-version/)
+  })
+  it('names a pinned version older than the server', () => {
+    expect(versionMismatch('16.2', 16, [15, 16], 15).message).toMatch(/'pg-version: 15' is older than the server/)
+  })
+})
+
+describe('patternToRegExp', () => {
+  it.each([
+    ['audit', undefined, 'audit', ['audit'], ['Audit', 'audits']],
+    ['public.log_*', 'public', 'log_*', ['log_2024', 'log_'], ['xlog_1']],
+    ['"MixedCase"', undefined, '"MixedCase"', ['MixedCase'], ['mixedcase']],
+    ['Sales.Orders', 'sales', 'orders', ['orders'], ['Orders']],
+    ['a?c', undefined, 'a?c', ['abc'], ['ac', 'abbc']],
+    ['"we.ird"', undefined, '"we.ird"', ['we.ird'], ['weXird']]
+  ])('%s', (pattern, schema, _n, yes, no) => {
+    const r = patternToRegExp(pattern)
+    if (schema) expect(r.schema?.test(schema)).toBe(true)
+    else expect(r.schema).toBeUndefined()
+    for (const y of yes) expect(r.name.test(y)).toBe(true)
+    for (const n of no) expect(r.name.test(n)).toBe(false)
+  })
+})
+
+describe('dataFilter', () => {
+  it.each([
+    [[], 'public', 'invoice', true],
+    [['--exclude-table-data=audit_*'], 'public', 'audit_log', false],
+    [['--exclude-table-data=audit_*'], 'public', 'invoice', true],
+    [['--exclude-table-data', 'public.big'], 'public', 'big', false],
+    [['--exclude-table-data', 'public.big'], 'other', 'big', true],
+    [['-Tsecret'], 'public', 'secret', false],
+    [['--schema-only'], 'public', 'invoice', false],
+    [['-t', 'invoice'], 'public', 'invoice', true],
+    [['-t', 'invoice'], 'public', 'track', false],
+    [['-n', 'sales'], 'public', 'track', false],
+    [['-n', 'sales'], 'sales', 'track', true],
+    [['--exclude-schema=tmp*'], 'tmp_x', 'a', false]
+  ])('%j: %s.%s dumped=%s', (args, schema, name, expected) => {
+    expect(dataFilter(args)(schema, name)).toBe(expected)
+  })
+})
