@@ -40,7 +40,7 @@ export function buildPgDumpArgs(o: DumpArgsOptions): string[] {
  * statement timeout for its own session, whatever the role's default.
  */
 export function pgDumpEnv(source: SourceSettings, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, PGOPTIONS: '-c statement_timeout=0', PGAPPNAME: 'pg-backup-action' }
+  const env: NodeJS.ProcessEnv = { ...base, PGOPTIONS: '-c statement_timeout=0', PGAPPNAME: 'pg-backup-action pg_dump' }
   delete env.PGPASSFILE
   if (source.password !== undefined) env.PGPASSWORD = source.password
   return env

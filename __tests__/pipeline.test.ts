@@ -1,0 +1,121 @@
+import { describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
+import { PassThrough, Readable, Writable } from 'node:stream'
+import * as zlib from 'node:zlib'
+import { runPipeline, type Sink } from '../src/pipeline.js'
+import { createCompressor, createDecompressor, fileExtension } from '../src/transforms/compress.js'
+
+/** A sink that collects what it receives, slowly when asked, failing when asked. */
+function collector(opts: { delayMs?: number; failAfter?: number } = {}) {
+  const chunks: Buffer[] = []
+  let received = 0
+  let resolve!: () => void
+  let reject!: (e: Error) => void
+  const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)))
+  const stream = new Writable({
+    highWaterMark: 16 * 1024,
+    write(chunk: Buffer, _e, cb) {
+      received += chunk.length
+      if (opts.failAfter !== undefined && received > opts.failAfter) return cb(new Error('destination refused the part'))
+      chunks.push(chunk)
+      setTimeout(cb, opts.delayMs ?? 0)
+    },
+    final(cb) {
+      resolve()
+      cb()
+    }
+  })
+  stream.on('error', reject)
+  stream.on('close', () => reject(new Error('closed before the end')))
+  return { sink: { name: 'test', stream, done } satisfies Sink, bytes: () => Buffer.concat(chunks) }
+}
+
+function source(bytes: Buffer, chunk = 64 * 1024): Readable {
+  let off = 0
+  return new Readable({
+    read() {
+      if (off >= bytes.length) return this.push(null)
+      this.push(bytes.subarray(off, off + chunk))
+      off += chunk
+    }
+  })
+}
+
+const data = Buffer.from(Array.from({ length: 50000 }, (_, i) => `row ${i}\t${(i * 7919) % 10007}\n`).join(''))
+
+describe('runPipeline', () => {
+  it('feeds every sink the same bytes and reports their sha256 and size', async () => {
+    const a = collector()
+    const b = collector({ delayMs: 1 })
+    const r = await runPipeline(source(data), [], [a.sink, b.sink], async () => undefined)
+    expect(a.bytes().equals(data)).toBe(true)
+    expect(b.bytes().equals(data)).toBe(true)
+    expect(r).toEqual({ rawBytes: data.length, sizeBytes: data.length, sha256: createHash('sha256').update(data).digest('hex') })
+  })
+
+  it('hashes the compressed bytes, which decompress to the dump', async () => {
+    const a = collector()
+    const r = await runPipeline(source(data), [createCompressor({ algorithm: 'gzip', level: 6 })!], [a.sink], async () => undefined)
+    expect(r.rawBytes).toBe(data.length)
+    expect(r.sizeBytes).toBe(a.bytes().length)
+    expect(r.sha256).toBe(createHash('sha256').update(a.bytes()).digest('hex'))
+    expect(zlib.gunzipSync(a.bytes()).equals(data)).toBe(true)
+  })
+
+  it('never ends the sinks when the end check fails (a failed pg_dump)', async () => {
+    const a = collector()
+    let ended = false
+    a.sink.stream.on('finish', () => (ended = true))
+    await expect(runPipeline(source(data), [], [a.sink], async () => Promise.reject(new Error('pg_dump exited with code 1')))).rejects.toThrow('pg_dump exited with code 1')
+    expect(ended).toBe(false)
+    expect(a.sink.stream.destroyed).toBe(true)
+  })
+
+  it('passes the raw byte count to the end check, so an empty dump can be refused', async () => {
+    const a = collector()
+    const seen: number[] = []
+    await expect(
+      runPipeline(source(Buffer.alloc(0)), [createCompressor({ algorithm: 'zstd', level: 3 })!], [a.sink], async raw => {
+        seen.push(raw)
+        if (raw === 0) throw new Error('pg_dump wrote nothing')
+      })
+    ).rejects.toThrow('pg_dump wrote nothing')
+    expect(seen).toEqual([0])
+  })
+
+  it('fails, rather than stalls, when one destination gives up mid-stream, and destroys the others', async () => {
+    const good = collector({ delayMs: 1 })
+    const bad = collector({ failAfter: 100_000 })
+    await expect(runPipeline(source(data), [], [good.sink, bad.sink], async () => undefined)).rejects.toThrow('destination refused the part')
+    expect(good.sink.stream.destroyed).toBe(true)
+  })
+
+  it('fails when a destination rejects without an error on its stream (an upload that gave up)', async () => {
+    const pass = new PassThrough({ highWaterMark: 1024 })
+    const sink: Sink = { name: 's3', stream: pass, done: Promise.reject(new Error('Access Denied')) }
+    await expect(runPipeline(source(data), [], [sink], async () => undefined)).rejects.toThrow('Access Denied')
+  })
+})
+
+describe('compression', () => {
+  it.each([
+    ['custom', 'zstd', 'dump.zst'],
+    ['custom', 'none', 'dump'],
+    ['plain', 'gzip', 'sql.gz'],
+    ['plain', 'none', 'sql'],
+    ['directory', 'zstd', 'tar.zst'],
+    ['directory', 'gzip', 'tar.gz']
+  ] as const)('%s + %s → .%s', (format, algorithm, ext) => expect(fileExtension(format, algorithm)).toBe(ext))
+
+  it.each(['zstd', 'gzip'] as const)('%s round-trips through its decompressor', async algorithm => {
+    const out: Buffer[] = []
+    const c = createCompressor({ algorithm, level: undefined })!
+    const d = createDecompressor(algorithm)!
+    d.on('data', (b: Buffer) => out.push(b))
+    const end = new Promise(r => d.on('end', r))
+    c.pipe(d)
+    c.end(data)
+    await end
+    expect(Buffer.concat(out).equals(data)).toBe(true)
+  })
+})
