@@ -1,0 +1,72 @@
+import * as fs from 'node:fs'
+import * as http from 'node:http'
+import * as path from 'node:path'
+import { freePort } from '../../scripts/lib/servers.mjs'
+
+export interface ProxiedRequest {
+  method: string
+  path: string
+  query: URLSearchParams
+  status?: number
+}
+
+/**
+ * A fault-injecting proxy in front of s3rver. It records every request,
+ * can slow down UploadPart responses (so a test can act while an upload is
+ * in flight), and implements AbortMultipartUpload, which s3rver lacks, by
+ * removing s3rver's pending parts — so "no leftover parts" is observable.
+ */
+export async function startS3Proxy(target: { port: number; directory: string }, opts: { uploadPartDelayMs?: number } = {}) {
+  const requests: ProxiedRequest[] = []
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    const entry: ProxiedRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams }
+    requests.push(entry)
+    if (req.method === 'DELETE' && url.searchParams.has('uploadId')) {
+      const id = url.searchParams.get('uploadId')!
+      for (const dir of findDirs(target.directory, id)) fs.rmSync(dir, { recursive: true, force: true })
+      req.resume()
+      entry.status = 204
+      res.writeHead(204).end()
+      return
+    }
+    const isPart = req.method === 'PUT' && url.searchParams.has('partNumber')
+    const upstream = http.request({ host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: req.headers }, up => {
+      entry.status = up.statusCode
+      const send = () => {
+        res.writeHead(up.statusCode ?? 502, up.headers)
+        up.pipe(res)
+      }
+      if (isPart && opts.uploadPartDelayMs) setTimeout(send, opts.uploadPartDelayMs)
+      else send()
+    })
+    upstream.on('error', e => {
+      res.writeHead(502).end(String(e))
+    })
+    req.pipe(upstream)
+  })
+  const port = await freePort()
+  await new Promise<void>(r => server.listen(port, '127.0.0.1', () => r()))
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    /** Multipart uploads s3rver still holds parts for. */
+    pendingUploads: () => findDirs(target.directory, undefined),
+    stop: () => new Promise<void>(r => server.close(() => r()))
+  }
+}
+
+/** s3rver keeps an in-progress multipart upload as `<bucket>/._S3rver_uploads/<uploadId>/`. */
+function findDirs(root: string, uploadId: string | undefined): string[] {
+  const out: string[] = []
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!e.isDirectory()) continue
+      const p = path.join(dir, e.name)
+      if (path.basename(dir) === '._S3rver_uploads' && (uploadId === undefined || e.name === uploadId)) out.push(p)
+      else walk(p)
+    }
+  }
+  walk(root)
+  return out
+}
