@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { buildPgDumpArgs, chooseClientMajor, dataFilter, patternToRegExp, pgDumpEnv, serverMajor, versionMismatch } from '../src/providers/pg-dump.js'
 import { Titles } from '../src/errors.js'
+import type { DumpArgsOptions } from '../src/providers/pg-dump.js'
+import type { Format } from '../src/settings.js'
 
 const base = { uri: 'postgres://app@db:5432/shop', snapshot: '00000003-0000001B-1', lockWaitTimeout: '5min', jobs: 1, directory: undefined, extraArgs: [] }
 
@@ -10,7 +12,7 @@ describe('buildPgDumpArgs', () => {
     ['plain', {}, ['--format=p', '--no-password', '--lock-wait-timeout=5min', '--snapshot=00000003-0000001B-1', '--dbname=postgres://app@db:5432/shop']],
     ['directory', { directory: '/t/dump', jobs: 4 }, ['--format=d', '--no-password', '--lock-wait-timeout=5min', '--compress=0', '--snapshot=00000003-0000001B-1', '--file=/t/dump', '--jobs=4', '--dbname=postgres://app@db:5432/shop']],
     ['custom', { snapshot: undefined, extraArgs: ['--exclude-table-data=audit'] }, ['--format=c', '--no-password', '--lock-wait-timeout=5min', '--compress=0', '--exclude-table-data=audit', '--dbname=postgres://app@db:5432/shop']]
-  ] as const)('%s %j', (format, extra, expected) => {
+  ] as [Format, Partial<DumpArgsOptions>, string[]][])('%s %j', (format, extra, expected) => {
     expect(buildPgDumpArgs({ ...base, format, ...extra })).toEqual(expected)
   })
 
@@ -37,7 +39,7 @@ describe('chooseClientMajor', () => {
     [[15, 17], 15, 17, 17],
     [[15, 17], 15, 16, undefined],
     [[15, 17], 17, 15, undefined]
-  ] as const)('installed %j, server %i, pinned %s → %s', (installed, server, pinned, expected) => {
+  ] as [number[], number, 'auto' | number, number | undefined][])('installed %j, server %i, pinned %s → %s', (installed, server, pinned, expected) => {
     expect(chooseClientMajor(installed, server, pinned)).toBe(expected)
   })
 })

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { PassThrough, Readable, Writable } from 'node:stream'
 import * as zlib from 'node:zlib'
 import { runPipeline, type Sink } from '../src/pipeline.js'
+import type { CompressionAlgorithm, Format } from '../src/settings.js'
 import { createCompressor, createDecompressor, fileExtension } from '../src/transforms/compress.js'
 
 /** A sink that collects what it receives, slowly when asked, failing when asked. */
@@ -105,7 +106,7 @@ describe('compression', () => {
     ['plain', 'none', 'sql'],
     ['directory', 'zstd', 'tar.zst'],
     ['directory', 'gzip', 'tar.gz']
-  ] as const)('%s + %s → .%s', (format, algorithm, ext) => expect(fileExtension(format, algorithm)).toBe(ext))
+  ] as [Format, CompressionAlgorithm, string][])('%s + %s → .%s', (format, algorithm, ext) => expect(fileExtension(format, algorithm)).toBe(ext))
 
   it.each(['zstd', 'gzip'] as const)('%s round-trips through its decompressor', async algorithm => {
     const out: Buffer[] = []

@@ -10,6 +10,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /** Parses GITHUB_OUTPUT / GITHUB_STATE files (`name<<delimiter` blocks). */
 export function parseFileCommands(text) {
+  /** @type {Record<string, string>} */
   const out = {}
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
