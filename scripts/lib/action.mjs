@@ -23,6 +23,7 @@ export function parseFileCommands(text) {
   return out
 }
 
+/** @returns {Promise<{ code: number | null, stdout: string, stderr: string }>} */
 function spawnStep(env, onSpawn) {
   return new Promise(resolve => {
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -39,6 +40,10 @@ function spawnStep(env, onSpawn) {
  * Runs main (and post, unless `post: false`) of dist/index.js. Returns the
  * exit code, stdout/stderr, outputs, summary, annotations and the runner
  * files, in a fresh runner temp dir per run.
+ */
+/**
+ * @param {Record<string, string>} inputs
+ * @param {{ env?: Record<string, string | undefined>, post?: boolean, onSpawn?: (child: import('node:child_process').ChildProcess) => void }} [options]
  */
 export async function runAction(inputs, { env = {}, post = true, onSpawn } = {}) {
   const runner = fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-runner-'))
