@@ -1,3 +1,6 @@
+import * as core from '@actions/core'
+import * as actionsCache from '@actions/cache'
+import * as actionsExec from '@actions/exec'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import { Readable } from 'node:stream'
@@ -16,7 +19,11 @@ import {
   type ClientChoice
 } from './providers/pg-dump.js'
 import type { BackupSettings } from './settings.js'
-import type { ServerInfo } from './source.js'
+import type { ServerInfo, SourceSession, TableCount } from './source.js'
+import { runPipeline, type PipelineResult } from './pipeline.js'
+import { createCompressor } from './transforms/compress.js'
+import { dataFilter } from './providers/pg-dump.js'
+import type { Storage, Target } from './destinations/index.js'
 import { save, State } from './state.js'
 import type { Workspace } from './workspace.js'
 
@@ -54,7 +61,14 @@ export async function resolveClient(pinned: 'auto' | number, info: ServerInfo, d
   return { ...c, version: stdout.trim(), pgRestore: c.pgDump.replace(/pg_dump$/, 'pg_restore') }
 }
 
-export function defaultResolveDeps(exec: InstallContext['exec'], cache: InstallContext['cache'], warn: (m: string) => void): ResolveDeps {
+/** The runner's real exec, cache and warnings. */
+export function runnerResolveDeps(): ResolveDeps {
+  const exec: InstallContext['exec'] = (c, a, o) => actionsExec.exec(c, a, { input: o?.input, ignoreReturnCode: true })
+  const cache: InstallContext['cache'] = {
+    restore: (p, k) => actionsCache.restoreCache(p, k),
+    save: async (p, k) => void (await actionsCache.saveCache(p, k))
+  }
+  const warn = (m: string): void => core.warning(m)
   return {
     root: '/usr/lib/postgresql',
     env: process.env,
@@ -125,5 +139,32 @@ export async function startDump(s: BackupSettings, client: PgClient, snapshot: s
     stream: Readable.from(tar.c({ cwd: directory, portable: true }, ['.'])),
     kill,
     check: async () => undefined
+  }
+}
+
+/**
+ * pg_dump → compression → sha256 → every destination, with the row counts
+ * taken concurrently in the same snapshot. Kills pg_dump if anything fails.
+ */
+export async function dumpToStorage(
+  s: BackupSettings,
+  session: SourceSession,
+  client: PgClient,
+  storage: Storage,
+  target: Target,
+  work: Workspace,
+  signal: AbortSignal
+): Promise<PipelineResult & { tables: TableCount[] }> {
+  const counting = session.countRows(dataFilter(s.pgDumpArgs))
+  // Awaited below; this guard only keeps an early pipeline failure from leaving it unhandled.
+  counting.catch(() => undefined)
+  const dump = await startDump(s, client, session.snapshot, work)
+  const stages = [createCompressor(s.compression)].filter(x => x !== undefined)
+  try {
+    const result = await runPipeline(dump.stream, stages, storage.openSinks(target, session.info.databaseSize), dump.check, signal)
+    return { ...result, tables: await counting }
+  } catch (e) {
+    dump.kill()
+    throw e
   }
 }

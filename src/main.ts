@@ -1,15 +1,11 @@
 import * as core from '@actions/core'
-import * as cache from '@actions/cache'
-import * as exec from '@actions/exec'
 import { getSettings } from './inputs.js'
 import type { BackupSettings } from './settings.js'
 import { ActionError, Titles, errorMessage, scrub } from './errors.js'
-import { SourceSession, type TableCount } from './source.js'
-import { defaultResolveDeps, resolveClient, startDump } from './dump.js'
-import { dataFilter } from './providers/pg-dump.js'
+import { SourceSession } from './source.js'
+import { dumpToStorage, resolveClient, runnerResolveDeps } from './dump.js'
 import { Storage } from './destinations/index.js'
-import { runPipeline } from './pipeline.js'
-import { createCompressor, DEFAULT_LEVEL, fileExtension } from './transforms/compress.js'
+import { DEFAULT_LEVEL, fileExtension } from './transforms/compress.js'
 import { backupFileName, buildManifest, type Verification } from './manifest.js'
 import { verifyArchive } from './verify.js'
 import { reportBackup } from './summary.js'
@@ -20,52 +16,39 @@ import { save, State } from './state.js'
 async function backup(s: BackupSettings, signal: AbortSignal): Promise<void> {
   const createdAt = new Date()
   const work = new Workspace()
-  const storage = new Storage(s, work)
   try {
-    const session = await core.group('Connect to the source', () => SourceSession.open(s.source))
-    let tables: TableCount[] = []
-    let stored
+    const storage = new Storage(s, work)
     const target = storage.target(backupFileName(s.name, createdAt, fileExtension(s.format, s.compression.algorithm)))
-    try {
-      const deps = defaultResolveDeps(
-        (c, a, o) => exec.exec(c, a, { input: o?.input, ignoreReturnCode: true }),
-        { restore: (p, k) => cache.restoreCache(p, k), save: async (p, k) => void (await cache.saveCache(p, k)) },
-        core.warning
-      )
-      const client = await core.group('Choose pg_dump', () => resolveClient(s.pgVersion, session.info, deps))
-      core.info(`Server ${session.info.serverVersion}; using ${client.version} (${client.pgDump})`)
-      await storage.assertFree(target)
-      stored = await core.group(`Dump ${s.source.database} to ${target.backupKey}`, async () => {
-        const counting = session.countRows(dataFilter(s.pgDumpArgs))
-        const dump = await startDump(s, client, session.snapshot, work)
-        const stages = [createCompressor(s.compression)].filter(x => x !== undefined)
-        const result = await runPipeline(dump.stream, stages, storage.openSinks(target, session.info.databaseSize), dump.check, signal).catch(e => {
-          dump.kill()
-          throw e
-        })
-        tables = await counting
-        return { ...result, client }
-      })
-    } finally {
-      await session.close()
-    }
+    const session = await core.group('Connect to the source', () => SourceSession.open(s.source))
+    const { client, dumped } = await (async () => {
+      try {
+        const client = await core.group('Choose pg_dump', () => resolveClient(s.pgVersion, session.info, runnerResolveDeps()))
+        core.info(`Server ${session.info.serverVersion}; using ${client.version} (${client.pgDump})`)
+        await storage.assertFree(target)
+        const dumped = await core.group(`Dump ${s.source.database} to ${target.backupKey}`, () => dumpToStorage(s, session, client, storage, target, work, signal))
+        return { client, dumped }
+      } finally {
+        await session.close() // releases the snapshot before the slower steps
+      }
+    })()
     const copies = await core.group('Publish', () => storage.publish(target))
     const verification: Verification =
       s.verify === 'none'
         ? { level: 'none', passed: false, details: ['verification was not requested'] }
         : await core.group('Verify (archive)', () =>
-            verifyArchive(copies, { format: s.format, compression: s.compression.algorithm, sha256: stored.sha256, sizeBytes: stored.sizeBytes, pgRestore: stored.client.pgRestore }, work)
+            verifyArchive(copies, { format: s.format, compression: s.compression.algorithm, sha256: dumped.sha256, sizeBytes: dumped.sizeBytes, pgRestore: client.pgRestore }, work)
           )
     const finishedAt = new Date()
     const manifest = buildManifest({
-      settings: s, key: target.backupKey, createdAt, finishedAt, server: session.info, dumpVersion: stored.client.version,
-      snapshot: session.snapshot, compressionLevel: s.compression.algorithm === 'none' ? null : (s.compression.level ?? DEFAULT_LEVEL[s.compression.algorithm]),
-      sizeBytes: stored.sizeBytes, sha256: stored.sha256, tables, verification,
+      settings: s, key: target.backupKey, createdAt, finishedAt, server: session.info, dumpVersion: client.version, snapshot: session.snapshot,
+      compressionLevel: s.compression.algorithm === 'none' ? null : (s.compression.level ?? DEFAULT_LEVEL[s.compression.algorithm]),
+      sizeBytes: dumped.sizeBytes, sha256: dumped.sha256, tables: dumped.tables, verification,
       destinations: copies.map(c => ({ kind: c.kind, location: c.location })), env: process.env
     })
     await core.group('Write manifest', () => storage.writeManifest(target, manifest))
     const verified = verification.level !== 'none' && verification.passed
-    await reportBackup({ manifest, backupKey: target.backupKey, locations: copies.map(c => c.location), artifactId: storage.artifactId, durationSeconds: (finishedAt.getTime() - createdAt.getTime()) / 1000, verified }, s.secrets)
+    const durationSeconds = (finishedAt.getTime() - createdAt.getTime()) / 1000
+    await reportBackup({ manifest, backupKey: target.backupKey, locations: copies.map(c => c.location), artifactId: storage.artifactId, durationSeconds, verified }, s.secrets)
     if (s.verify !== 'none' && !verification.passed) throw new ActionError(Titles.verification, verification.details.join('\n'))
   } finally {
     work.cleanup()
