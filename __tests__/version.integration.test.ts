@@ -74,3 +74,14 @@ describe('pg_dump matched to the server', () => {
     expect(manifest.dump.version).toMatch(new RegExp(`^pg_dump \\(PostgreSQL\\) ${manifest.source.serverVersion.split('.')[0]}\\.`))
   })
 })
+
+describe('outputs that contain a secret', () => {
+  it('warn with the fix instead of silently losing the output', async () => {
+    // The password "pw18" is also the database name, so it is in the backup key.
+    stack.pg.psql('postgres', ['-c', 'CREATE DATABASE pw18'])
+    const r = await runAction({ 'database-url': stack.pg.url('pw18') }, { env: stack.env })
+    expect(r.code).toBe(0)
+    const warning = r.annotations.find(a => a.level === 'warning' && a.title === 'Output withheld')
+    expect(warning?.message).toMatch(/output 'backup-key' contains text that is also a secret.*set 'name'/)
+  })
+})

@@ -37,6 +37,39 @@ class TrailerSink extends Writable {
 }
 
 /**
+ * Feeds a reader tool's stdin. pg_restore may stop reading once it has what
+ * it needs (before our EOF); the rest is still consumed (and hashed upstream)
+ * and discarded, and the tool's exit status says whether it could read it.
+ */
+class ToolInput extends Writable {
+  private stdinGone = false
+  constructor(private readonly stdin: Writable) {
+    super()
+    stdin.on('error', () => (this.stdinGone = true))
+  }
+  override _write(chunk: Buffer, _e: BufferEncoding, cb: () => void): void {
+    if (this.stdinGone || this.stdin.destroyed) return cb()
+    if (this.stdin.write(chunk)) cb()
+    else {
+      const done = (): void => {
+        this.stdin.off('drain', done).off('close', done)
+        cb()
+      }
+      this.stdin.on('drain', done).on('close', done)
+    }
+  }
+  override _final(cb: () => void): void {
+    if (!this.stdinGone && !this.stdin.destroyed) this.stdin.end()
+    cb()
+  }
+  // A failed read upstream must still close the tool's input, or the tool waits for more forever.
+  override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
+    if (err && !this.stdin.destroyed) this.stdin.destroy()
+    cb(err)
+  }
+}
+
+/**
  * Reads the whole stored stream back: sha256 and size against what we
  * wrote, then decompressed all the way through a reader that fails on a
  * truncated or corrupt archive (`pg_restore --list` alone would pass one).
@@ -49,6 +82,7 @@ async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, l
   const decompress = createDecompressor(c.compression)
   if (decompress) stages.push(decompress)
   let readerResult: () => Promise<string | undefined>
+  let dir: string | undefined
   if (c.format === 'plain') {
     const sink = new TrailerSink()
     stages.push(sink)
@@ -56,7 +90,6 @@ async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, l
   } else {
     let tool: string
     let args: string[]
-    let dir: string | undefined
     if (c.format === 'custom') {
       tool = c.pgRestore
       args = ['--file=/dev/null']
@@ -68,14 +101,13 @@ async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, l
     }
     const p = spawnTool(tool, args, process.env, 'pipe')
     p.stdout.resume()
-    stages.push(p.child.stdin as Writable)
+    stages.push(new ToolInput(p.child.stdin as Writable))
     const exited = p.exit.then(async r => {
       if (r.code !== 0) return `${tool.endsWith('tar') ? 'tar' : 'pg_restore'} could not read it: ${p.stderr.toString().split('\n').slice(-3).join(' ')}`
       if (!dir) return undefined
       const restore = spawnTool(c.pgRestore, ['--file=/dev/null', dir], process.env)
       restore.stdout.resume()
       const rr = await restore.exit
-      fs.rmSync(dir, { recursive: true, force: true })
       return rr.code === 0 ? undefined : `pg_restore could not read it: ${restore.stderr.toString().split('\n').slice(-3).join(' ')}`
     })
     readerResult = () => exited
@@ -86,6 +118,7 @@ async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, l
     problems.push(`${label}: reading the archive failed: ${(e as Error).message}`)
   }
   const readerProblem = await readerResult()
+  if (dir) fs.rmSync(dir, { recursive: true, force: true })
   if (seal.digest !== c.sha256) problems.push(`${label}: sha256 ${seal.digest || '(unread)'} differs from the backup's ${c.sha256}`)
   if (count.bytes !== c.sizeBytes) problems.push(`${label}: ${count.bytes} bytes stored, ${c.sizeBytes} written`)
   if (readerProblem) problems.push(`${label}: ${readerProblem}`)
