@@ -151,8 +151,10 @@ describe('post step after a killed main step', () => {
         { 'database-url': stack.pg.url('shop'), destination: 'artifact', name: 'cancelled' },
         {
           env: stack.env,
-          onSpawn: child => {
-            void waitFor('pg_dump to start', () => childPgDumps(child.pid!)[0]).then(d => {
+          onSpawn: (child, files) => {
+            // Kill main once pg_dump runs and its pid is in the runner's state file, as a cancelled job would be.
+            const saved = () => fs.readFileSync(files.GITHUB_STATE, 'utf8').includes('pg-dump-pid')
+            void waitFor('pg_dump to start', () => (saved() ? childPgDumps(child.pid!)[0] : undefined)).then(d => {
               dumpPid = d.pid
               child.kill('SIGKILL')
             })

@@ -127,7 +127,7 @@ export async function restoreWithTools(p: Postgres, bytes: Buffer, fileName: str
   if (r.code !== 0) throw new Error(`restore of ${fileName} failed: ${r.out}`)
 }
 
-/** pids of pg_dump processes whose parent is `parent`, with their argv. */
+/** pids of pg_dump processes whose parent is `parent`, with their argv (dumping ones: not `pg_dump --version`). */
 export function childPgDumps(parent: number): { pid: number; argv: string[] }[] {
   const out: { pid: number; argv: string[] }[] = []
   for (const d of fs.readdirSync('/proc')) {
@@ -136,7 +136,7 @@ export function childPgDumps(parent: number): { pid: number; argv: string[] }[] 
       const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8')
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
       const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').filter(Boolean)
-      if (ppid === parent && argv[0]?.endsWith('pg_dump')) out.push({ pid: Number(d), argv })
+      if (ppid === parent && argv[0]?.endsWith('pg_dump') && argv.some(a => a.startsWith('--dbname='))) out.push({ pid: Number(d), argv })
     } catch {
       // the process ended while we looked
     }

@@ -43,7 +43,7 @@ function spawnStep(env, onSpawn) {
  */
 /**
  * @param {Record<string, string>} inputs
- * @param {{ env?: Record<string, string | undefined>, post?: boolean, onSpawn?: (child: import('node:child_process').ChildProcess) => void }} [options]
+ * @param {{ env?: Record<string, string | undefined>, post?: boolean, onSpawn?: (child: import('node:child_process').ChildProcess, files: Record<string, string>) => void }} [options]
  */
 export async function runAction(inputs, { env = {}, post = true, onSpawn } = {}) {
   const runner = fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-runner-'))
@@ -72,7 +72,7 @@ export async function runAction(inputs, { env = {}, post = true, onSpawn } = {})
   }
   for (const [k, v] of Object.entries(inputs)) base[`INPUT_${k.toUpperCase()}`] = String(v)
   const stepEnv = { ...base, ...env }
-  const main = await spawnStep(stepEnv, onSpawn)
+  const main = await spawnStep(stepEnv, child => onSpawn?.(child, { GITHUB_STATE: base.GITHUB_STATE, GITHUB_OUTPUT: base.GITHUB_OUTPUT }))
   // The runner hands the state main saved to post as STATE_* variables.
   const state = parseFileCommands(fs.readFileSync(base.GITHUB_STATE, 'utf8'))
   let postResult
