@@ -113,6 +113,15 @@ describe('single destinations', () => {
     expect(stack.artifacts.artifacts.size).toBe(count)
   })
 
+  it('dumps the directory format with parallel jobs and restores it', async () => {
+    const r = await runAction(inputs({ destination: 's3', name: 'parallel', format: 'directory', jobs: '2' }), { env: stack.env })
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.outputs.manifest).verification.passed).toBe(true)
+    const key = r.outputs['backup-key']
+    await restoreWithTools(stack.pg, await getObject(stack.s3, key), key.split('/').pop()!, 'parallel_restored')
+    expect(await tableDigests(stack.pg, 'parallel_restored')).toEqual(source)
+  })
+
   it('records tables whose data the dump excludes with rows: null', async () => {
     const r = await runAction(inputs({ destination: 's3', name: 'partial', 'pg-dump-args': '--exclude-table-data=invoice_line' }), { env: stack.env })
     expect(r.code).toBe(0)

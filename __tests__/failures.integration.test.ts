@@ -27,6 +27,16 @@ afterAll(async () => {
 const errors = (r: Awaited<ReturnType<typeof runAction>>) => r.annotations.filter(a => a.level === 'error')
 
 describe('a failed dump stores nothing', () => {
+  it('an invalid input fails before any side effect, naming the input', async () => {
+    const before = await listKeys(stack.s3)
+    const r = await runAction({ 'database-url': stack.pg.url('shop'), destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, format: 'tar' }, { env: stack.env })
+    expect(r.code).toBe(1)
+    expect(errors(r)).toEqual([expect.objectContaining({ title: 'Invalid input', message: "Input 'format' must be one of custom, plain, directory; got 'tar'." })])
+    expect(await listKeys(stack.s3)).toEqual(before)
+    expect(fs.readdirSync(r.tempDir)).toEqual([])
+    expect(r.stdout).not.toMatch(/::group::/)
+  })
+
   it('wrong password: fails with an error annotation and stores no object', async () => {
     const before = await listKeys(stack.s3)
     const artifacts = stack.artifacts.artifacts.size

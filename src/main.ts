@@ -68,8 +68,9 @@ export async function run(): Promise<void> {
     const title = e instanceof ActionError ? e.title : Titles.backup
     if (title === Titles.verification) core.setOutput('verified', 'false')
     const message = scrub(errorMessage(e), secrets)
+    // setFailed's own annotation has no title; one titled annotation plus the failure exit code says it once.
     core.error(message, { title })
-    core.setFailed(message)
+    process.exitCode = core.ExitCode.Failure
   } finally {
     save(State.finished, 'true')
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal)
