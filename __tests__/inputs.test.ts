@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseInputs, parseDatabaseUrl, parseLockWaitTimeout, secretForms } from '../src/inputs.js'
 import { InputError } from '../src/errors.js'
+import type { BackupSettings } from '../src/settings.js'
 
 const URL_OK = 'postgres://app:s3cr%40t%2Fx@db.internal:5433/shop'
 
@@ -8,8 +9,10 @@ function reader(inputs: Record<string, string>) {
   return (name: string): string => inputs[name] ?? ''
 }
 
-function parse(inputs: Record<string, string>, masked: string[] = []) {
-  return parseInputs(reader({ 'database-url': URL_OK, ...inputs }), s => masked.push(s))
+function parse(inputs: Record<string, string>, masked: string[] = []): BackupSettings {
+  const s = parseInputs(reader({ 'database-url': URL_OK, ...inputs }), s => masked.push(s))
+  if (s.command !== 'backup') throw new Error(`expected backup settings, got ${s.command}`)
+  return s
 }
 
 describe('parseInputs', () => {
@@ -51,7 +54,10 @@ describe('parseInputs', () => {
 
   it.each([
     [{ command: 'explode' }, /Input 'command' must be one of backup, restore, restore-test, list, check/],
-    [{ command: 'restore' }, /'command: restore' is not available/],
+    [{ command: 'check' }, /'command: check' is not available/],
+    [{ verify: 'restore' }, /Input 'scratch-database-url' is required for command: backup with verify: restore/],
+    [{ verify: 'restore', 'scratch-database-url': 'http://x' }, /Input 'scratch-database-url' must start with postgres:\/\//],
+    [{ 'verify-sql': 'SELECT true' }, /'verify-sql' runs on a restored copy/],
     [{ 'database-url': '' }, /Input 'database-url' is required/],
     [{ 'database-url': 'not a url' }, /Input 'database-url' is not a valid URL/],
     [{ 'database-url': 'mysql://u:p@h/db' }, /must start with postgres:\/\//],
@@ -111,6 +117,42 @@ describe('parseInputs', () => {
     expect(s.destinations.order).toEqual(['artifact', 's3'])
     expect(s.destinations.s3).toMatchObject({ bucket: 'acme-backups', prefix: 'db/', forcePathStyle: true, partSizeMiB: 16, credentials: undefined })
     expect(parse({ destination: 's3', 's3-bucket': 'acme-backups' }).destinations.s3).toMatchObject({ prefix: 'pg-backups/', forcePathStyle: false })
+  })
+})
+
+describe('commands other than backup', () => {
+  const only = (inputs: Record<string, string>) => parseInputs(reader(inputs), () => undefined)
+  it.each([
+    [{ command: 'restore', name: 'shop' }, /Input 'target-database-url' is required for command: restore/],
+    [{ command: 'restore', 'target-database-url': URL_OK }, /Input 'name' is required to find the latest backup/],
+    [{ command: 'restore', name: 'shop', 'target-database-url': URL_OK, 'safety-backup': 'maybe' }, /Input 'safety-backup' must be true or false/],
+    [{ command: 'restore', name: 'shop', 'target-database-url': URL_OK, 'dry-run': 'sometimes' }, /Input 'dry-run' must be true or false/],
+    [{ command: 'restore', name: 'shop', 'target-database-url': URL_OK, backup: '../../etc/passwd' }, /Input 'backup' must be latest/],
+    [{ command: 'restore-test', name: 'shop' }, /Input 'scratch-database-url' is required for command: restore-test/],
+    [{ command: 'restore-test', name: 'shop', 'scratch-database-url': URL_OK, 'max-age': '3 days' }, /Input 'max-age' must be a number with m, h, d or w/],
+    [{ command: 'restore-test', name: 'shop', 'scratch-database-url': URL_OK, 'max-age': '0h' }, /Input 'max-age'/],
+    [{ command: 'list', 'artifact-run-id': '123' }, /'artifact-run-id' needs 'github-token'/],
+    [{ command: 'list', 'artifact-run-id': 'abc', 'github-token': 't' }, /Input 'artifact-run-id' must be a whole number/]
+  ])('rejects %j', (inputs, message) => {
+    expect(() => only(inputs)).toThrow(InputError)
+    expect(() => only(inputs)).toThrow(message)
+  })
+
+  it('restore: takes the name from a key or artifact name, and safe defaults', () => {
+    const s = only({ command: 'restore', 'target-database-url': URL_OK, backup: 'pg-backups/shop/shop-20261122T031700Z.dump.zst', destination: 's3', 's3-bucket': 'acme-backups' })
+    expect(s).toMatchObject({ command: 'restore', name: 'shop', backup: { kind: 'key', key: 'pg-backups/shop/shop-20261122T031700Z.dump.zst' }, safetyBackup: true, dryRun: false, confirm: undefined })
+    expect(only({ command: 'restore', 'target-database-url': URL_OK, backup: 'shop-20261122T031700Z.sql.gz' })).toMatchObject({ name: 'shop', backup: { kind: 'artifact', name: 'shop-20261122T031700Z.sql.gz' } })
+  })
+
+  it('restore-test: max-age in seconds and verify-sql one query per line', () => {
+    const s = only({ command: 'restore-test', name: 'shop', 'scratch-database-url': 'postgres://postgres:pw@localhost/postgres', 'max-age': '26h', 'verify-sql': 'SELECT count(*) > 0 FROM invoice\n\nSELECT true' })
+    expect(s).toMatchObject({ command: 'restore-test', maxAgeSeconds: 93600, backup: { kind: 'latest' }, scratch: { verifySql: ['SELECT count(*) > 0 FROM invoice', 'SELECT true'] } })
+  })
+
+  it('masks the target and scratch passwords too', () => {
+    const masked: string[] = []
+    parseInputs(reader({ command: 'restore', name: 'shop', 'target-database-url': 'postgres://u:tgt-secret@h/db' }), m => masked.push(m))
+    expect(masked).toContain('tgt-secret')
   })
 })
 

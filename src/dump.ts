@@ -31,6 +31,7 @@ export interface PgClient extends ClientChoice {
   /** `pg_dump (PostgreSQL) 15.18 …` as the tool reports itself. */
   version: string
   pgRestore: string
+  psql: string
 }
 
 export interface ResolveDeps {
@@ -45,8 +46,9 @@ export interface ResolveDeps {
  * on GitHub-hosted Linux runners, else a version-mismatch error that quotes
  * both versions and the fix.
  */
-export async function resolveClient(pinned: 'auto' | number, info: ServerInfo, deps: ResolveDeps): Promise<PgClient> {
-  const major = serverMajor(info.serverVersionNum)
+export async function resolveClient(pinned: 'auto' | number, info: ServerInfo, deps: ResolveDeps, minMajor = 0): Promise<PgClient> {
+  // Restores also need a client at least as new as the pg_dump that wrote the archive.
+  const major = Math.max(serverMajor(info.serverVersionNum), minMajor)
   let installed = installedClientMajors(deps.root)
   let choice = chooseClientMajor(installed, major, pinned)
   const wanted = pinned === 'auto' ? major : pinned
@@ -58,7 +60,7 @@ export async function resolveClient(pinned: 'auto' | number, info: ServerInfo, d
   if (choice === undefined) throw versionMismatch(info.serverVersion, major, installed, pinned)
   const c = clientPath(choice, deps.root)
   const { stdout } = await runTool(c.pgDump, ['--version'])
-  return { ...c, version: stdout.trim(), pgRestore: c.pgDump.replace(/pg_dump$/, 'pg_restore') }
+  return { ...c, version: stdout.trim(), pgRestore: c.pgDump.replace(/pg_dump$/, 'pg_restore'), psql: c.pgDump.replace(/pg_dump$/, 'psql') }
 }
 
 /** The runner's real exec, cache and warnings. */

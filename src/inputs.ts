@@ -2,6 +2,10 @@ import * as core from '@actions/core'
 import { InputError } from './errors.js'
 import type {
   ArtifactSettings,
+  BackupRef,
+  BackupSettings,
+  ReadSettings,
+  ScratchSettings,
   CompressionAlgorithm,
   DestinationKind,
   Destinations,
@@ -17,7 +21,7 @@ import type {
 export type InputReader = (name: string) => string
 
 const COMMANDS = ['backup', 'restore', 'restore-test', 'list', 'check'] as const
-const AVAILABLE_COMMANDS = ['backup'] as const
+const AVAILABLE_COMMANDS = ['backup', 'restore', 'restore-test', 'list'] as const
 const PROVIDERS = ['auto', 'postgres', 'neon', 'supabase', 'render'] as const
 const FORMATS = ['custom', 'plain', 'directory'] as const
 const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const
@@ -206,37 +210,107 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
     }
   }
   // Mask first: a later validation error must not be the first place a secret shows up.
-  const rawUrl = read('database-url')
-  addSecret(rawUrl)
-  addSecret(read('aws-secret-access-key'))
-  addSecret(read('aws-access-key-id'))
+  for (const name of ['database-url', 'target-database-url', 'scratch-database-url', 'aws-secret-access-key', 'aws-access-key-id', 'github-token']) {
+    addSecret(read(name))
+  }
+  /** Parses a URL input and masks its password in every form. */
+  const server = (input: string, provider = read('provider')): SourceSettings => {
+    const raw = read(input)
+    const parsed = parseDatabaseUrl(raw, provider, input)
+    if (parsed.password) {
+      addSecret(parsed.password)
+      addSecret(new URL(raw).password)
+    }
+    return parsed
+  }
+  const required = (input: string, command: string): void => {
+    if (!read(input)) throw new InputError(`Input '${input}' is required for command: ${command}.`)
+  }
 
   const command = oneOf('command', read('command'), COMMANDS, 'backup')
   if (!(AVAILABLE_COMMANDS as readonly string[]).includes(command)) {
     throw new InputError(`Input 'command: ${command}' is not available in this version; available: ${AVAILABLE_COMMANDS.join(', ')}.`)
   }
-  if (!rawUrl) throw new InputError(`Input 'database-url' is required for command: backup.`)
-  const source = parseDatabaseUrl(rawUrl, read('provider'))
-  if (source.password) {
-    addSecret(source.password)
-    try {
-      addSecret(new URL(rawUrl).password)
-    } catch {
-      // already validated by parseDatabaseUrl
-    }
+  const pgVersionRaw = read('pg-version') || 'auto'
+  const pgVersion = pgVersionRaw === 'auto' ? 'auto' : integer('pg-version', pgVersionRaw, 9, 99)
+  if (pgVersion === undefined) throw new InputError(`Input 'pg-version' must be auto or a major version such as 16.`)
+  const destinations = parseDestinations(read)
+  if (destinations.s3?.credentials) addSecret(destinations.s3.credentials.secretAccessKey)
+  const scratch = (): ScratchSettings => ({ server: server('scratch-database-url', 'auto'), verifySql: lines(read('verify-sql')) })
+
+  if (command === 'backup') {
+    required('database-url', command)
+    const source = server('database-url')
+    const verify: VerifyLevel = oneOf('verify', read('verify'), VERIFY_LEVELS, 'archive')
+    if (verify === 'restore') required('scratch-database-url', 'backup with verify: restore')
+    if (read('verify-sql') && verify !== 'restore') throw new InputError(`Input 'verify-sql' runs on a restored copy: it needs 'verify: restore'.`)
+    return { command, source, name: parseName(read('name') || source.database), ...parseDumpOptions(read), pgVersion, destinations, verify, scratch: verify === 'restore' ? scratch() : undefined, secrets }
   }
 
-  const name = read('name') || source.database
-  if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
-    throw new InputError(`Input 'name' must be 1–100 of A–Z a–z 0–9 . _ - ; got '${name}'.`)
+  const read_: ReadSettings = {
+    name: read('name') ? parseName(read('name')) : undefined,
+    destinations,
+    artifactRunId: integer('artifact-run-id', read('artifact-run-id'), 1, Number.MAX_SAFE_INTEGER),
+    githubToken: read('github-token') || undefined,
+    pgVersion,
+    secrets
   }
+  if (read_.artifactRunId && !read_.githubToken) throw new InputError(`Input 'artifact-run-id' needs 'github-token' (with actions: read) to read another run's artifacts.`)
+  if (command === 'list') return { ...read_, command }
+
+  const backup = parseBackupRef(read('backup'))
+  const name = read_.name ?? nameFromBackupRef(backup)
+  if (command === 'restore') {
+    required('target-database-url', command)
+    return {
+      ...read_,
+      command,
+      name,
+      backup,
+      target: server('target-database-url'),
+      confirm: read('confirm') || undefined,
+      safetyBackup: boolean('safety-backup', read('safety-backup')) ?? true,
+      dryRun: boolean('dry-run', read('dry-run')) ?? false
+    }
+  }
+  required('scratch-database-url', command)
+  return { ...read_, command: 'restore-test', name, backup, scratch: scratch(), maxAgeSeconds: parseMaxAge(read('max-age')) }
+}
+
+function parseName(name: string): string {
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) throw new InputError(`Input 'name' must be 1–100 of A–Z a–z 0–9 . _ - ; got '${name}'.`)
+  return name
+}
+
+/** `backup:` — latest, an S3 key (contains `/`) or an artifact name (DESIGN.md §7). */
+export function parseBackupRef(value: string): BackupRef {
+  if (!value || value === 'latest') return { kind: 'latest' }
+  if (!/^[A-Za-z0-9._\-/]+$/.test(value) || value.includes('..')) throw new InputError(`Input 'backup' must be latest, an S3 key or an artifact name; got '${value}'.`)
+  return value.includes('/') ? { kind: 'key', key: value } : { kind: 'artifact', name: value }
+}
+
+function nameFromBackupRef(ref: BackupRef): string {
+  const file = ref.kind === 'key' ? ref.key.split('/').pop()! : ref.kind === 'artifact' ? ref.name : ''
+  const m = /^(.+)-\d{8}T\d{6}Z\./.exec(file)
+  if (!m) throw new InputError(`Input 'name' is required to find the ${ref.kind === 'latest' ? 'latest backup' : 'backup'} (or give 'backup' as a key or artifact name made by this action).`)
+  return m[1]
+}
+
+/** `30m`, `26h`, `2d`, `1w` → seconds. */
+export function parseMaxAge(value: string): number | undefined {
+  if (!value) return undefined
+  const m = /^(\d+)(m|h|d|w)$/.exec(value)
+  if (!m || Number(m[1]) === 0) throw new InputError(`Input 'max-age' must be a number with m, h, d or w (30m, 26h, 2d, 1w); got '${value}'.`)
+  return Number(m[1]) * { m: 60, h: 3600, d: 86400, w: 604800 }[m[2] as 'm' | 'h' | 'd' | 'w']
+}
+
+function parseDumpOptions(read: InputReader): Pick<BackupSettings, 'format' | 'compression' | 'jobs' | 'pgDumpArgs' | 'lockWaitTimeout'> {
   const format: Format = oneOf('format', read('format'), FORMATS, 'custom')
   const algorithm = oneOf('compression', read('compression'), COMPRESSIONS, 'zstd')
   const range = LEVEL_RANGE[algorithm]
   const levelRaw = read('compression-level')
   if (levelRaw && !range) throw new InputError(`Input 'compression-level' has no meaning with 'compression: none'.`)
   const level = range ? integer('compression-level', levelRaw, range[0], range[1]) : undefined
-
   const jobs = integer('jobs', read('jobs'), 1, 64) ?? 1
   if (jobs > 1 && format !== 'directory') {
     throw new InputError(`Input 'jobs' above 1 needs 'format: directory' (pg_dump dumps in parallel only into a directory); got jobs ${jobs} with format ${format}.`)
@@ -252,31 +326,7 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
       throw new InputError(`Input 'pg-dump-args' takes options only, one per line (e.g. --exclude-table-data=audit_log); got '${arg}'.`)
     }
   }
-  const pgVersionRaw = read('pg-version') || 'auto'
-  const pgVersion = pgVersionRaw === 'auto' ? 'auto' : integer('pg-version', pgVersionRaw, 9, 99)
-  if (pgVersion === undefined) throw new InputError(`Input 'pg-version' must be auto or a major version such as 16.`)
-
-  const verify: VerifyLevel = oneOf('verify', read('verify'), VERIFY_LEVELS, 'archive')
-  if (verify === 'restore') {
-    throw new InputError(`Input 'verify: restore' is not available in this version; use archive or none.`)
-  }
-  const destinations = parseDestinations(read)
-  if (destinations.s3?.credentials) addSecret(destinations.s3.credentials.secretAccessKey)
-
-  return {
-    command: 'backup',
-    source,
-    name,
-    format,
-    compression: { algorithm, level },
-    jobs,
-    pgDumpArgs,
-    pgVersion,
-    lockWaitTimeout: parseLockWaitTimeout(read('lock-wait-timeout')),
-    destinations,
-    verify,
-    secrets
-  }
+  return { format, compression: { algorithm, level }, jobs, pgDumpArgs, lockWaitTimeout: parseLockWaitTimeout(read('lock-wait-timeout')) }
 }
 
 /** The one place that calls core.getInput. */

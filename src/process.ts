@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import type { Readable } from 'node:stream'
+import { Writable, type Readable } from 'node:stream'
 
 /** Keeps the last `limit` bytes of a stream: enough to explain a failure, bounded whatever the tool prints. */
 export class Tail {
@@ -42,3 +42,37 @@ export async function runTool(command: string, args: string[], env: NodeJS.Proce
   if (r.error) throw r.error
   return { code: r.code, stdout, stderr: p.stderr.toString() }
 }
+
+/**
+ * Feeds a reader tool's stdin. pg_restore may stop reading once it has what
+ * it needs (before our EOF); the rest is still consumed (and hashed upstream)
+ * and discarded, and the tool's exit status says whether it could read it.
+ */
+export class ToolInput extends Writable {
+  private stdinGone = false
+  constructor(private readonly stdin: Writable) {
+    super()
+    stdin.on('error', () => (this.stdinGone = true))
+  }
+  override _write(chunk: Buffer, _e: BufferEncoding, cb: () => void): void {
+    if (this.stdinGone || this.stdin.destroyed) return cb()
+    if (this.stdin.write(chunk)) cb()
+    else {
+      const done = (): void => {
+        this.stdin.off('drain', done).off('close', done)
+        cb()
+      }
+      this.stdin.on('drain', done).on('close', done)
+    }
+  }
+  override _final(cb: () => void): void {
+    if (!this.stdinGone && !this.stdin.destroyed) this.stdin.end()
+    cb()
+  }
+  // A failed read upstream must still close the tool's input, or the tool waits for more forever.
+  override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
+    if (err && !this.stdin.destroyed) this.stdin.destroy()
+    cb(err)
+  }
+}
+

@@ -74,8 +74,55 @@ export interface BackupSettings {
   lockWaitTimeout: string
   destinations: Destinations
   verify: VerifyLevel
+  /** Where `verify: restore` restores into; required for it. */
+  scratch: ScratchSettings | undefined
   /** Every secret in every form the runner could print; already passed to core.setSecret. */
   secrets: string[]
 }
 
-export type Settings = BackupSettings
+/** A throwaway server that restores are tested in, and the checks to run there. */
+export interface ScratchSettings {
+  server: SourceSettings
+  /** One query per line; each must return a single truthy value (t, true, non-zero number). */
+  verifySql: string[]
+}
+
+/** `backup:` — `latest` by manifest time, an S3 key (contains `/`) or an artifact name. */
+export type BackupRef = { kind: 'latest' } | { kind: 'key'; key: string } | { kind: 'artifact'; name: string }
+
+/** Where commands other than backup find backups. */
+export interface ReadSettings {
+  /** Undefined for `list` without a name: every name under the prefix. */
+  name: string | undefined
+  destinations: Destinations
+  /** Artifacts of another run (needs githubToken). */
+  artifactRunId: number | undefined
+  githubToken: string | undefined
+  pgVersion: 'auto' | number
+  secrets: string[]
+}
+
+export interface RestoreSettings extends ReadSettings {
+  command: 'restore'
+  name: string
+  backup: BackupRef
+  target: SourceSettings
+  confirm: string | undefined
+  safetyBackup: boolean
+  dryRun: boolean
+}
+
+export interface RestoreTestSettings extends ReadSettings {
+  command: 'restore-test'
+  name: string
+  backup: BackupRef
+  scratch: ScratchSettings
+  /** Fail when the backup is older than this. */
+  maxAgeSeconds: number | undefined
+}
+
+export interface ListSettings extends ReadSettings {
+  command: 'list'
+}
+
+export type Settings = BackupSettings | RestoreSettings | RestoreTestSettings | ListSettings

@@ -91,3 +91,34 @@ export class SourceSession {
     await this.client.end().catch(() => undefined)
   }
 }
+
+/** The same server, another database (scratch databases, safety checks). */
+export function withDatabase(server: SourceSettings, database: string): SourceSettings {
+  const url = new URL(server.uri)
+  url.pathname = '/' + encodeURIComponent(database)
+  return { ...server, database, uri: url.toString() }
+}
+
+/** A short-lived connection for set-up and checks; the password goes into the connection string only here. */
+export async function withConnection<T>(server: SourceSettings, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const url = new URL(server.uri)
+  if (server.password !== undefined) url.password = encodeURIComponent(server.password)
+  const client = new pg.Client({ connectionString: url.toString(), application_name: 'pg-backup-action' })
+  client.on('error', () => undefined)
+  await client.connect()
+  try {
+    return await fn(client)
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+export async function serverInfo(c: pg.Client): Promise<ServerInfo & { userTables: number }> {
+  const { rows } = await c.query<{ v: string; n: string; size: string; tables: string }>(
+    `SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n, pg_database_size(current_database())::text AS size,
+            (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%')::text AS tables`
+  )
+  const ext = await c.query<{ name: string; version: string }>('SELECT extname AS name, extversion AS version FROM pg_extension ORDER BY extname')
+  return { serverVersion: rows[0].v.split(' ')[0], serverVersionNum: Number(rows[0].n), databaseSize: Number(rows[0].size), extensions: ext.rows, userTables: Number(rows[0].tables) }
+}

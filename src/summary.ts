@@ -1,5 +1,7 @@
 import * as core from '@actions/core'
 import type { ManifestV1 } from './manifest.js'
+import type { TableComparison } from './restore.js'
+import type { CatalogEntry } from './catalog.js'
 
 export interface BackupReport {
   manifest: ManifestV1
@@ -8,9 +10,11 @@ export interface BackupReport {
   artifactId: number | undefined
   durationSeconds: number
   verified: boolean
+  /** Per-table comparison of a restore verification. */
+  comparison?: TableComparison[]
 }
 
-function humanBytes(n: number): string {
+export function humanBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
   let i = 0
   let v = n
@@ -28,7 +32,7 @@ function humanBytes(n: number): string {
  */
 export async function reportBackup(r: BackupReport, secrets: readonly string[]): Promise<void> {
   const m = r.manifest
-  const outputs: Record<string, string> = {
+  setOutputs({
     'backup-key': r.backupKey,
     location: r.locations.join('\n'),
     'artifact-id': r.artifactId === undefined ? '' : String(r.artifactId),
@@ -38,7 +42,51 @@ export async function reportBackup(r: BackupReport, secrets: readonly string[]):
     'server-version': m.source.serverVersion,
     verified: String(r.verified),
     manifest: JSON.stringify(m)
-  }
+  }, secrets)
+
+  const tableRows = r.comparison
+    ? [[h('Table'), h('Rows in manifest'), h('Rows restored'), h('')], ...r.comparison.map(comparisonRow)]
+    : [[h('Table'), h('Rows')], ...m.tables.map(t => [`${t.schema}.${t.name}`, t.rows === null ? 'not dumped' : String(t.rows)])]
+  await core.summary
+    .addHeading(`PostgreSQL backup: ${m.name}`, 2)
+    .addTable([
+      [h('Field'), h('Value')],
+      ['Database', `${m.source.database} on ${m.source.host}:${m.source.port}`],
+      ['Server version', m.source.serverVersion],
+      ['pg_dump', m.dump.version],
+      ['Format', m.dump.format],
+      ['Compression', m.compression.algorithm + (m.compression.level === null ? '' : ` (level ${m.compression.level})`)],
+      ['Size', `${humanBytes(m.sizeBytes)} (${m.sizeBytes} bytes)`],
+      ['sha256', `<code>${m.sha256}</code>`],
+      ['Duration', `${r.durationSeconds.toFixed(1)} s`],
+      ['Location', r.locations.join('<br>')],
+      ['Verification', verificationText(m.verification)]
+    ])
+    .addHeading(`Tables (${m.tables.length})`, 3)
+    .addTable(tableRows)
+    .write()
+  core.notice(`Backup stored at ${r.locations.join(', ')} (${humanBytes(m.sizeBytes)}, sha256 ${m.sha256.slice(0, 12)}…)`, {
+    title: 'Backup stored'
+  })
+}
+
+const h = (data: string) => ({ data, header: true })
+
+function comparisonRow(t: TableComparison): string[] {
+  return [t.table, String(t.expected), t.restored === null ? 'missing' : String(t.restored), t.ok ? '✅' : '❌']
+}
+
+function verificationText(v: ManifestV1['verification']): string {
+  if (v.level === 'none') return 'none: not run'
+  return `${v.level}: ${v.passed ? 'passed' : 'FAILED'}<br>${v.details.map(escapeHtml).join('<br>')}`
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+/** Sets outputs, warning when one holds a secret (the runner would withhold it). */
+export function setOutputs(outputs: Record<string, string>, secrets: readonly string[]): void {
   for (const [name, value] of Object.entries(outputs)) {
     core.setOutput(name, value)
     const hit = secrets.find(s => s && value.includes(s))
@@ -50,26 +98,73 @@ export async function reportBackup(r: BackupReport, secrets: readonly string[]):
     }
   }
 
-  const tableRows = m.tables.map(t => [`${t.schema}.${t.name}`, t.rows === null ? 'not dumped' : String(t.rows)])
+}
+
+export interface RestoreReport {
+  title: string
+  entry: CatalogEntry & { manifest: ManifestV1 }
+  target: string
+  restoreSeconds: number
+  backupAgeSeconds: number
+  verified: boolean
+  details: string[]
+  comparison: TableComparison[]
+  dryRun?: boolean
+}
+
+/** Outputs and summary of restore and restore-test. */
+export async function reportRestore(r: RestoreReport, secrets: readonly string[]): Promise<void> {
+  setOutputs(
+    {
+      'backup-key': r.entry.key,
+      location: r.entry.location,
+      'restore-seconds': r.restoreSeconds.toFixed(1),
+      'backup-age-seconds': String(Math.round(r.backupAgeSeconds)),
+      verified: String(r.verified),
+      manifest: JSON.stringify(r.entry.manifest)
+    },
+    secrets
+  )
+  const m = r.entry.manifest
   await core.summary
-    .addHeading(`PostgreSQL backup: ${m.name}`, 2)
+    .addHeading(r.title, 2)
     .addTable([
-      [{ data: 'Field', header: true }, { data: 'Value', header: true }],
-      ['Database', `${m.source.database} on ${m.source.host}:${m.source.port}`],
-      ['Server version', m.source.serverVersion],
-      ['pg_dump', m.dump.version],
-      ['Format', m.dump.format],
-      ['Compression', m.compression.algorithm + (m.compression.level === null ? '' : ` (level ${m.compression.level})`)],
-      ['Size', `${humanBytes(m.sizeBytes)} (${m.sizeBytes} bytes)`],
-      ['sha256', `<code>${m.sha256}</code>`],
-      ['Duration', `${r.durationSeconds.toFixed(1)} s`],
-      ['Location', r.locations.join('<br>')],
-      ['Verification', `${m.verification.level}: ${m.verification.level === 'none' ? 'not run' : m.verification.passed ? 'passed' : 'FAILED'}`]
+      [h('Field'), h('Value')],
+      ['Backup', r.entry.location],
+      ['Taken', `${m.createdAt} (${(r.backupAgeSeconds / 3600).toFixed(1)} h ago) from ${m.source.database} on ${m.source.host}, PostgreSQL ${m.source.serverVersion}`],
+      ['Size', `${humanBytes(m.sizeBytes)}, sha256 <code>${m.sha256}</code>`],
+      ['Restored into', r.target],
+      ['Restore time (RTO)', r.dryRun ? 'dry run: nothing restored' : `${r.restoreSeconds.toFixed(1)} s`],
+      ['Result', `${r.verified ? 'passed' : r.dryRun ? 'not run' : 'FAILED'}<br>${r.details.map(escapeHtml).join('<br>')}`]
     ])
-    .addHeading(`Tables (${m.tables.length})`, 3)
-    .addTable([[{ data: 'Table', header: true }, { data: 'Rows', header: true }], ...tableRows])
+    .addHeading(`Tables (${r.comparison.length || m.tables.length})`, 3)
+    .addTable(
+      r.comparison.length
+        ? [[h('Table'), h('Rows in manifest'), h('Rows restored'), h('')], ...r.comparison.map(comparisonRow)]
+        : [[h('Table'), h('Rows in manifest')], ...m.tables.map(t => [`${t.schema}.${t.name}`, t.rows === null ? 'not dumped' : String(t.rows)])]
+    )
     .write()
-  core.notice(`Backup stored at ${r.locations.join(', ')} (${humanBytes(m.sizeBytes)}, sha256 ${m.sha256.slice(0, 12)}…)`, {
-    title: 'Backup stored'
-  })
+}
+
+/** `list`: newest first, as a summary table and the `backups` output. */
+export async function reportList(entries: CatalogEntry[], secrets: readonly string[]): Promise<void> {
+  const backups = entries.map(e => ({
+    key: e.key,
+    destination: e.kind,
+    name: e.name,
+    createdAt: e.manifest?.createdAt ?? null,
+    sizeBytes: e.manifest?.sizeBytes ?? e.sizeBytes,
+    sha256: e.manifest?.sha256 ?? null,
+    verified: e.manifest ? e.manifest.verification.level !== 'none' && e.manifest.verification.passed : false,
+    status: !e.manifest ? 'incomplete (no manifest)' : !e.objectPresent ? 'backup object missing' : 'complete',
+    location: e.location
+  }))
+  setOutputs({ backups: JSON.stringify(backups) }, secrets)
+  await core.summary
+    .addHeading(`Backups (${backups.length})`, 2)
+    .addTable([
+      [h('Created'), h('Name'), h('Size'), h('Verified'), h('Status'), h('Location')],
+      ...backups.map(b => [b.createdAt ?? '?', b.name, humanBytes(b.sizeBytes), b.verified ? 'yes' : 'no', b.status, b.location])
+    ])
+    .write()
 }

@@ -2,7 +2,7 @@ import { Writable, type Readable, type Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as fs from 'node:fs'
 import { Counter, Seal } from './pipeline.js'
-import { spawnTool } from './process.js'
+import { spawnTool, ToolInput } from './process.js'
 import { createDecompressor } from './transforms/compress.js'
 import type { Verification } from './manifest.js'
 import type { CompressionAlgorithm, Format } from './settings.js'
@@ -33,39 +33,6 @@ class TrailerSink extends Writable {
   override _write(chunk: Buffer, _e: BufferEncoding, cb: () => void): void {
     this.tail = (this.tail + chunk.toString('latin1')).slice(-256)
     cb()
-  }
-}
-
-/**
- * Feeds a reader tool's stdin. pg_restore may stop reading once it has what
- * it needs (before our EOF); the rest is still consumed (and hashed upstream)
- * and discarded, and the tool's exit status says whether it could read it.
- */
-class ToolInput extends Writable {
-  private stdinGone = false
-  constructor(private readonly stdin: Writable) {
-    super()
-    stdin.on('error', () => (this.stdinGone = true))
-  }
-  override _write(chunk: Buffer, _e: BufferEncoding, cb: () => void): void {
-    if (this.stdinGone || this.stdin.destroyed) return cb()
-    if (this.stdin.write(chunk)) cb()
-    else {
-      const done = (): void => {
-        this.stdin.off('drain', done).off('close', done)
-        cb()
-      }
-      this.stdin.on('drain', done).on('close', done)
-    }
-  }
-  override _final(cb: () => void): void {
-    if (!this.stdinGone && !this.stdin.destroyed) this.stdin.end()
-    cb()
-  }
-  // A failed read upstream must still close the tool's input, or the tool waits for more forever.
-  override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
-    if (err && !this.stdin.destroyed) this.stdin.destroy()
-    cb(err)
   }
 }
 

@@ -51,6 +51,28 @@ export class ArtifactDestination {
     return { id: r.id, name: path.basename(file), url: artifactUrl(r.id), digest: r.digest }
   }
 
+  /** Artifacts of this run, or of `runId` in this repository (needs a token with actions: read). */
+  async list(runId?: number, token?: string): Promise<{ id: number; name: string; size: number }[]> {
+    const r = await this.client.listArtifacts({ latest: true, findBy: this.findBy(runId, token) })
+    return r.artifacts.map(a => ({ id: a.id, name: a.name, size: a.size }))
+  }
+
+  /** Downloads one artifact (a single raw file, see skipArchive) into the workspace; returns its path. */
+  async download(id: number, name: string, runId?: number, token?: string): Promise<string> {
+    const dir = this.work.path(`artifact-${id}`)
+    fs.mkdirSync(dir, { mode: 0o700 })
+    await this.client.downloadArtifact(id, { path: dir, findBy: this.findBy(runId, token) })
+    const file = path.join(dir, name)
+    if (!fs.existsSync(file)) throw new Error(`artifact ${name} did not download as a single file`)
+    return file
+  }
+
+  private findBy(runId?: number, token?: string) {
+    if (!runId || !token) return undefined
+    const [repositoryOwner, repositoryName] = (process.env.GITHUB_REPOSITORY ?? '/').split('/')
+    return { token, workflowRunId: runId, repositoryOwner, repositoryName }
+  }
+
   /** The manifest is its own artifact, `{file}.manifest.json`, readable without downloading the backup. */
   async uploadJson(fileName: string, value: unknown): Promise<StoredArtifact> {
     const file = this.work.createFile(fileName)

@@ -4,6 +4,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   type PutObjectCommandInput
@@ -114,6 +115,23 @@ export class S3Destination {
   async get(key: string): Promise<Readable> {
     const r = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key }))
     return r.Body as Readable
+  }
+
+  /** Every key under `prefix`, paging past 1,000 objects. */
+  async listKeys(prefix: string): Promise<{ key: string; size: number }[]> {
+    const out: { key: string; size: number }[] = []
+    let token: string | undefined
+    do {
+      const r = await this.client.send(new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token }))
+      for (const o of r.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0 })
+      token = r.IsTruncated ? r.NextContinuationToken : undefined
+    } while (token)
+    return out
+  }
+
+  async getText(key: string): Promise<string> {
+    const r = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key }))
+    return (await r.Body?.transformToString('utf8')) ?? ''
   }
 
   /** Used by the post step: aborts uploads a killed main step left open for `key`. */

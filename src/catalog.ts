@@ -1,0 +1,132 @@
+import * as fs from 'node:fs'
+import type { Readable } from 'node:stream'
+import { ActionError, Titles } from './errors.js'
+import { ArtifactDestination } from './destinations/artifact.js'
+import { S3Destination } from './destinations/s3.js'
+import type { ManifestV1 } from './manifest.js'
+import type { BackupRef, ReadSettings } from './settings.js'
+import type { Workspace } from './workspace.js'
+
+/** One stored backup as the commands other than `backup` see it. */
+export interface CatalogEntry {
+  kind: 's3' | 'artifact'
+  /** The S3 key or the artifact's file name. */
+  key: string
+  name: string
+  /** From the file name; the manifest's createdAt is what orders backups. */
+  stamp: string
+  /** Undefined for an incomplete backup (no manifest beside it: nothing proves it finished). */
+  manifest: ManifestV1 | undefined
+  /** False when a manifest's backup object is gone (a crash during retention). */
+  objectPresent: boolean
+  location: string
+  sizeBytes: number
+  artifactId?: number
+}
+
+const FILE = /^(?<name>[A-Za-z0-9._-]+)-(?<stamp>\d{8}T\d{6}Z)\.(?:dump|sql|tar)(?:\.zst|\.gz)?(?:\.age|\.gpg)?$/
+const MANIFEST = '.manifest.json'
+
+/** Parses `{name}-{stamp}.{ext}`; undefined for anything this action did not name. */
+export function parseFileName(file: string): { name: string; stamp: string } | undefined {
+  const m = FILE.exec(file)
+  return m?.groups ? { name: m.groups.name, stamp: m.groups.stamp } : undefined
+}
+
+function ours(m: unknown, name: string, key: string): m is ManifestV1 {
+  const x = m as Partial<ManifestV1>
+  return x?.schemaVersion === 1 && x.tool?.name === 'pg-backup-action' && x.name === name && typeof x.key === 'string' && x.key.endsWith(key.split('/').pop()!)
+}
+
+/** Newest first by manifest time; incomplete backups (no manifest) by the time in their name. */
+export function newestFirst(a: CatalogEntry, b: CatalogEntry): number {
+  const t = (e: CatalogEntry): string => e.manifest?.createdAt ?? `${e.stamp.slice(0, 4)}-${e.stamp.slice(4, 6)}-${e.stamp.slice(6, 8)}T${e.stamp.slice(9, 11)}:${e.stamp.slice(11, 13)}:${e.stamp.slice(13, 15)}Z`
+  return t(b).localeCompare(t(a))
+}
+
+/** The backups in the destinations, read through their manifests (never the storage's modification times). */
+export class Catalog {
+  private readonly s3: S3Destination | undefined
+  private readonly artifact: ArtifactDestination | undefined
+  constructor(
+    private readonly s: ReadSettings,
+    work: Workspace
+  ) {
+    this.s3 = s.destinations.s3 ? new S3Destination(s.destinations.s3) : undefined
+    this.artifact = s.destinations.artifact ? new ArtifactDestination(s.destinations.artifact, work) : undefined
+  }
+
+  async list(kind: 's3' | 'artifact', name: string | undefined): Promise<CatalogEntry[]> {
+    return kind === 's3' ? this.listS3(name) : this.listArtifacts(name)
+  }
+
+  /** Every destination, in `destination` order. */
+  async listAll(name: string | undefined): Promise<CatalogEntry[]> {
+    const out: CatalogEntry[] = []
+    for (const kind of this.s.destinations.order) out.push(...(await this.list(kind, name)))
+    return out.sort(newestFirst)
+  }
+
+  private async listS3(name: string | undefined): Promise<CatalogEntry[]> {
+    const s3 = this.s3!
+    const keys = await s3.listKeys(s3.settings.prefix + (name ? `${name}/` : ''))
+    const present = new Map(keys.map(k => [k.key, k.size]))
+    const out: CatalogEntry[] = []
+    for (const { key } of keys) {
+      const objectKey = key.endsWith(MANIFEST) ? key.slice(0, -MANIFEST.length) : key
+      const parsed = parseFileName(objectKey.split('/').pop()!)
+      if (!parsed || (name && parsed.name !== name)) continue
+      if (key.endsWith(MANIFEST) ? false : present.has(objectKey + MANIFEST)) continue // listed with its manifest
+      let manifest: ManifestV1 | undefined
+      if (key.endsWith(MANIFEST)) {
+        const m: unknown = JSON.parse(await s3.getText(key))
+        if (!ours(m, parsed.name, objectKey)) continue
+        manifest = m
+      }
+      out.push({ kind: 's3', key: objectKey, ...parsed, manifest, objectPresent: present.has(objectKey), location: s3.url(objectKey), sizeBytes: present.get(objectKey) ?? 0 })
+    }
+    return out.sort(newestFirst)
+  }
+
+  private async listArtifacts(name: string | undefined): Promise<CatalogEntry[]> {
+    const a = this.artifact!
+    const all = await a.list(this.s.artifactRunId, this.s.githubToken)
+    const byName = new Map(all.map(x => [x.name, x]))
+    const out: CatalogEntry[] = []
+    for (const art of all) {
+      if (art.name.endsWith(MANIFEST)) continue
+      const parsed = parseFileName(art.name)
+      if (!parsed || (name && parsed.name !== name)) continue
+      const m = byName.get(art.name + MANIFEST)
+      let manifest: ManifestV1 | undefined
+      if (m) {
+        const parsedManifest: unknown = JSON.parse(fs.readFileSync(await a.download(m.id, m.name, this.s.artifactRunId, this.s.githubToken), 'utf8'))
+        if (ours(parsedManifest, parsed.name, art.name)) manifest = parsedManifest
+      }
+      out.push({ kind: 'artifact', key: art.name, ...parsed, manifest, objectPresent: true, location: `artifact ${art.name} (id ${art.id})`, sizeBytes: art.size, artifactId: art.id })
+    }
+    return out.sort(newestFirst)
+  }
+
+  /** `latest` (by manifest createdAt, from the first destination), an S3 key or an artifact name. */
+  async find(ref: BackupRef, name: string): Promise<CatalogEntry & { manifest: ManifestV1 }> {
+    const kind = ref.kind === 'key' ? 's3' : ref.kind === 'artifact' ? 'artifact' : this.s.destinations.order[0]
+    if ((kind === 's3' && !this.s3) || (kind === 'artifact' && !this.artifact)) {
+      throw new ActionError(Titles.restore, `Input 'backup' names ${kind === 's3' ? 'an S3 key' : 'an artifact'}, but 'destination' does not include ${kind}.`)
+    }
+    const entries = await this.list(kind, name)
+    const found =
+      ref.kind === 'latest' ? entries.find(e => e.manifest && e.objectPresent) : entries.find(e => e.key === (ref.kind === 'key' ? ref.key : ref.name))
+    if (!found) {
+      throw new ActionError(Titles.restore, ref.kind === 'latest' ? `No complete backup named '${name}' in ${kind}.` : `Backup '${ref.kind === 'key' ? ref.key : ref.name}' was not found in ${kind}.`)
+    }
+    if (!found.manifest) throw new ActionError(Titles.restore, `${found.location} has no manifest: it is an incomplete backup, and its checksum cannot be checked.`)
+    return found as CatalogEntry & { manifest: ManifestV1 }
+  }
+
+  async open(e: CatalogEntry): Promise<Readable> {
+    if (e.kind === 's3') return this.s3!.get(e.key)
+    const file = await this.artifact!.download(e.artifactId!, e.key, this.s.artifactRunId, this.s.githubToken)
+    return fs.createReadStream(file)
+  }
+}

@@ -1,0 +1,122 @@
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import { createHash } from 'node:crypto'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { ActionError, Titles } from './errors.js'
+import { Catalog, type CatalogEntry } from './catalog.js'
+import { resolveClient, runnerResolveDeps } from './dump.js'
+import type { ManifestV1 } from './manifest.js'
+import { compareCounts, dumpMajor, restoreArchive, scratchRestore } from './restore.js'
+import type { BackupSettings, RestoreSettings, RestoreTestSettings } from './settings.js'
+import { serverInfo, withConnection } from './source.js'
+import { reportRestore } from './summary.js'
+import { backup } from './backup.js'
+import { Workspace } from './workspace.js'
+
+type Entry = CatalogEntry & { manifest: ManifestV1 }
+
+function ageSeconds(m: ManifestV1, now = new Date()): number {
+  return (now.getTime() - new Date(m.createdAt).getTime()) / 1000
+}
+
+/** Reads the whole backup into a 0600 file, checking its sha256 against the manifest before anything uses it. */
+async function spoolVerified(open: () => Promise<Readable>, e: Entry, work: Workspace): Promise<string> {
+  const file = work.createFile(`restore-${e.key.split('/').pop()}`)
+  const hash = createHash('sha256')
+  const source = await open()
+  source.on('data', (d: Buffer) => hash.update(d))
+  await pipeline(source, fs.createWriteStream(file, { flags: 'r+' }))
+  const digest = hash.digest('hex')
+  if (digest !== e.manifest.sha256) {
+    core.setOutput('verified', 'false')
+    throw new ActionError(Titles.verification, `${e.location}: sha256 ${digest} differs from its manifest's ${e.manifest.sha256}; nothing was restored.`)
+  }
+  return file
+}
+
+/**
+ * `restore`: pick the backup, check its sha256, then restore into the
+ * target — refusing a non-empty target unless `confirm` names it, taking a
+ * safety backup of it first, and changing nothing on `dry-run`.
+ */
+export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<void> {
+  const work = new Workspace()
+  try {
+    const catalog = new Catalog(s, work)
+    const entry = await core.group('Find the backup', () => catalog.find(s.backup, s.name))
+    const file = await core.group(`Download and check ${entry.key}`, () => spoolVerified(() => catalog.open(entry), entry, work))
+    const info = await withConnection(s.target, c => serverInfo(c))
+    const target = `${s.target.database} on ${s.target.host}:${s.target.port}`
+    const base = { title: `Restore of ${entry.manifest.name}`, entry, target, backupAgeSeconds: ageSeconds(entry.manifest), comparison: [], restoreSeconds: 0 }
+    if (s.dryRun) {
+      const details = [`dry run: would restore ${entry.manifest.tables.length} tables into ${target} (${info.userTables} tables there now${info.userTables ? ', which would be replaced' : ''}); nothing was changed`]
+      core.notice(details[0], { title: 'Restore dry run' })
+      await reportRestore({ ...base, verified: false, details, dryRun: true }, s.secrets)
+      return
+    }
+    if (info.userTables > 0 && s.confirm !== s.target.database) {
+      throw new ActionError(
+        Titles.restoreRefused,
+        `The target database '${s.target.database}' holds ${info.userTables} table(s). Restoring would overwrite them: set 'confirm: ${s.target.database}' to proceed${s.safetyBackup ? ' (a safety backup is taken first)' : ''}.`
+      )
+    }
+    if (info.userTables > 0 && s.safetyBackup) {
+      await core.group('Safety backup of the target', () => backup(safetyBackupSettings(s), signal))
+    }
+    const client = await resolveClient(s.pgVersion, info, runnerResolveDeps(), dumpMajor(entry.manifest))
+    const started = Date.now()
+    await core.group(`Restore into ${target}`, () =>
+      restoreArchive(fs.createReadStream(file), entry.manifest, client, s.target, work, { clean: info.userTables > 0, secrets: s.secrets })
+    )
+    const restoreSeconds = (Date.now() - started) / 1000
+    const comparison = await withConnection(s.target, c => compareCounts(c, entry.manifest))
+    const bad = comparison.filter(t => !t.ok)
+    const details = bad.length ? bad.map(t => `${t.table}: expected ${t.expected} rows, restored ${t.restored ?? 'no table'}`) : [`${comparison.length} tables restored with the manifest's exact row counts`]
+    await reportRestore({ ...base, comparison, restoreSeconds, verified: bad.length === 0, details }, s.secrets)
+    if (bad.length) throw new ActionError(Titles.verification, details.join('\n'))
+  } finally {
+    work.cleanup()
+  }
+}
+
+/** The target's own backup before it is overwritten, under `{database}-pre-restore` so it never becomes the source's latest. */
+function safetyBackupSettings(s: RestoreSettings): BackupSettings {
+  return {
+    command: 'backup',
+    source: s.target,
+    name: `${s.target.database}-pre-restore`.slice(0, 100),
+    format: 'custom',
+    compression: { algorithm: 'zstd', level: undefined },
+    jobs: 1,
+    pgDumpArgs: [],
+    pgVersion: s.pgVersion,
+    lockWaitTimeout: '5min',
+    destinations: s.destinations,
+    verify: 'archive',
+    scratch: undefined,
+    secrets: s.secrets
+  }
+}
+
+/** `restore-test`: the monthly proof — restore into scratch, compare, run verify-sql, report RTO and age. */
+export async function restoreTest(s: RestoreTestSettings): Promise<void> {
+  const work = new Workspace()
+  try {
+    const catalog = new Catalog(s, work)
+    const entry = await core.group('Find the backup', () => catalog.find(s.backup, s.name))
+    const info = await withConnection(s.scratch.server, c => serverInfo(c))
+    const client = await resolveClient(s.pgVersion, info, runnerResolveDeps(), dumpMajor(entry.manifest))
+    const r = await core.group('Restore into a scratch database', () => scratchRestore(() => catalog.open(entry), entry.manifest, s.scratch, client, work, s.secrets))
+    const age = ageSeconds(entry.manifest)
+    const tooOld = s.maxAgeSeconds !== undefined && age > s.maxAgeSeconds
+    const details = [...r.verification.details]
+    if (tooOld) details.push(`the newest backup is ${(age / 3600).toFixed(1)} h old, more than max-age (${(s.maxAgeSeconds! / 3600).toFixed(1)} h)`)
+    const target = `a scratch database on ${s.scratch.server.host}:${s.scratch.server.port}`
+    await reportRestore({ title: `Restore test of ${entry.manifest.name}`, entry, target, restoreSeconds: r.restoreSeconds, backupAgeSeconds: age, verified: r.verification.passed, details, comparison: r.tables }, s.secrets)
+    if (!r.verification.passed) throw new ActionError(Titles.verification, r.verification.details.join('\n'))
+    if (tooOld) throw new ActionError(Titles.tooOld, details[details.length - 1])
+  } finally {
+    work.cleanup()
+  }
+}

@@ -1,0 +1,166 @@
+import * as fs from 'node:fs'
+import type { Readable, Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type pg from 'pg'
+import { ActionError, Titles, scrub } from './errors.js'
+import { Seal } from './pipeline.js'
+import { spawnTool, ToolInput } from './process.js'
+import { pgDumpEnv } from './providers/pg-dump.js'
+import { createDecompressor } from './transforms/compress.js'
+import type { ManifestV1, Verification } from './manifest.js'
+import type { ScratchSettings, SourceSettings } from './settings.js'
+import { withConnection, withDatabase } from './source.js'
+import type { PgClient } from './dump.js'
+import type { Workspace } from './workspace.js'
+
+export interface TableComparison {
+  table: string
+  expected: number | null
+  restored: number | null
+  ok: boolean
+}
+
+export interface RestoreOptions {
+  /** Overwrite: `--clean --if-exists`, in one transaction so a failure leaves the target as it was. */
+  clean: boolean
+  secrets: readonly string[]
+}
+
+/** Where `\restrict`-era psql and pg_restore need a client at least as new as the dump's. */
+export function dumpMajor(m: ManifestV1): number {
+  return Number(/\) (\d+)/.exec(m.dump.version)?.[1] ?? 0)
+}
+
+/**
+ * Restores an archive stream into `target` with the standard clients:
+ * custom → pg_restore from stdin, plain → psql, directory → tar, then
+ * pg_restore. `--no-owner --no-acl` so missing roles never fail a restore on
+ * managed servers. Returns the sha256 and size of the bytes read.
+ */
+export async function restoreArchive(stream: Readable, m: ManifestV1, client: PgClient, target: SourceSettings, work: Workspace, o: RestoreOptions): Promise<{ sha256: string; bytes: number }> {
+  const env = pgDumpEnv(target)
+  const seal = new Seal(async () => undefined)
+  const stages: (Readable | Writable)[] = [stream, seal]
+  const decompress = createDecompressor(m.compression.algorithm as 'zstd' | 'gzip' | 'none')
+  if (decompress) stages.push(decompress)
+  const common = ['--no-owner', '--no-acl', '--exit-on-error', '--single-transaction', ...(o.clean ? ['--clean', '--if-exists'] : []), `--dbname=${target.uri}`]
+  let tool: string
+  let args: string[]
+  let dir: string | undefined
+  if (m.dump.format === 'custom') [tool, args] = [client.pgRestore, common]
+  else if (m.dump.format === 'plain') {
+    if (o.clean) throw new ActionError(Titles.restoreRefused, 'A plain-format (SQL) backup restores only into an empty database; drop and recreate the target first, or restore a custom-format backup.')
+    ;[tool, args] = [client.psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${target.uri}`, '-f', '-']]
+  } else {
+    dir = work.path(`restore-${Date.now()}`)
+    fs.mkdirSync(dir, { mode: 0o700 })
+    ;[tool, args] = ['tar', ['-x', '-C', dir]]
+  }
+  const p = spawnTool(tool, args, env, 'pipe')
+  p.stdout.resume()
+  stages.push(new ToolInput(p.child.stdin as Writable))
+  let readError: Error | undefined
+  await pipeline(stages as [Readable, ...Writable[]]).catch((e: Error) => (readError = e))
+  const r = await p.exit
+  try {
+    if (readError) throw new ActionError(Titles.restore, `Reading the backup failed: ${readError.message}`)
+    if (r.code !== 0) throw new ActionError(Titles.restore, scrub(`${tool.split('/').pop()} failed (exit ${r.code}): ${p.stderr.toString()}`, o.secrets))
+    if (dir) {
+      const restore = spawnTool(client.pgRestore, [...common.filter(a => a !== '--single-transaction'), '--jobs=2', dir], env)
+      restore.stdout.resume()
+      const rr = await restore.exit
+      if (rr.code !== 0) throw new ActionError(Titles.restore, scrub(`pg_restore failed (exit ${rr.code}): ${restore.stderr.toString()}`, o.secrets))
+    }
+  } finally {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  }
+  return { sha256: seal.digest, bytes: seal.bytes }
+}
+
+/** Exact counts of the manifest's tables in the restored database (tables the dump left out are skipped). */
+export async function compareCounts(c: pg.Client, m: ManifestV1): Promise<TableComparison[]> {
+  const out: TableComparison[] = []
+  for (const t of m.tables) {
+    const table = `${t.schema}.${t.name}`
+    if (t.rows === null) continue
+    const exists = await c.query('SELECT to_regclass($1) IS NOT NULL AS ok', [`${c.escapeIdentifier(t.schema)}.${c.escapeIdentifier(t.name)}`])
+    let restored: number | null = null
+    if (exists.rows[0].ok) {
+      const r = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM ONLY ${c.escapeIdentifier(t.schema)}.${c.escapeIdentifier(t.name)}`)
+      restored = Number(r.rows[0].n)
+    }
+    out.push({ table, expected: t.rows, restored, ok: restored === t.rows })
+  }
+  return out
+}
+
+/** `t`, `true` or a non-zero number (DESIGN.md §7). */
+export function truthy(v: unknown): boolean {
+  if (v === true) return true
+  if (typeof v === 'number' || typeof v === 'bigint') return Number(v) !== 0
+  if (typeof v === 'string') return v === 't' || v === 'true' || (/^-?\d+(\.\d+)?$/.test(v) && Number(v) !== 0)
+  return false
+}
+
+/** Each query must return exactly one value, and a truthy one. Returns the problems, naming each failing query. */
+export async function runVerifySql(c: pg.Client, queries: readonly string[]): Promise<string[]> {
+  const problems: string[] = []
+  for (const q of queries) {
+    try {
+      const r = await c.query({ text: q, rowMode: 'array' })
+      const rows = r.rows as unknown[][]
+      if (rows.length !== 1 || rows[0].length !== 1) problems.push(`verify-sql \`${q}\` returned ${rows.length} row(s) × ${rows[0]?.length ?? 0} column(s); expected one value`)
+      else if (!truthy(rows[0][0])) problems.push(`verify-sql \`${q}\` returned ${JSON.stringify(rows[0][0])}, not true`)
+    } catch (e) {
+      problems.push(`verify-sql \`${q}\` failed: ${(e as Error).message}`)
+    }
+  }
+  return problems
+}
+
+const EXTENSION_IMAGES: Record<string, string> = { postgis: 'postgis/postgis', vector: 'pgvector/pgvector', timescaledb: 'timescale/timescaledb' }
+
+export interface ScratchResult {
+  verification: Verification
+  tables: TableComparison[]
+  restoreSeconds: number
+}
+
+/**
+ * Restores into a fresh database on the scratch server (never the source),
+ * compares every table's exact row count with the manifest, runs
+ * verify-sql, then drops the database whatever happened.
+ */
+export async function scratchRestore(open: () => Promise<Readable>, m: ManifestV1, scratch: ScratchSettings, client: PgClient, work: Workspace, secrets: readonly string[]): Promise<ScratchResult> {
+  const db = `pgba_verify_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
+  const target = withDatabase(scratch.server, db)
+  const fail = (details: string[], tables: TableComparison[] = [], restoreSeconds = 0): ScratchResult => ({ verification: { level: 'restore', passed: false, details }, tables, restoreSeconds })
+  await withConnection(scratch.server, c => c.query(`CREATE DATABASE ${c.escapeIdentifier(db)}`))
+  try {
+    const available = await withConnection(target, async c => new Set((await c.query<{ name: string }>('SELECT name FROM pg_available_extensions')).rows.map(r => r.name)))
+    const missing = m.extensions.filter(e => !available.has(e.name)).map(e => e.name)
+    if (missing.length) {
+      const images = missing.map(n => EXTENSION_IMAGES[n]).filter(Boolean)
+      return fail([`the scratch server lacks the extension${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the backup uses; run the scratch server from an image that has ${missing.length > 1 ? 'them' : 'it'}${images.length ? ` (e.g. services: image: ${images.join(', ')})` : ''}`])
+    }
+    const started = Date.now()
+    const read = await restoreArchive(await open(), m, client, target, work, { clean: false, secrets })
+    const restoreSeconds = (Date.now() - started) / 1000
+    const details: string[] = []
+    if (read.sha256 !== m.sha256) details.push(`sha256 of the stored backup is ${read.sha256}, the manifest says ${m.sha256}`)
+    const { tables, sql } = await withConnection(target, async c => ({ tables: await compareCounts(c, m), sql: await runVerifySql(c, scratch.verifySql) }))
+    for (const t of tables.filter(t => !t.ok)) details.push(`${t.table}: expected ${t.expected} rows, restored ${t.restored === null ? 'no table' : t.restored}`)
+    details.push(...sql)
+    const passed = details.length === 0
+    if (passed) details.push(`${tables.length} tables restored with exact row counts${scratch.verifySql.length ? `; ${scratch.verifySql.length} verify-sql quer${scratch.verifySql.length > 1 ? 'ies' : 'y'} passed` : ''}`)
+    return { verification: { level: 'restore', passed, details }, tables, restoreSeconds }
+  } catch (e) {
+    if (e instanceof ActionError && e.title === Titles.restore) return fail([e.message])
+    throw e
+  } finally {
+    await withConnection(scratch.server, async c => {
+      const force = Number((await c.query('SHOW server_version_num')).rows[0].server_version_num) >= 130000 ? ' WITH (FORCE)' : ''
+      await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(db)}${force}`)
+    }).catch(() => undefined)
+  }
+}
