@@ -153,3 +153,22 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
     await new Promise(r => setTimeout(r, 20))
   }
 }
+
+/**
+ * The Pagila schema, adapted to the server here: the fixture was dumped from
+ * PostgreSQL 18 with pgvector (uuidv7(), VIRTUAL generated columns, a vector
+ * table), and this machine has PostgreSQL 15 without pgvector. So the vector
+ * extension and its one table are left out, uuidv7() becomes
+ * gen_random_uuid() and VIRTUAL becomes STORED; domains (one with a
+ * non-ASCII name), enums, triggers, partitions and full-text stay as they are.
+ * Then rows from __tests__/fixtures/pagila-rows.sql.
+ */
+export function loadPagila(p: Postgres, database = 'pagila'): void {
+  const sql = fs.readFileSync(path.join(FIXTURES, 'pagila-schema.sql'), 'utf8')
+  const blocks = sql.split(/(?=^--\n-- Name: )/m)
+  const kept = blocks.filter(b => !b.includes('film_embedding') && !/EXTENSION vector|Name: vector;/.test(b))
+  const adapted = kept.join('').replaceAll('uuidv7()', 'gen_random_uuid()').replaceAll(') VIRTUAL', ') STORED')
+  createDatabase(p, database)
+  p.psql(database, ['-f', '-'], adapted)
+  p.psql(database, ['-f', path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/pagila-rows.sql')])
+}

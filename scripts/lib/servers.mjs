@@ -143,8 +143,9 @@ export async function startArtifactService() {
   const service = new BlobServiceClient(blobUrl, credential)
   const container = service.getContainerClient('artifacts')
   await container.createIfNotExists()
-  const sas = (blob, permissions) =>
-    `${container.getBlobClient(blob).url}?${generateBlobSASQueryParameters({ containerName: 'artifacts', blobName: blob, permissions: BlobSASPermissions.parse(permissions), expiresOn: new Date(Date.now() + 3600_000) }, credential).toString()}`
+  // Download URLs name the file in Content-Disposition, as GitHub's do: the client saves raw (non-zip) artifacts under that name.
+  const sas = (blob, permissions, fileName) =>
+    `${container.getBlobClient(blob).url}?${generateBlobSASQueryParameters({ containerName: 'artifacts', blobName: blob, permissions: BlobSASPermissions.parse(permissions), expiresOn: new Date(Date.now() + 3600_000), contentDisposition: fileName ? `attachment; filename="${fileName}"` : undefined }, credential).toString()}`
 
   /** Artifacts by id: { id, name, run, job, size, hash, createdAt, blob, finalized }. */
   const artifacts = new Map()
@@ -170,7 +171,7 @@ export async function startArtifactService() {
     GetSignedArtifactURL(b) {
       const a = [...artifacts.values()].find(x => x.finalized && x.run === b.workflow_run_backend_id && x.name === b.name)
       if (!a) return [404, { code: 'not_found', msg: 'artifact not found' }]
-      return { signed_url: sas(a.blob, 'r') }
+      return { signed_url: sas(a.blob, 'r', a.name) }
     },
     DeleteArtifact(b) {
       const a = [...artifacts.values()].find(x => x.finalized && x.run === b.workflow_run_backend_id && x.name === b.name)

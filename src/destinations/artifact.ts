@@ -62,9 +62,10 @@ export class ArtifactDestination {
     const dir = this.work.path(`artifact-${id}`)
     fs.mkdirSync(dir, { mode: 0o700 })
     await this.client.downloadArtifact(id, { path: dir, findBy: this.findBy(runId, token) })
-    const file = path.join(dir, name)
-    if (!fs.existsSync(file)) throw new Error(`artifact ${name} did not download as a single file`)
-    return file
+    // The client names a raw download after the service's Content-Disposition; expect exactly one file either way.
+    const files = fs.readdirSync(dir)
+    if (files.length !== 1) throw new Error(`artifact ${name} did not download as a single file (got ${files.length})`)
+    return path.join(dir, files[0])
   }
 
   private findBy(runId?: number, token?: string) {
