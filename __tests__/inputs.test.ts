@@ -54,7 +54,11 @@ describe('parseInputs', () => {
 
   it.each([
     [{ command: 'explode' }, /Input 'command' must be one of backup, restore, restore-test, list, check/],
-    [{ command: 'check' }, /'command: check' is not available/],
+    [{ command: 'check', name: 'shop' }, /Input 'max-age' is required for command: check/],
+    [{ 'keep-daily': '-1' }, /Input 'keep-daily' must be a whole number/],
+    [{ 'keep-last': 'all' }, /Input 'keep-last' must be a whole number/],
+    [{ 'keep-weekly': '1.5' }, /Input 'keep-weekly' must be a whole number/],
+    [{ 'retention-dry-run': 'perhaps' }, /Input 'retention-dry-run' must be true or false/],
     [{ verify: 'restore' }, /Input 'scratch-database-url' is required for command: backup with verify: restore/],
     [{ verify: 'restore', 'scratch-database-url': 'http://x' }, /Input 'scratch-database-url' must start with postgres:\/\//],
     [{ 'verify-sql': 'SELECT true' }, /'verify-sql' runs on a restored copy/],

@@ -10,6 +10,7 @@ import { verifyArchive } from './verify.js'
 import { dumpMajor, scratchRestore, type TableComparison } from './restore.js'
 import { reportBackup, type BackupReport } from './summary.js'
 import { Workspace } from './workspace.js'
+import { applyRetention, reportRetention } from './prune.js'
 
 export type BackupOutcome = BackupReport
 
@@ -60,6 +61,9 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
     const outcome = { manifest, backupKey: target.backupKey, locations: copies.map(c => c.location), artifactId: storage.artifactId, durationSeconds, verified, comparison }
     await reportBackup(outcome, s.secrets)
     if (s.verify !== 'none' && !verification.passed) throw new ActionError(Titles.verification, verification.details.join('\n'))
+    // Only after a good run: a failed backup or verification never deletes anything.
+    const retention = await core.group('Retention', () => applyRetention(s, target.backupKey, work))
+    if (retention) await reportRetention(retention, s.retention.dryRun)
     return outcome
   } finally {
     work.cleanup()

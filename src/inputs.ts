@@ -21,7 +21,7 @@ import type {
 export type InputReader = (name: string) => string
 
 const COMMANDS = ['backup', 'restore', 'restore-test', 'list', 'check'] as const
-const AVAILABLE_COMMANDS = ['backup', 'restore', 'restore-test', 'list'] as const
+const AVAILABLE_COMMANDS = COMMANDS
 const PROVIDERS = ['auto', 'postgres', 'neon', 'supabase', 'render'] as const
 const FORMATS = ['custom', 'plain', 'directory'] as const
 const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const
@@ -244,7 +244,28 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
     const verify: VerifyLevel = oneOf('verify', read('verify'), VERIFY_LEVELS, 'archive')
     if (verify === 'restore') required('scratch-database-url', 'backup with verify: restore')
     if (read('verify-sql') && verify !== 'restore') throw new InputError(`Input 'verify-sql' runs on a restored copy: it needs 'verify: restore'.`)
-    return { command, source, name: parseName(read('name') || source.database), ...parseDumpOptions(read), pgVersion, destinations, verify, scratch: verify === 'restore' ? scratch() : undefined, secrets }
+    return {
+      command,
+      source,
+      name: parseName(read('name') || source.database),
+      ...parseDumpOptions(read),
+      pgVersion,
+      destinations,
+      verify,
+      scratch: verify === 'restore' ? scratch() : undefined,
+      retention: {
+        policy: {
+          keepLast: integer('keep-last', read('keep-last'), 1, 100000),
+          keepDays: integer('keep-days', read('keep-days'), 1, 100000),
+          keepDaily: integer('keep-daily', read('keep-daily'), 1, 100000),
+          keepWeekly: integer('keep-weekly', read('keep-weekly'), 1, 100000),
+          keepMonthly: integer('keep-monthly', read('keep-monthly'), 1, 100000),
+          keepYearly: integer('keep-yearly', read('keep-yearly'), 1, 1000)
+        },
+        dryRun: boolean('retention-dry-run', read('retention-dry-run')) ?? false
+      },
+      secrets
+    }
   }
 
   const read_: ReadSettings = {
@@ -257,6 +278,11 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
   }
   if (read_.artifactRunId && !read_.githubToken) throw new InputError(`Input 'artifact-run-id' needs 'github-token' (with actions: read) to read another run's artifacts.`)
   if (command === 'list') return { ...read_, command }
+  if (command === 'check') {
+    required('max-age', command)
+    if (!read_.name) throw new InputError(`Input 'name' is required for command: check.`)
+    return { ...read_, command, name: read_.name, maxAgeSeconds: parseMaxAge(read('max-age'))! }
+  }
 
   const backup = parseBackupRef(read('backup'))
   const name = read_.name ?? nameFromBackupRef(backup)

@@ -5,6 +5,7 @@ import { ActionError, Titles, errorMessage, scrub } from './errors.js'
 import { backup } from './backup.js'
 import { restore, restoreTest } from './restore-command.js'
 import { list } from './list.js'
+import { check } from './check.js'
 import { save, State } from './state.js'
 
 /** One command per run; each tells its own story (backup.ts: settings → source → pipeline → destinations → verify → manifest → report). */
@@ -19,6 +20,8 @@ async function dispatch(s: Settings, signal: AbortSignal): Promise<void> {
       return restoreTest(s)
     case 'list':
       return list(s)
+    case 'check':
+      return check(s)
   }
 }
 

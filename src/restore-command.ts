@@ -95,6 +95,7 @@ function safetyBackupSettings(s: RestoreSettings): BackupSettings {
     destinations: s.destinations,
     verify: 'archive',
     scratch: undefined,
+    retention: { policy: {}, dryRun: false },
     secrets: s.secrets
   }
 }

@@ -4,6 +4,8 @@
  * `source.password` and `s3.credentials` hold secrets.
  */
 
+import type { RetentionPolicy } from './retention.js'
+
 export type Command = 'backup' | 'restore' | 'restore-test' | 'list' | 'check'
 export type Provider = 'postgres' | 'neon' | 'supabase' | 'render'
 export type Format = 'custom' | 'plain' | 'directory'
@@ -76,8 +78,16 @@ export interface BackupSettings {
   verify: VerifyLevel
   /** Where `verify: restore` restores into; required for it. */
   scratch: ScratchSettings | undefined
+  /** Applied only after a good run; nothing is deleted when no keep-* is set. */
+  retention: RetentionSettings
   /** Every secret in every form the runner could print; already passed to core.setSecret. */
   secrets: string[]
+}
+
+export interface RetentionSettings {
+  policy: RetentionPolicy
+  /** Print the plan, delete nothing. */
+  dryRun: boolean
 }
 
 /** A throwaway server that restores are tested in, and the checks to run there. */
@@ -125,4 +135,10 @@ export interface ListSettings extends ReadSettings {
   command: 'list'
 }
 
-export type Settings = BackupSettings | RestoreSettings | RestoreTestSettings | ListSettings
+export interface CheckSettings extends ReadSettings {
+  command: 'check'
+  name: string
+  maxAgeSeconds: number
+}
+
+export type Settings = BackupSettings | RestoreSettings | RestoreTestSettings | ListSettings | CheckSettings

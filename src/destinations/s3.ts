@@ -1,6 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream'
 import {
   AbortMultipartUploadCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
@@ -132,6 +133,15 @@ export class S3Destination {
   async getText(key: string): Promise<string> {
     const r = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key }))
     return (await r.Body?.transformToString('utf8')) ?? ''
+  }
+
+  /** Batch delete (1,000 keys a request); throws naming the keys S3 refused. */
+  async remove(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const chunk = keys.slice(i, i + 1000)
+      const r = await this.client.send(new DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: chunk.map(Key => ({ Key })), Quiet: true } }))
+      if (r.Errors?.length) throw new Error(`S3 refused to delete ${r.Errors.map(e => `${e.Key} (${e.Code})`).join(', ')}`)
+    }
   }
 
   /** Used by the post step: aborts uploads a killed main step left open for `key`. */

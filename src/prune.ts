@@ -1,0 +1,53 @@
+import * as core from '@actions/core'
+import { ActionError, Titles, errorMessage } from './errors.js'
+import { Catalog } from './catalog.js'
+import { S3Destination } from './destinations/s3.js'
+import { manifestKey } from './manifest.js'
+import { hasPolicy, selectRetention, type RetentionDecision } from './retention.js'
+import type { BackupSettings } from './settings.js'
+import type { Workspace } from './workspace.js'
+
+export interface RetentionResult {
+  plan: RetentionDecision[]
+  deleted: string[]
+}
+
+/**
+ * Retention on S3 after a good run: the pure selection over this name's
+ * manifests (ours only: an object without our manifest beside it is never
+ * touched), then the backup objects deleted first and their manifests second,
+ * so a crash in between leaves a manifest whose backup is missing — which
+ * `list` shows and the next run cleans up — never an undescribed backup.
+ */
+export async function applyRetention(s: BackupSettings, thisKey: string, work: Workspace, now = new Date()): Promise<RetentionResult | undefined> {
+  if (!hasPolicy(s.retention.policy) || !s.destinations.s3) return undefined
+  try {
+    const entries = (await new Catalog({ ...s, artifactRunId: undefined, githubToken: undefined }, work).list('s3', s.name)).filter(e => e.manifest)
+    const plan = selectRetention(
+      entries.map(e => ({ id: e.key, createdAt: new Date(e.manifest!.createdAt), verified: e.manifest!.verification.level !== 'none' && e.manifest!.verification.passed })),
+      s.retention.policy,
+      now,
+      [thisKey]
+    )
+    const doomed = plan.filter(d => !d.keep).map(d => entries.find(e => e.key === d.id)!)
+    if (s.retention.dryRun || doomed.length === 0) return { plan, deleted: [] }
+    const s3 = new S3Destination(s.destinations.s3)
+    await s3.remove(doomed.filter(e => e.objectPresent).map(e => e.key))
+    await s3.remove(doomed.map(e => manifestKey(e.key)))
+    return { plan, deleted: doomed.map(e => e.key) }
+  } catch (e) {
+    if (e instanceof ActionError) throw e
+    throw new ActionError(Titles.retention, `Retention stopped: ${errorMessage(e)}. The backup itself was stored and verified.`)
+  }
+}
+
+export async function reportRetention(r: RetentionResult, dryRun: boolean): Promise<void> {
+  core.setOutput('deleted', JSON.stringify(r.deleted))
+  await core.summary
+    .addHeading(dryRun ? 'Retention plan (dry run: nothing deleted)' : 'Retention', 3)
+    .addTable([
+      [{ data: 'Backup', header: true }, { data: 'Created', header: true }, { data: 'Decision', header: true }],
+      ...r.plan.map(d => [d.id, d.createdAt.toISOString(), d.keep ? `kept: ${d.reasons.join(', ')}` : dryRun ? 'would be deleted' : 'deleted'])
+    ])
+    .write()
+}
