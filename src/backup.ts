@@ -62,7 +62,7 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
     await reportBackup(outcome, s.secrets)
     if (s.verify !== 'none' && !verification.passed) throw new ActionError(Titles.verification, verification.details.join('\n'))
     // Only after a good run: a failed backup or verification never deletes anything.
-    const retention = await core.group('Retention', () => applyRetention(s, target.backupKey, work))
+    const retention = await core.group('Retention', () => applyRetention(s, target, work))
     if (retention) await reportRetention(retention, s.retention.dryRun)
     return outcome
   } finally {

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 import { ActionError, Titles } from './errors.js'
 import { ArtifactDestination } from './destinations/artifact.js'
 import { S3Destination } from './destinations/s3.js'
+import { RepoArtifacts } from './destinations/github-artifacts.js'
 import type { ManifestV1 } from './manifest.js'
 import type { BackupRef, ReadSettings } from './settings.js'
 import type { Workspace } from './workspace.js'
@@ -22,6 +23,7 @@ export interface CatalogEntry {
   location: string
   sizeBytes: number
   artifactId?: number
+  manifestArtifactId?: number
 }
 
 const FILE = /^(?<name>[A-Za-z0-9._-]+)-(?<stamp>\d{8}T\d{6}Z)\.(?:dump|sql|tar)(?:\.zst|\.gz)?(?:\.age|\.gpg)?$/
@@ -88,9 +90,13 @@ export class Catalog {
     return out.sort(newestFirst)
   }
 
+  /**
+   * Artifacts of this run; of `artifact-run-id`; or, with a github-token and no
+   * run id, of every run of the repository (what list and retention need).
+   */
   private async listArtifacts(name: string | undefined): Promise<CatalogEntry[]> {
     const a = this.artifact!
-    const all = await a.list(this.s.artifactRunId, this.s.githubToken)
+    const all = this.s.githubToken && !this.s.artifactRunId ? await new RepoArtifacts(this.s.githubToken).list() : await a.list(this.s.artifactRunId, this.s.githubToken)
     const byName = new Map(all.map(x => [x.name, x]))
     const out: CatalogEntry[] = []
     for (const art of all) {
@@ -103,7 +109,7 @@ export class Catalog {
         const parsedManifest: unknown = JSON.parse(fs.readFileSync(await a.download(m.id, m.name, this.s.artifactRunId, this.s.githubToken), 'utf8'))
         if (ours(parsedManifest, parsed.name, art.name)) manifest = parsedManifest
       }
-      out.push({ kind: 'artifact', key: art.name, ...parsed, manifest, objectPresent: true, location: `artifact ${art.name} (id ${art.id})`, sizeBytes: art.size, artifactId: art.id })
+      out.push({ kind: 'artifact', key: art.name, ...parsed, manifest, objectPresent: true, location: `artifact ${art.name} (id ${art.id})`, sizeBytes: art.size, artifactId: art.id, manifestArtifactId: m?.id })
     }
     return out.sort(newestFirst)
   }

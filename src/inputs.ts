@@ -264,6 +264,7 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
         },
         dryRun: boolean('retention-dry-run', read('retention-dry-run')) ?? false
       },
+      githubToken: read('github-token') || undefined,
       secrets
     }
   }

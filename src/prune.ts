@@ -3,6 +3,7 @@ import { ActionError, Titles, errorMessage } from './errors.js'
 import { Catalog } from './catalog.js'
 import { S3Destination } from './destinations/s3.js'
 import { manifestKey } from './manifest.js'
+import { RepoArtifacts } from './destinations/github-artifacts.js'
 import { hasPolicy, selectRetention, type RetentionDecision } from './retention.js'
 import type { BackupSettings } from './settings.js'
 import type { Workspace } from './workspace.js'
@@ -13,28 +14,44 @@ export interface RetentionResult {
 }
 
 /**
- * Retention on S3 after a good run: the pure selection over this name's
- * manifests (ours only: an object without our manifest beside it is never
- * touched), then the backup objects deleted first and their manifests second,
+ * Retention after a good run, per destination: the pure selection over this
+ * name's manifests (ours only: a backup without our manifest beside it is
+ * never touched), then the backups deleted first and their manifests second,
  * so a crash in between leaves a manifest whose backup is missing — which
  * `list` shows and the next run cleans up — never an undescribed backup.
  */
-export async function applyRetention(s: BackupSettings, thisKey: string, work: Workspace, now = new Date()): Promise<RetentionResult | undefined> {
-  if (!hasPolicy(s.retention.policy) || !s.destinations.s3) return undefined
+export async function applyRetention(s: BackupSettings, thisRun: { s3Key?: string; fileName: string }, work: Workspace, now = new Date()): Promise<RetentionResult | undefined> {
+  if (!hasPolicy(s.retention.policy)) return undefined
+  const catalog = new Catalog({ ...s, artifactRunId: undefined }, work)
+  const result: RetentionResult = { plan: [], deleted: [] }
   try {
-    const entries = (await new Catalog({ ...s, artifactRunId: undefined, githubToken: undefined }, work).list('s3', s.name)).filter(e => e.manifest)
-    const plan = selectRetention(
-      entries.map(e => ({ id: e.key, createdAt: new Date(e.manifest!.createdAt), verified: e.manifest!.verification.level !== 'none' && e.manifest!.verification.passed })),
-      s.retention.policy,
-      now,
-      [thisKey]
-    )
-    const doomed = plan.filter(d => !d.keep).map(d => entries.find(e => e.key === d.id)!)
-    if (s.retention.dryRun || doomed.length === 0) return { plan, deleted: [] }
-    const s3 = new S3Destination(s.destinations.s3)
-    await s3.remove(doomed.filter(e => e.objectPresent).map(e => e.key))
-    await s3.remove(doomed.map(e => manifestKey(e.key)))
-    return { plan, deleted: doomed.map(e => e.key) }
+    for (const kind of s.destinations.order) {
+      if (kind === 'artifact' && !s.githubToken) {
+        core.notice("Artifacts are not pruned without 'github-token' (actions: write); they expire after artifact-retention-days.", { title: 'Retention' })
+        continue
+      }
+      const entries = (await catalog.list(kind, s.name)).filter(e => e.manifest)
+      const plan = selectRetention(
+        entries.map(e => ({ id: e.key, createdAt: new Date(e.manifest!.createdAt), verified: e.manifest!.verification.level !== 'none' && e.manifest!.verification.passed })),
+        s.retention.policy,
+        now,
+        [kind === 's3' ? (thisRun.s3Key ?? '') : thisRun.fileName]
+      )
+      result.plan.push(...plan)
+      const doomed = plan.filter(d => !d.keep).map(d => entries.find(e => e.key === d.id)!)
+      if (s.retention.dryRun || doomed.length === 0) continue
+      if (kind === 's3') {
+        const s3 = new S3Destination(s.destinations.s3!)
+        await s3.remove(doomed.filter(e => e.objectPresent).map(e => e.key))
+        await s3.remove(doomed.map(e => manifestKey(e.key)))
+      } else {
+        const gh = new RepoArtifacts(s.githubToken!)
+        for (const e of doomed) await gh.remove(e.artifactId!)
+        for (const e of doomed) if (e.manifestArtifactId) await gh.remove(e.manifestArtifactId)
+      }
+      result.deleted.push(...doomed.map(e => e.key))
+    }
+    return result
   } catch (e) {
     if (e instanceof ActionError) throw e
     throw new ActionError(Titles.retention, `Retention stopped: ${errorMessage(e)}. The backup itself was stored and verified.`)

@@ -96,6 +96,7 @@ function safetyBackupSettings(s: RestoreSettings): BackupSettings {
     verify: 'archive',
     scratch: undefined,
     retention: { policy: {}, dryRun: false },
+    githubToken: s.githubToken,
     secrets: s.secrets
   }
 }

@@ -80,6 +80,8 @@ export interface BackupSettings {
   scratch: ScratchSettings | undefined
   /** Applied only after a good run; nothing is deleted when no keep-* is set. */
   retention: RetentionSettings
+  /** Lists and deletes this repository's artifacts for retention (actions: write). */
+  githubToken: string | undefined
   /** Every secret in every form the runner could print; already passed to core.setSecret. */
   secrets: string[]
 }

@@ -112,6 +112,7 @@ export async function startS3({ buckets = ['backups'] } = {}) {
   }
 }
 
+const GITHUB_TOKEN = 'ghs_standInToken0123456789'
 const AZURITE_ACCOUNT = 'devstoreaccount1'
 const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 
@@ -180,7 +181,41 @@ export async function startArtifactService() {
       return { ok: true, artifact_id: String(a.id) }
     }
   }
+  const runIdOf = backendId => Number(/^run-(\d+)$/.exec(backendId)?.[1] ?? 4242)
+  const restArtifact = a => ({ id: a.id, name: a.name, size_in_bytes: a.size, created_at: a.createdAt, expired: false, digest: a.hash, workflow_run: { id: runIdOf(a.run) } })
+  /** The REST endpoints the action and the artifact client use across runs (GITHUB_API_URL). */
+  function rest(req, res) {
+    const url = new URL(req.url, 'http://x')
+    const send = (status, body, headers = {}) => {
+      res.writeHead(status, { 'Content-Type': 'application/json', ...headers })
+      res.end(body === undefined ? '' : JSON.stringify(body))
+    }
+    restCalls.push({ method: req.method, path: url.pathname, auth: req.headers.authorization })
+    if (req.headers.authorization !== `Bearer ${GITHUB_TOKEN}` && req.headers.authorization !== `token ${GITHUB_TOKEN}`) return send(401, { message: 'Bad credentials' })
+    const page = Number(url.searchParams.get('page') ?? 1)
+    const perPage = Number(url.searchParams.get('per_page') ?? 30)
+    const paged = list => send(200, { total_count: list.length, artifacts: list.slice((page - 1) * perPage, page * perPage).map(restArtifact) })
+    const finalized = [...artifacts.values()].filter(a => a.finalized).sort((a, b) => b.id - a.id)
+    let m
+    if (req.method === 'GET' && /\/actions\/artifacts$/.test(url.pathname)) return paged(finalized.filter(a => !url.searchParams.get('name') || a.name === url.searchParams.get('name')))
+    if (req.method === 'GET' && (m = /\/actions\/runs\/(\d+)\/artifacts$/.exec(url.pathname))) return paged(finalized.filter(a => runIdOf(a.run) === Number(m[1])))
+    if ((m = /\/actions\/artifacts\/(\d+)(\/zip)?$/.exec(url.pathname))) {
+      const a = artifacts.get(Number(m[1]))
+      if (!a || !a.finalized) return send(404, { message: 'Not Found' })
+      if (req.method === 'GET' && m[2]) return send(302, undefined, { Location: sas(a.blob, 'r', a.name) })
+      if (req.method === 'DELETE' && !m[2]) {
+        artifacts.delete(a.id)
+        return send(204)
+      }
+    }
+    send(404, { message: 'Not Found' })
+  }
+  const restCalls = []
   const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/repos/')) {
+      req.resume()
+      return rest(req, res)
+    }
     let body = ''
     req.on('data', d => (body += d))
     req.on('end', () => {
@@ -203,13 +238,30 @@ export async function startArtifactService() {
   const port = await freePort()
   await new Promise(r => server.listen(port, '127.0.0.1', r))
   const b64 = o => Buffer.from(JSON.stringify(o)).toString('base64url')
-  const runBackendId = 'c0ffee00-0000-4000-8000-000000000001'
-  const jobBackendId = 'c0ffee00-0000-4000-8000-000000000002'
-  const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ scp: `Actions.GenericRead:1 Actions.Results:${runBackendId}:${jobBackendId}` })}.x`
+  /** The runner's environment for workflow run `runId` (its own runtime token, hence its own artifacts). */
+  const envForRun = runId => ({
+    ACTIONS_RUNTIME_TOKEN: `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ scp: `Actions.GenericRead:1 Actions.Results:run-${runId}:job-1` })}.x`,
+    ACTIONS_RESULTS_URL: `http://127.0.0.1:${port}/`,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: `http://127.0.0.1:${port}`,
+    GITHUB_RUN_ID: String(runId)
+  })
   return {
     artifacts,
     calls,
-    env: { ACTIONS_RUNTIME_TOKEN: token, ACTIONS_RESULTS_URL: `http://127.0.0.1:${port}/`, GITHUB_SERVER_URL: 'https://github.com' },
+    restCalls,
+    /** The token the REST stand-in accepts (github-token). */
+    githubToken: GITHUB_TOKEN,
+    envForRun,
+    env: envForRun(4242),
+    /** Stores a finalized artifact directly (test set-up: backdated backups of earlier runs). */
+    async put(name, bytes, runId = 4242, createdAt = new Date().toISOString()) {
+      const id = nextId++
+      const blob = `run-${runId}/${id}/${name}`
+      await container.getBlockBlobClient(blob).uploadData(bytes)
+      artifacts.set(id, { id, name, run: `run-${runId}`, job: 'job-1', blob, finalized: true, size: bytes.length, createdAt })
+      return id
+    },
     /** The bytes of a finalized artifact, straight from azurite. */
     async download(name) {
       const a = [...artifacts.values()].find(x => x.finalized && x.name === name)

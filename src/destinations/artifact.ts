@@ -69,7 +69,9 @@ export class ArtifactDestination {
   }
 
   private findBy(runId?: number, token?: string) {
-    if (!runId || !token) return undefined
+    if (!token) return undefined
+    // Downloads by id need only the repository; the run id matters for listing.
+    runId ??= Number(process.env.GITHUB_RUN_ID)
     const [repositoryOwner, repositoryName] = (process.env.GITHUB_REPOSITORY ?? '/').split('/')
     return { token, workflowRunId: runId, repositoryOwner, repositoryName }
   }
