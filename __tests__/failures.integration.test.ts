@@ -105,6 +105,26 @@ describe('a failed dump stores nothing', () => {
   })
 })
 
+describe('key collisions', () => {
+  it('refuses to overwrite a backup made in the same second', async () => {
+    // Occupy the keys of the next 30 seconds: the run starts within them.
+    const s3 = (await import('./helpers/stack.js')).s3Client(stack.s3)
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3')
+    const start = Date.now()
+    const taken: string[] = []
+    for (let i = 0; i < 30; i++) {
+      const stamp = new Date(start + i * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+      taken.push(`pg-backups/collide/collide-${stamp}.dump.zst`)
+    }
+    await Promise.all(taken.map(Key => s3.send(new PutObjectCommand({ Bucket: 'backups', Key, Body: 'earlier backup' }))))
+    const r = await runAction({ 'database-url': stack.pg.url('shop'), name: 'collide', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint }, { env: stack.env })
+    expect(r.code).toBe(1)
+    expect(errors(r)[0]).toMatchObject({ title: 'Backup failed', message: expect.stringMatching(/already exists; refusing to overwrite it/) })
+    const { getObject } = await import('./helpers/stack.js')
+    for (const k of taken) expect((await getObject(stack.s3, k)).toString()).toBe('earlier backup')
+  })
+})
+
 describe('secrets', () => {
   it('the password never appears in output, summary, outputs, manifest, metadata or pg_dump argv', async () => {
     const admin = await connect(stack.pg, 'shop')

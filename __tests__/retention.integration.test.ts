@@ -130,6 +130,17 @@ describe('retention against s3rver with 400 days of backups', () => {
   })
 })
 
+describe('S3 listings', () => {
+  it('page past 1,000 objects', async () => {
+    const s3 = s3Client(stack.s3)
+    const keys = Array.from({ length: 1050 }, (_, i) => `paged/k${String(i).padStart(4, '0')}`)
+    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map(Key => s3.send(new PutObjectCommand({ Bucket: 'backups', Key, Body: 'x' }))))
+    const { S3Destination } = await import('../src/destinations/s3.js')
+    const dest = new S3Destination({ bucket: 'backups', prefix: '', endpoint: stack.s3.endpoint, region: 'us-east-1', forcePathStyle: true, storageClass: undefined, sse: undefined, kmsKeyId: undefined, objectLockDays: undefined, partSizeMiB: undefined, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } })
+    expect((await dest.listKeys('paged/')).map(k => k.key)).toEqual(keys)
+  })
+})
+
 describe('check', () => {
   it('passes on a fresh backup', async () => {
     const r = await runAction({ command: 'check', name: 'shop', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, 's3-prefix': 'gfs/', 'max-age': '26h' }, { env: stack.env })
