@@ -10,17 +10,20 @@ import { verifyArchive } from './verify.js'
 import { dumpMajor, scratchRestore, type TableComparison } from './restore.js'
 import { reportBackup, type BackupReport } from './summary.js'
 import { Workspace } from './workspace.js'
+import { createDecryptor, encryptionExtension, prepareEncryption } from './transforms/encrypt.js'
 import { applyRetention, reportRetention } from './prune.js'
 
 export type BackupOutcome = BackupReport
 
 /** The story of a backup: settings → source → pipeline → destinations → verify → manifest → report. */
 export async function backup(s: BackupSettings, signal: AbortSignal): Promise<BackupOutcome> {
+  // Keys are read before anything else happens: an unreadable key is an Invalid input, not a half-made backup.
+  const encryption = s.encryption ? await prepareEncryption(s.encryption) : undefined
   const createdAt = new Date()
   const work = new Workspace()
   try {
     const storage = new Storage(s, work)
-    const target = storage.target(backupFileName(s.name, createdAt, fileExtension(s.format, s.compression.algorithm)))
+    const target = storage.target(backupFileName(s.name, createdAt, fileExtension(s.format, s.compression.algorithm) + encryptionExtension(s.encryption)))
     const session = await core.group('Connect to the source', () => SourceSession.open(s.source))
     const { client, dumped } = await (async () => {
       try {
@@ -37,19 +40,20 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
     const manifestOf = (finishedAt: Date, verification: Verification): ManifestV1 =>
       buildManifest({
         settings: s, key: target.backupKey, createdAt, finishedAt, server: session.info, dumpVersion: client.version, snapshot: session.snapshot,
-        compressionLevel: s.compression.algorithm === 'none' ? null : (s.compression.level ?? DEFAULT_LEVEL[s.compression.algorithm]),
+        compressionLevel: s.compression.algorithm === 'none' ? null : (s.compression.level ?? DEFAULT_LEVEL[s.compression.algorithm]), encryption,
         sizeBytes: dumped.sizeBytes, sha256: dumped.sha256, tables: dumped.tables, verification,
         destinations: copies.map(c => ({ kind: c.kind, location: c.location })), env: process.env
       })
     let comparison: TableComparison[] | undefined
     const verification = await core.group(`Verify (${s.verify})`, async (): Promise<Verification> => {
       if (s.verify === 'none') return { level: 'none', passed: false, details: ['verification was not requested'] }
-      const archive = { format: s.format, compression: s.compression.algorithm, sha256: dumped.sha256, sizeBytes: dumped.sizeBytes, pgRestore: client.pgRestore }
+      const decrypt = encryption ? () => createDecryptor(encryption, s.decryption) : undefined
+      const archive = { format: s.format, compression: s.compression.algorithm, sha256: dumped.sha256, sizeBytes: dumped.sizeBytes, pgRestore: client.pgRestore, decrypt }
       if (s.verify === 'archive' || !s.scratch) return verifyArchive(copies, archive, work)
       // The manifest as it will be written, so the restore is compared with exactly what it records.
       const draft = manifestOf(new Date(), { level: 'restore', passed: false, details: [] })
       const scratchClient = await withConnection(s.scratch.server, c => serverInfo(c)).then(info => resolveClient(s.pgVersion, info, runnerResolveDeps(), dumpMajor(draft)))
-      const r = await scratchRestore(copies[0].open, draft, s.scratch, scratchClient, work, s.secrets)
+      const r = await scratchRestore(copies[0].open, draft, s.scratch, scratchClient, work, s.secrets, s.decryption)
       comparison = r.tables
       return r.verification
     })

@@ -22,6 +22,7 @@ import type { BackupSettings } from './settings.js'
 import type { ServerInfo, SourceSession, TableCount } from './source.js'
 import { runPipeline, type PipelineResult } from './pipeline.js'
 import { createCompressor } from './transforms/compress.js'
+import { createEncryptor } from './transforms/encrypt.js'
 import { dataFilter } from './providers/pg-dump.js'
 import type { Storage, Target } from './destinations/index.js'
 import { save, State } from './state.js'
@@ -161,7 +162,7 @@ export async function dumpToStorage(
   // Awaited below; this guard only keeps an early pipeline failure from leaving it unhandled.
   counting.catch(() => undefined)
   const dump = await startDump(s, client, session.snapshot, work)
-  const stages = [createCompressor(s.compression)].filter(x => x !== undefined)
+  const stages = [createCompressor(s.compression), s.encryption ? await createEncryptor(s.encryption) : undefined].filter(x => x !== undefined)
   try {
     const result = await runPipeline(dump.stream, stages, storage.openSinks(target, session.info.databaseSize), dump.check, signal)
     return { ...result, tables: await counting }

@@ -4,6 +4,8 @@ import type {
   ArtifactSettings,
   BackupRef,
   BackupSettings,
+  DecryptionSettings,
+  EncryptionSettings,
   ReadSettings,
   ScratchSettings,
   CompressionAlgorithm,
@@ -210,9 +212,15 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
     }
   }
   // Mask first: a later validation error must not be the first place a secret shows up.
-  for (const name of ['database-url', 'target-database-url', 'scratch-database-url', 'aws-secret-access-key', 'aws-access-key-id', 'github-token']) {
+  for (const name of ['database-url', 'target-database-url', 'scratch-database-url', 'aws-secret-access-key', 'aws-access-key-id', 'github-token', 'age-passphrase', 'gpg-passphrase', 'gpg-private-key-passphrase']) {
     addSecret(read(name))
   }
+  // Multi-line secrets: the runner masks line by line, so each line is a secret of its own too.
+  for (const name of ['age-identity', 'gpg-private-key']) {
+    addSecret(read(name))
+    for (const line of lines(read(name))) if (line.length >= 8 && !line.startsWith('-----')) addSecret(line)
+  }
+  const decryption = parseDecryption(read)
   /** Parses a URL input and masks its password in every form. */
   const server = (input: string, provider = read('provider')): SourceSettings => {
     const raw = read(input)
@@ -244,6 +252,16 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
     const verify: VerifyLevel = oneOf('verify', read('verify'), VERIFY_LEVELS, 'archive')
     if (verify === 'restore') required('scratch-database-url', 'backup with verify: restore')
     if (read('verify-sql') && verify !== 'restore') throw new InputError(`Input 'verify-sql' runs on a restored copy: it needs 'verify: restore'.`)
+    const encryption = parseEncryption(read)
+    if (encryption && verify !== 'none') {
+      // verify reads the backup back: with public keys only, it needs the matching private key.
+      if (encryption.kind === 'age' && encryption.passphrase === undefined && decryption.ageIdentities.length === 0) {
+        throw new InputError(`Input 'age-identity' is required to verify an age-encrypted backup (verify: ${verify}); give the identity (kept in a secret) or set verify: none.`)
+      }
+      if (encryption.kind === 'gpg' && encryption.passphrase === undefined && decryption.gpgPrivateKeys.length === 0) {
+        throw new InputError(`Input 'gpg-private-key' is required to verify an OpenPGP-encrypted backup (verify: ${verify}); give the private key (kept in a secret) or set verify: none.`)
+      }
+    }
     return {
       command,
       source,
@@ -265,6 +283,12 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
         dryRun: boolean('retention-dry-run', read('retention-dry-run')) ?? false
       },
       githubToken: read('github-token') || undefined,
+      encryption,
+      decryption: {
+        ...decryption,
+        agePassphrase: decryption.agePassphrase ?? (encryption?.kind === 'age' ? encryption.passphrase : undefined),
+        gpgPassphrase: decryption.gpgPassphrase ?? (encryption?.kind === 'gpg' ? encryption.passphrase : undefined)
+      },
       secrets
     }
   }
@@ -275,6 +299,7 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
     artifactRunId: integer('artifact-run-id', read('artifact-run-id'), 1, Number.MAX_SAFE_INTEGER),
     githubToken: read('github-token') || undefined,
     pgVersion,
+    decryption,
     secrets
   }
   if (read_.artifactRunId && !read_.githubToken) throw new InputError(`Input 'artifact-run-id' needs 'github-token' (with actions: read) to read another run's artifacts.`)
@@ -297,11 +322,53 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
       target: server('target-database-url'),
       confirm: read('confirm') || undefined,
       safetyBackup: boolean('safety-backup', read('safety-backup')) ?? true,
-      dryRun: boolean('dry-run', read('dry-run')) ?? false
+      dryRun: boolean('dry-run', read('dry-run')) ?? false,
+      encryption: parseEncryption(read)
     }
   }
   required('scratch-database-url', command)
   return { ...read_, command: 'restore-test', name, backup, scratch: scratch(), maxAgeSeconds: parseMaxAge(read('max-age')) }
+}
+
+const AGE_RECIPIENT = /^age1[0-9a-z]{20,}$/
+const AGE_IDENTITY = /^AGE-SECRET-KEY-1[0-9A-Z]{20,}$/
+
+function parseEncryption(read: InputReader): EncryptionSettings | undefined {
+  const recipients = lines(read('age-recipients')).filter(l => !l.startsWith('#'))
+  const agePassphrase = read('age-passphrase') || undefined
+  const gpgKeys = splitArmored(read('gpg-public-key'), 'PUBLIC')
+  const gpgPassphrase = read('gpg-passphrase') || undefined
+  const age = recipients.length > 0 || agePassphrase !== undefined
+  const gpg = gpgKeys.length > 0 || gpgPassphrase !== undefined
+  if (age && gpg) throw new InputError(`Inputs 'age-*' and 'gpg-*' cannot be combined: choose age or OpenPGP encryption.`)
+  if (recipients.length && agePassphrase !== undefined) {
+    throw new InputError(`Inputs 'age-recipients' and 'age-passphrase' cannot be combined (the age format allows recipients or one passphrase).`)
+  }
+  for (const r of recipients) if (!AGE_RECIPIENT.test(r)) throw new InputError(`Input 'age-recipients' takes one age public key (age1…) per line; got '${r.slice(0, 12)}…'.`)
+  if (read('gpg-public-key') && gpgKeys.length === 0) throw new InputError(`Input 'gpg-public-key' holds no armored public key block (-----BEGIN PGP PUBLIC KEY BLOCK-----).`)
+  if (age) return { kind: 'age', recipients, passphrase: agePassphrase }
+  if (gpg) return { kind: 'gpg', publicKeys: gpgKeys, passphrase: gpgPassphrase }
+  return undefined
+}
+
+function parseDecryption(read: InputReader): DecryptionSettings {
+  const ageIdentities = lines(read('age-identity')).filter(l => !l.startsWith('#'))
+  for (const id of ageIdentities) if (!AGE_IDENTITY.test(id)) throw new InputError(`Input 'age-identity' takes age identities (AGE-SECRET-KEY-1…), one per line; a line is not one.`)
+  const gpgPrivateKeys = splitArmored(read('gpg-private-key'), 'PRIVATE')
+  if (read('gpg-private-key') && gpgPrivateKeys.length === 0) throw new InputError(`Input 'gpg-private-key' holds no armored private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----).`)
+  return {
+    ageIdentities,
+    agePassphrase: read('age-passphrase') || undefined,
+    gpgPrivateKeys,
+    gpgPrivateKeyPassphrase: read('gpg-private-key-passphrase') || undefined,
+    gpgPassphrase: read('gpg-passphrase') || undefined
+  }
+}
+
+/** Armored blocks of one kind in an input (several keys may be pasted one after another). */
+function splitArmored(value: string, kind: 'PUBLIC' | 'PRIVATE'): string[] {
+  const re = new RegExp(`-----BEGIN PGP ${kind} KEY BLOCK-----[\\s\\S]*?-----END PGP ${kind} KEY BLOCK-----`, 'g')
+  return value.match(re) ?? []
 }
 
 function parseName(name: string): string {

@@ -51,6 +51,7 @@ export interface ManifestInput {
   dumpVersion: string
   snapshot: string
   compressionLevel: number | null
+  encryption: { algorithm: string; recipients: string[] } | undefined
   sizeBytes: number
   sha256: string
   tables: TableCount[]
@@ -80,7 +81,7 @@ export function buildManifest(m: ManifestInput): ManifestV1 {
     },
     dump: { tool: 'pg_dump', version: m.dumpVersion, format: s.format, snapshot: m.snapshot, args: s.pgDumpArgs },
     compression: { algorithm: s.compression.algorithm, level: m.compressionLevel },
-    encryption: null,
+    encryption: m.encryption ?? null,
     sizeBytes: m.sizeBytes,
     sha256: m.sha256,
     extensions: m.server.extensions,

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto'
-import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream'
+import { Transform, Writable, type Duplex, type Readable, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 
 /** Where the stored bytes go. `done` settles when the destination has them all (or failed). */
@@ -95,7 +95,7 @@ export class FanOut extends Writable {
  */
 export async function runPipeline(
   source: Readable,
-  stages: Transform[],
+  stages: Duplex[],
   sinks: Sink[],
   beforeEnd: (rawBytes: number) => Promise<void>,
   signal?: AbortSignal

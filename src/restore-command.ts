@@ -67,7 +67,7 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
     const client = await resolveClient(s.pgVersion, info, runnerResolveDeps(), dumpMajor(entry.manifest))
     const started = Date.now()
     await core.group(`Restore into ${target}`, () =>
-      restoreArchive(fs.createReadStream(file), entry.manifest, client, s.target, work, { clean: info.userTables > 0, secrets: s.secrets })
+      restoreArchive(fs.createReadStream(file), entry.manifest, client, s.target, work, { clean: info.userTables > 0, secrets: s.secrets, decryption: s.decryption })
     )
     const restoreSeconds = (Date.now() - started) / 1000
     const comparison = await withConnection(s.target, c => compareCounts(c, entry.manifest))
@@ -93,10 +93,13 @@ function safetyBackupSettings(s: RestoreSettings): BackupSettings {
     pgVersion: s.pgVersion,
     lockWaitTimeout: '5min',
     destinations: s.destinations,
-    verify: 'archive',
+    // Read back only when this run can decrypt it.
+    verify: !s.encryption || s.encryption.passphrase !== undefined || s.decryption.ageIdentities.length || s.decryption.gpgPrivateKeys.length ? 'archive' : 'none',
     scratch: undefined,
     retention: { policy: {}, dryRun: false },
     githubToken: s.githubToken,
+    encryption: s.encryption,
+    decryption: s.decryption,
     secrets: s.secrets
   }
 }
@@ -109,7 +112,7 @@ export async function restoreTest(s: RestoreTestSettings): Promise<void> {
     const entry = await core.group('Find the backup', () => catalog.find(s.backup, s.name))
     const info = await withConnection(s.scratch.server, c => serverInfo(c))
     const client = await resolveClient(s.pgVersion, info, runnerResolveDeps(), dumpMajor(entry.manifest))
-    const r = await core.group('Restore into a scratch database', () => scratchRestore(() => catalog.open(entry), entry.manifest, s.scratch, client, work, s.secrets))
+    const r = await core.group('Restore into a scratch database', () => scratchRestore(() => catalog.open(entry), entry.manifest, s.scratch, client, work, s.secrets, s.decryption))
     const age = ageSeconds(entry.manifest)
     const tooOld = s.maxAgeSeconds !== undefined && age > s.maxAgeSeconds
     const details = [...r.verification.details]

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs'
-import type { Readable, Writable } from 'node:stream'
+import type { Duplex, Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type pg from 'pg'
 import { ActionError, Titles, scrub } from './errors.js'
@@ -8,7 +8,8 @@ import { spawnTool, ToolInput } from './process.js'
 import { pgDumpEnv } from './providers/pg-dump.js'
 import { createDecompressor } from './transforms/compress.js'
 import type { ManifestV1, Verification } from './manifest.js'
-import type { ScratchSettings, SourceSettings } from './settings.js'
+import type { DecryptionSettings, ScratchSettings, SourceSettings } from './settings.js'
+import { createDecryptor, type EncryptionInfo } from './transforms/encrypt.js'
 import { withConnection, withDatabase } from './source.js'
 import type { PgClient } from './dump.js'
 import type { Workspace } from './workspace.js'
@@ -24,6 +25,7 @@ export interface RestoreOptions {
   /** Overwrite: `--clean --if-exists`, in one transaction so a failure leaves the target as it was. */
   clean: boolean
   secrets: readonly string[]
+  decryption: DecryptionSettings
 }
 
 /** Where `\restrict`-era psql and pg_restore need a client at least as new as the dump's. */
@@ -40,7 +42,8 @@ export function dumpMajor(m: ManifestV1): number {
 export async function restoreArchive(stream: Readable, m: ManifestV1, client: PgClient, target: SourceSettings, work: Workspace, o: RestoreOptions): Promise<{ sha256: string; bytes: number }> {
   const env = pgDumpEnv(target)
   const seal = new Seal(async () => undefined)
-  const stages: (Readable | Writable)[] = [stream, seal]
+  const stages: (Readable | Duplex | Writable)[] = [stream, seal]
+  if (m.encryption) stages.push(await createDecryptor(m.encryption as EncryptionInfo, o.decryption))
   const decompress = createDecompressor(m.compression.algorithm as 'zstd' | 'gzip' | 'none')
   if (decompress) stages.push(decompress)
   const common = ['--no-owner', '--no-acl', '--exit-on-error', '--single-transaction', ...(o.clean ? ['--clean', '--if-exists'] : []), `--dbname=${target.uri}`]
@@ -131,7 +134,15 @@ export interface ScratchResult {
  * compares every table's exact row count with the manifest, runs
  * verify-sql, then drops the database whatever happened.
  */
-export async function scratchRestore(open: () => Promise<Readable>, m: ManifestV1, scratch: ScratchSettings, client: PgClient, work: Workspace, secrets: readonly string[]): Promise<ScratchResult> {
+export async function scratchRestore(
+  open: () => Promise<Readable>,
+  m: ManifestV1,
+  scratch: ScratchSettings,
+  client: PgClient,
+  work: Workspace,
+  secrets: readonly string[],
+  decryption: DecryptionSettings
+): Promise<ScratchResult> {
   const db = `pgba_verify_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
   const target = withDatabase(scratch.server, db)
   const fail = (details: string[], tables: TableComparison[] = [], restoreSeconds = 0): ScratchResult => ({ verification: { level: 'restore', passed: false, details }, tables, restoreSeconds })
@@ -144,7 +155,7 @@ export async function scratchRestore(open: () => Promise<Readable>, m: ManifestV
       return fail([`the scratch server lacks the extension${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the backup uses; run the scratch server from an image that has ${missing.length > 1 ? 'them' : 'it'}${images.length ? ` (e.g. services: image: ${images.join(', ')})` : ''}`])
     }
     const started = Date.now()
-    const read = await restoreArchive(await open(), m, client, target, work, { clean: false, secrets })
+    const read = await restoreArchive(await open(), m, client, target, work, { clean: false, secrets, decryption })
     const restoreSeconds = (Date.now() - started) / 1000
     const details: string[] = []
     if (read.sha256 !== m.sha256) details.push(`sha256 of the stored backup is ${read.sha256}, the manifest says ${m.sha256}`)

@@ -82,6 +82,10 @@ export interface BackupSettings {
   retention: RetentionSettings
   /** Lists and deletes this repository's artifacts for retention (actions: write). */
   githubToken: string | undefined
+  /** Applied after compression, before the hash; undefined stores the compressed dump as it is. */
+  encryption: EncryptionSettings | undefined
+  /** How verify reads an encrypted backup back. */
+  decryption: DecryptionSettings
   /** Every secret in every form the runner could print; already passed to core.setSecret. */
   secrets: string[]
 }
@@ -90,6 +94,19 @@ export interface RetentionSettings {
   policy: RetentionPolicy
   /** Print the plan, delete nothing. */
   dryRun: boolean
+}
+
+export type EncryptionSettings =
+  | { kind: 'age'; recipients: string[]; passphrase: string | undefined }
+  | { kind: 'gpg'; publicKeys: string[]; passphrase: string | undefined }
+
+/** Keys and passphrases that open encrypted backups (restore, restore-test, verify). */
+export interface DecryptionSettings {
+  ageIdentities: string[]
+  agePassphrase: string | undefined
+  gpgPrivateKeys: string[]
+  gpgPrivateKeyPassphrase: string | undefined
+  gpgPassphrase: string | undefined
 }
 
 /** A throwaway server that restores are tested in, and the checks to run there. */
@@ -111,6 +128,7 @@ export interface ReadSettings {
   artifactRunId: number | undefined
   githubToken: string | undefined
   pgVersion: 'auto' | number
+  decryption: DecryptionSettings
   secrets: string[]
 }
 
@@ -122,6 +140,8 @@ export interface RestoreSettings extends ReadSettings {
   confirm: string | undefined
   safetyBackup: boolean
   dryRun: boolean
+  /** The safety backup is encrypted like the others when the age or gpg inputs are given. */
+  encryption: EncryptionSettings | undefined
 }
 
 export interface RestoreTestSettings extends ReadSettings {

@@ -1,4 +1,4 @@
-import { Writable, type Readable, type Transform } from 'node:stream'
+import { Writable, type Duplex, type Readable, type Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as fs from 'node:fs'
 import { Counter, Seal } from './pipeline.js'
@@ -23,6 +23,8 @@ export interface ArchiveCheck {
   sha256: string
   sizeBytes: number
   pgRestore: string
+  /** For encrypted backups: a fresh decrypting stage per read. */
+  decrypt?: () => Promise<Duplex>
 }
 
 const PLAIN_TRAILER = '-- PostgreSQL database dump complete'
@@ -45,7 +47,8 @@ async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, l
   const problems: string[] = []
   const seal = new Seal(async () => undefined)
   const count = new Counter()
-  const stages: (Readable | Transform | Writable)[] = [stream, seal, count]
+  const stages: (Readable | Transform | Duplex | Writable)[] = [stream, seal, count]
+  if (c.decrypt) stages.push(await c.decrypt())
   const decompress = createDecompressor(c.compression)
   if (decompress) stages.push(decompress)
   let readerResult: () => Promise<string | undefined>

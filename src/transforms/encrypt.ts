@@ -1,0 +1,119 @@
+import { Duplex, PassThrough, Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import { Decrypter, Encrypter, identityToRecipient } from 'age-encryption'
+import * as openpgp from 'openpgp'
+import { InputError } from '../errors.js'
+import type { DecryptionSettings, EncryptionSettings } from '../settings.js'
+
+/** What the manifest records: the algorithm and public recipients (age keys, OpenPGP fingerprints), never a secret. */
+export interface EncryptionInfo {
+  algorithm: 'age-x25519' | 'age-scrypt' | 'openpgp' | 'openpgp-symmetric'
+  recipients: string[]
+}
+
+type WebStream = WebReadableStream<Uint8Array>
+
+/**
+ * A Node stage around a web-stream function (both libraries speak web
+ * streams): writes go into `fn`'s input, its output comes out. Backpressure
+ * and errors cross in both directions.
+ */
+export function webStage(fn: (input: WebStream) => Promise<WebStream>): Duplex {
+  const input = new PassThrough({ highWaterMark: 256 * 1024 })
+  const output = new PassThrough({ highWaterMark: 256 * 1024 })
+  const stage = Duplex.from({ writable: input, readable: output })
+  fn(Readable.toWeb(input) as WebStream).then(
+    out => pipeline(Readable.fromWeb(out as never), output).catch((e: Error) => stage.destroy(e)),
+    (e: Error) => stage.destroy(e)
+  )
+  return stage
+}
+
+export function encryptionExtension(e: EncryptionSettings | undefined): string {
+  return !e ? '' : e.kind === 'age' ? '.age' : '.gpg'
+}
+
+/**
+ * Checks keys before any side effect (an unreadable key is an Invalid input
+ * naming its input) and describes the encryption for the manifest.
+ */
+export async function prepareEncryption(e: EncryptionSettings): Promise<EncryptionInfo> {
+  if (e.kind === 'age') {
+    if (e.passphrase !== undefined) return { algorithm: 'age-scrypt', recipients: [] }
+    for (const r of e.recipients) {
+      try {
+        new Encrypter().addRecipient(r)
+      } catch {
+        throw new InputError(`Input 'age-recipients' has a line that is not an age public key (age1…): '${r.slice(0, 12)}…'.`)
+      }
+    }
+    return { algorithm: 'age-x25519', recipients: e.recipients }
+  }
+  if (e.publicKeys.length === 0) return { algorithm: 'openpgp-symmetric', recipients: [] }
+  const keys = await readPublicKeys(e.publicKeys)
+  return { algorithm: 'openpgp', recipients: keys.map(k => k.getFingerprint().toUpperCase()) }
+}
+
+async function readPublicKeys(armored: string[]): Promise<openpgp.PublicKey[]> {
+  try {
+    const keys = (await Promise.all(armored.map(a => openpgp.readKeys({ armoredKeys: a })))).flat()
+    for (const k of keys) if (k.isPrivate()) throw new InputError(`Input 'gpg-public-key' holds a private key; give the public key (gpg --armor --export).`)
+    return keys as openpgp.PublicKey[]
+  } catch (e) {
+    if (e instanceof InputError) throw e
+    throw new InputError(`Input 'gpg-public-key' is not a readable armored OpenPGP public key (gpg --armor --export KEYID): ${(e as Error).message}`)
+  }
+}
+
+/** The encrypting stage: after compression, before the hash. */
+export async function createEncryptor(e: EncryptionSettings): Promise<Duplex> {
+  if (e.kind === 'age') {
+    const enc = new Encrypter()
+    if (e.passphrase !== undefined) enc.setPassphrase(e.passphrase)
+    else for (const r of e.recipients) enc.addRecipient(r)
+    return webStage(input => enc.encrypt(input as never) as Promise<never>)
+  }
+  const encryptionKeys = e.publicKeys.length ? await readPublicKeys(e.publicKeys) : undefined
+  return webStage(async input => {
+    const message = await openpgp.createMessage({ binary: input as never })
+    return (await openpgp.encrypt({ message, encryptionKeys, passwords: e.passphrase !== undefined ? [e.passphrase] : undefined, format: 'binary' })) as never
+  })
+}
+
+/** The decrypting stage for verify and restore, from the manifest's algorithm and the decryption inputs. */
+export async function createDecryptor(info: EncryptionInfo, d: DecryptionSettings): Promise<Duplex> {
+  if (info.algorithm.startsWith('age')) {
+    const dec = new Decrypter()
+    for (const id of d.ageIdentities) {
+      try {
+        await identityToRecipient(id)
+      } catch {
+        throw new InputError(`Input 'age-identity' has a line that is not a valid age identity (AGE-SECRET-KEY-1…, as age-keygen writes it).`)
+      }
+      dec.addIdentity(id)
+    }
+    if (d.agePassphrase !== undefined) dec.addPassphrase(d.agePassphrase)
+    if (!d.ageIdentities.length && d.agePassphrase === undefined) throw new InputError(`The backup is age-encrypted: set 'age-identity' (or 'age-passphrase') to read it.`)
+    return webStage(input => dec.decrypt(input as never) as Promise<never>)
+  }
+  let decryptionKeys: openpgp.PrivateKey[] | undefined
+  if (d.gpgPrivateKeys.length) {
+    try {
+      const keys = (await Promise.all(d.gpgPrivateKeys.map(a => openpgp.readPrivateKeys({ armoredKeys: a })))).flat()
+      decryptionKeys = await Promise.all(keys.map(k => (k.isDecrypted() ? k : openpgp.decryptKey({ privateKey: k, passphrase: d.gpgPrivateKeyPassphrase ?? '' }))))
+    } catch (e) {
+      throw new InputError(`Input 'gpg-private-key' could not be read or unlocked (check 'gpg-private-key-passphrase'): ${(e as Error).message}`)
+    }
+  }
+  if (!decryptionKeys && d.gpgPassphrase === undefined) throw new InputError(`The backup is OpenPGP-encrypted: set 'gpg-private-key' (or 'gpg-passphrase') to read it.`)
+  return webStage(async input => {
+    const message = await openpgp.readMessage({ binaryMessage: input as never })
+    // Streamed: integrity (MDC) is checked at the end and fails the stream, and the sha256 of the stored bytes is checked too.
+    const { data } = await openpgp.decrypt({ message, decryptionKeys, passwords: d.gpgPassphrase !== undefined ? [d.gpgPassphrase] : undefined, format: 'binary', config: { allowUnauthenticatedStream: true } })
+    return data as never
+  })
+}
+
+/** Public recipient of an age identity (for tests and messages). */
+export const ageRecipientOf = (identity: string): Promise<string> => identityToRecipient(identity)
