@@ -5,6 +5,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.all.json' }] },
   testMatch: ['**/__tests__/**/*.test.ts'],
+  globalSetup: './__tests__/helpers/global-setup.mjs',
   testTimeout: 120000,
   maxWorkers: 2
 }

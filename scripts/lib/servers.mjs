@@ -31,6 +31,17 @@ function majorsIn(root) {
   }
 }
 
+/** CLIs the tests check results with (command → Debian package), installed where missing and possible. */
+export function ensureTools(tools = { zstd: 'zstd', age: 'age', gpg: 'gnupg', tar: 'tar' }) {
+  const missing = Object.entries(tools).filter(([cmd]) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0).map(([, pkg]) => pkg)
+  if (missing.length === 0) return
+  if (!isRoot || !fs.existsSync('/usr/bin/apt-get')) throw new Error(`Missing tools: install ${missing.join(', ')}`)
+  console.error(`Installing ${missing.join(', ')} with apt-get ...`)
+  spawnSync('apt-get', ['update'], { stdio: 'inherit' })
+  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+  if (r.status !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed`)
+}
+
 /** The PostgreSQL server binaries, installing Debian's package where it is missing. */
 export function postgresBin() {
   let majors = majorsIn('/usr/lib/postgresql')
