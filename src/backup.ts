@@ -10,7 +10,6 @@ import { verifyArchive } from './verify.js'
 import { dumpMajor, scratchRestore, type TableComparison } from './restore.js'
 import { reportBackup, type BackupReport } from './summary.js'
 import { Workspace } from './workspace.js'
-import { createDecryptor, encryptionExtension, prepareEncryption } from './transforms/encrypt.js'
 import { applyRetention, reportRetention } from './prune.js'
 
 export type BackupOutcome = BackupReport
@@ -18,12 +17,14 @@ export type BackupOutcome = BackupReport
 /** The story of a backup: settings → source → pipeline → destinations → verify → manifest → report. */
 export async function backup(s: BackupSettings, signal: AbortSignal): Promise<BackupOutcome> {
   // Keys are read before anything else happens: an unreadable key is an Invalid input, not a half-made backup.
-  const encryption = s.encryption ? await prepareEncryption(s.encryption) : undefined
+  // The crypto libraries are large: loaded only when a backup is encrypted.
+  const crypt = s.encryption ? await import('./transforms/encrypt.js') : undefined
+  const encryption = s.encryption ? await crypt!.prepareEncryption(s.encryption) : undefined
   const createdAt = new Date()
   const work = new Workspace()
   try {
     const storage = new Storage(s, work)
-    const target = storage.target(backupFileName(s.name, createdAt, fileExtension(s.format, s.compression.algorithm) + encryptionExtension(s.encryption)))
+    const target = storage.target(backupFileName(s.name, createdAt, fileExtension(s.format, s.compression.algorithm, s.encryption?.kind)))
     const session = await core.group('Connect to the source', () => SourceSession.open(s.source))
     const { client, dumped } = await (async () => {
       try {
@@ -47,7 +48,7 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
     let comparison: TableComparison[] | undefined
     const verification = await core.group(`Verify (${s.verify})`, async (): Promise<Verification> => {
       if (s.verify === 'none') return { level: 'none', passed: false, details: ['verification was not requested'] }
-      const decrypt = encryption ? () => createDecryptor(encryption, s.decryption) : undefined
+      const decrypt = encryption ? () => crypt!.createDecryptor(encryption, s.decryption) : undefined
       const archive = { format: s.format, compression: s.compression.algorithm, sha256: dumped.sha256, sizeBytes: dumped.sizeBytes, pgRestore: client.pgRestore, decrypt }
       if (s.verify === 'archive' || !s.scratch) return verifyArchive(copies, archive, work)
       // The manifest as it will be written, so the restore is compared with exactly what it records.

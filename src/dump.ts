@@ -1,6 +1,4 @@
 import * as core from '@actions/core'
-import * as actionsCache from '@actions/cache'
-import * as actionsExec from '@actions/exec'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import { Readable } from 'node:stream'
@@ -22,7 +20,6 @@ import type { BackupSettings } from './settings.js'
 import type { ServerInfo, SourceSession, TableCount } from './source.js'
 import { runPipeline, type PipelineResult } from './pipeline.js'
 import { createCompressor } from './transforms/compress.js'
-import { createEncryptor } from './transforms/encrypt.js'
 import { dataFilter } from './providers/pg-dump.js'
 import type { Storage, Target } from './destinations/index.js'
 import { save, State } from './state.js'
@@ -66,10 +63,11 @@ export async function resolveClient(pinned: 'auto' | number, info: ServerInfo, d
 
 /** The runner's real exec, cache and warnings. */
 export function runnerResolveDeps(): ResolveDeps {
-  const exec: InstallContext['exec'] = (c, a, o) => actionsExec.exec(c, a, { input: o?.input, ignoreReturnCode: true })
+  // Loaded only when a client must be installed: most runs never need them.
+  const exec: InstallContext['exec'] = async (c, a, o) => (await import('@actions/exec')).exec(c, a, { input: o?.input, ignoreReturnCode: true })
   const cache: InstallContext['cache'] = {
-    restore: (p, k) => actionsCache.restoreCache(p, k),
-    save: async (p, k) => void (await actionsCache.saveCache(p, k))
+    restore: async (p, k) => (await import('@actions/cache')).restoreCache(p, k),
+    save: async (p, k) => void (await (await import('@actions/cache')).saveCache(p, k))
   }
   const warn = (m: string): void => core.warning(m)
   return {
@@ -162,7 +160,8 @@ export async function dumpToStorage(
   // Awaited below; this guard only keeps an early pipeline failure from leaving it unhandled.
   counting.catch(() => undefined)
   const dump = await startDump(s, client, session.snapshot, work)
-  const stages = [createCompressor(s.compression), s.encryption ? await createEncryptor(s.encryption) : undefined].filter(x => x !== undefined)
+  const encryptor = s.encryption ? await (await import('./transforms/encrypt.js')).createEncryptor(s.encryption) : undefined
+  const stages = [createCompressor(s.compression), encryptor].filter(x => x !== undefined)
   try {
     const result = await runPipeline(dump.stream, stages, storage.openSinks(target, session.info.databaseSize), dump.check, signal)
     return { ...result, tables: await counting }

@@ -9,7 +9,7 @@ import { pgDumpEnv } from './providers/pg-dump.js'
 import { createDecompressor } from './transforms/compress.js'
 import type { ManifestV1, Verification } from './manifest.js'
 import type { DecryptionSettings, ScratchSettings, SourceSettings } from './settings.js'
-import { createDecryptor, type EncryptionInfo } from './transforms/encrypt.js'
+import type { EncryptionInfo } from './transforms/encrypt.js'
 import { withConnection, withDatabase } from './source.js'
 import type { PgClient } from './dump.js'
 import type { Workspace } from './workspace.js'
@@ -43,7 +43,7 @@ export async function restoreArchive(stream: Readable, m: ManifestV1, client: Pg
   const env = pgDumpEnv(target)
   const seal = new Seal(async () => undefined)
   const stages: (Readable | Duplex | Writable)[] = [stream, seal]
-  if (m.encryption) stages.push(await createDecryptor(m.encryption as EncryptionInfo, o.decryption))
+  if (m.encryption) stages.push(await (await import('./transforms/encrypt.js')).createDecryptor(m.encryption as EncryptionInfo, o.decryption))
   const decompress = createDecompressor(m.compression.algorithm as 'zstd' | 'gzip' | 'none')
   if (decompress) stages.push(decompress)
   const common = ['--no-owner', '--no-acl', '--exit-on-error', '--single-transaction', ...(o.clean ? ['--clean', '--if-exists'] : []), `--dbname=${target.uri}`]

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { DefaultArtifactClient } from '@actions/artifact'
+import type { ArtifactClient } from '@actions/artifact'
 import type { ArtifactSettings } from '../settings.js'
 import type { Sink } from '../pipeline.js'
 import type { Workspace } from '../workspace.js'
@@ -25,11 +25,17 @@ export function artifactUrl(id: number, env = process.env): string {
  * and uploaded only after pg_dump succeeded.
  */
 export class ArtifactDestination {
-  private readonly client = new DefaultArtifactClient()
+  private loaded: ArtifactClient | undefined
   constructor(
     private readonly settings: ArtifactSettings,
     private readonly work: Workspace
   ) {}
+
+  /** The artifact client (large: Azure and Octokit) is loaded on first use. */
+  private async client(): Promise<ArtifactClient> {
+    this.loaded ??= new (await import('@actions/artifact')).DefaultArtifactClient()
+    return this.loaded
+  }
 
   openSpool(fileName: string): Sink & { file: string } {
     const file = this.work.createFile(fileName)
@@ -43,7 +49,7 @@ export class ArtifactDestination {
   }
 
   async upload(file: string): Promise<StoredArtifact> {
-    const r = await this.client.uploadArtifact(path.basename(file), [file], path.dirname(file), {
+    const r = await (await this.client()).uploadArtifact(path.basename(file), [file], path.dirname(file), {
       skipArchive: true,
       retentionDays: this.settings.retentionDays
     })
@@ -53,7 +59,7 @@ export class ArtifactDestination {
 
   /** Artifacts of this run, or of `runId` in this repository (needs a token with actions: read). */
   async list(runId?: number, token?: string): Promise<{ id: number; name: string; size: number }[]> {
-    const r = await this.client.listArtifacts({ latest: true, findBy: this.findBy(runId, token) })
+    const r = await (await this.client()).listArtifacts({ latest: true, findBy: this.findBy(runId, token) })
     return r.artifacts.map(a => ({ id: a.id, name: a.name, size: a.size }))
   }
 
@@ -61,7 +67,7 @@ export class ArtifactDestination {
   async download(id: number, name: string, runId?: number, token?: string): Promise<string> {
     const dir = this.work.path(`artifact-${id}`)
     fs.mkdirSync(dir, { mode: 0o700 })
-    await this.client.downloadArtifact(id, { path: dir, findBy: this.findBy(runId, token) })
+    await (await this.client()).downloadArtifact(id, { path: dir, findBy: this.findBy(runId, token) })
     // The client names a raw download after the service's Content-Disposition; expect exactly one file either way.
     const files = fs.readdirSync(dir)
     if (files.length !== 1) throw new Error(`artifact ${name} did not download as a single file (got ${files.length})`)

@@ -6,8 +6,8 @@ const BASE_EXT: Record<Format, string> = { custom: 'dump', plain: 'sql', directo
 const COMPRESSED_EXT = { zstd: '.zst', gzip: '.gz', none: '' } as const
 
 /** The stored file's extension: it tells the truth about every layer (DESIGN.md §3). */
-export function fileExtension(format: Format, compression: CompressionSettings['algorithm']): string {
-  return BASE_EXT[format] + COMPRESSED_EXT[compression]
+export function fileExtension(format: Format, compression: CompressionSettings['algorithm'], encryption?: 'age' | 'gpg'): string {
+  return BASE_EXT[format] + COMPRESSED_EXT[compression] + (encryption ? `.${encryption}` : '')
 }
 
 export const DEFAULT_LEVEL = { zstd: 3, gzip: 6 } as const

@@ -30,10 +30,6 @@ export function webStage(fn: (input: WebStream) => Promise<WebStream>): Duplex {
   return stage
 }
 
-export function encryptionExtension(e: EncryptionSettings | undefined): string {
-  return !e ? '' : e.kind === 'age' ? '.age' : '.gpg'
-}
-
 /**
  * Checks keys before any side effect (an unreadable key is an Invalid input
  * naming its input) and describes the encryption for the manifest.

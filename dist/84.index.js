@@ -1,0 +1,138 @@
+export const id = 84;
+export const ids = [84];
+export const modules = {
+
+/***/ 71084:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   ageRecipientOf: () => (/* binding */ ageRecipientOf),
+/* harmony export */   createDecryptor: () => (/* binding */ createDecryptor),
+/* harmony export */   createEncryptor: () => (/* binding */ createEncryptor),
+/* harmony export */   prepareEncryption: () => (/* binding */ prepareEncryption),
+/* harmony export */   webStage: () => (/* binding */ webStage)
+/* harmony export */ });
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(46466);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var age_encryption__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(81539);
+/* harmony import */ var openpgp__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(13074);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(83916);
+
+
+
+
+
+/**
+ * A Node stage around a web-stream function (both libraries speak web
+ * streams): writes go into `fn`'s input, its output comes out. Backpressure
+ * and errors cross in both directions.
+ */
+function webStage(fn) {
+    const input = new node_stream__WEBPACK_IMPORTED_MODULE_0__.PassThrough({ highWaterMark: 256 * 1024 });
+    const output = new node_stream__WEBPACK_IMPORTED_MODULE_0__.PassThrough({ highWaterMark: 256 * 1024 });
+    const stage = node_stream__WEBPACK_IMPORTED_MODULE_0__.Duplex.from({ writable: input, readable: output });
+    fn(node_stream__WEBPACK_IMPORTED_MODULE_0__.Readable.toWeb(input)).then(out => (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_1__.pipeline)(node_stream__WEBPACK_IMPORTED_MODULE_0__.Readable.fromWeb(out), output).catch((e) => stage.destroy(e)), (e) => stage.destroy(e));
+    return stage;
+}
+/**
+ * Checks keys before any side effect (an unreadable key is an Invalid input
+ * naming its input) and describes the encryption for the manifest.
+ */
+async function prepareEncryption(e) {
+    if (e.kind === 'age') {
+        if (e.passphrase !== undefined)
+            return { algorithm: 'age-scrypt', recipients: [] };
+        for (const r of e.recipients) {
+            try {
+                new age_encryption__WEBPACK_IMPORTED_MODULE_2__/* .Encrypter */ .T7().addRecipient(r);
+            }
+            catch {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input 'age-recipients' has a line that is not an age public key (age1…): '${r.slice(0, 12)}…'.`);
+            }
+        }
+        return { algorithm: 'age-x25519', recipients: e.recipients };
+    }
+    if (e.publicKeys.length === 0)
+        return { algorithm: 'openpgp-symmetric', recipients: [] };
+    const keys = await readPublicKeys(e.publicKeys);
+    return { algorithm: 'openpgp', recipients: keys.map(k => k.getFingerprint().toUpperCase()) };
+}
+async function readPublicKeys(armored) {
+    try {
+        const keys = (await Promise.all(armored.map(a => openpgp__WEBPACK_IMPORTED_MODULE_3__/* .readKeys */ .x4({ armoredKeys: a })))).flat();
+        for (const k of keys)
+            if (k.isPrivate())
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input 'gpg-public-key' holds a private key; give the public key (gpg --armor --export).`);
+        return keys;
+    }
+    catch (e) {
+        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz)
+            throw e;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input 'gpg-public-key' is not a readable armored OpenPGP public key (gpg --armor --export KEYID): ${e.message}`);
+    }
+}
+/** The encrypting stage: after compression, before the hash. */
+async function createEncryptor(e) {
+    if (e.kind === 'age') {
+        const enc = new age_encryption__WEBPACK_IMPORTED_MODULE_2__/* .Encrypter */ .T7();
+        if (e.passphrase !== undefined)
+            enc.setPassphrase(e.passphrase);
+        else
+            for (const r of e.recipients)
+                enc.addRecipient(r);
+        return webStage(input => enc.encrypt(input));
+    }
+    const encryptionKeys = e.publicKeys.length ? await readPublicKeys(e.publicKeys) : undefined;
+    return webStage(async (input) => {
+        const message = await openpgp__WEBPACK_IMPORTED_MODULE_3__/* .createMessage */ .oH({ binary: input });
+        return (await openpgp__WEBPACK_IMPORTED_MODULE_3__/* .encrypt */ .w({ message, encryptionKeys, passwords: e.passphrase !== undefined ? [e.passphrase] : undefined, format: 'binary' }));
+    });
+}
+/** The decrypting stage for verify and restore, from the manifest's algorithm and the decryption inputs. */
+async function createDecryptor(info, d) {
+    if (info.algorithm.startsWith('age')) {
+        const dec = new age_encryption__WEBPACK_IMPORTED_MODULE_2__/* .Decrypter */ .Hz();
+        for (const id of d.ageIdentities) {
+            try {
+                await (0,age_encryption__WEBPACK_IMPORTED_MODULE_2__/* .identityToRecipient */ .RE)(id);
+            }
+            catch {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input 'age-identity' has a line that is not a valid age identity (AGE-SECRET-KEY-1…, as age-keygen writes it).`);
+            }
+            dec.addIdentity(id);
+        }
+        if (d.agePassphrase !== undefined)
+            dec.addPassphrase(d.agePassphrase);
+        if (!d.ageIdentities.length && d.agePassphrase === undefined)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`The backup is age-encrypted: set 'age-identity' (or 'age-passphrase') to read it.`);
+        return webStage(input => dec.decrypt(input));
+    }
+    let decryptionKeys;
+    if (d.gpgPrivateKeys.length) {
+        try {
+            const keys = (await Promise.all(d.gpgPrivateKeys.map(a => openpgp__WEBPACK_IMPORTED_MODULE_3__/* .readPrivateKeys */ .Ck({ armoredKeys: a })))).flat();
+            decryptionKeys = await Promise.all(keys.map(k => (k.isDecrypted() ? k : openpgp__WEBPACK_IMPORTED_MODULE_3__/* .decryptKey */ .Vw({ privateKey: k, passphrase: d.gpgPrivateKeyPassphrase ?? '' }))));
+        }
+        catch (e) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input 'gpg-private-key' could not be read or unlocked (check 'gpg-private-key-passphrase'): ${e.message}`);
+        }
+    }
+    if (!decryptionKeys && d.gpgPassphrase === undefined)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`The backup is OpenPGP-encrypted: set 'gpg-private-key' (or 'gpg-passphrase') to read it.`);
+    return webStage(async (input) => {
+        const message = await openpgp__WEBPACK_IMPORTED_MODULE_3__/* .readMessage */ ._8({ binaryMessage: input });
+        // Streamed: integrity (MDC) is checked at the end and fails the stream, and the sha256 of the stored bytes is checked too.
+        const { data } = await openpgp__WEBPACK_IMPORTED_MODULE_3__/* .decrypt */ .Yc({ message, decryptionKeys, passwords: d.gpgPassphrase !== undefined ? [d.gpgPassphrase] : undefined, format: 'binary', config: { allowUnauthenticatedStream: true } });
+        return data;
+    });
+}
+/** Public recipient of an age identity (for tests and messages). */
+const ageRecipientOf = (identity) => (0,age_encryption__WEBPACK_IMPORTED_MODULE_2__/* .identityToRecipient */ .RE)(identity);
+
+
+/***/ })
+
+};
