@@ -24,9 +24,10 @@ export function parseFileCommands(text) {
 }
 
 /** @returns {Promise<{ code: number | null, stdout: string, stderr: string }>} */
-function spawnStep(env, onSpawn) {
+function spawnStep(env, onSpawn, wrap = []) {
   return new Promise(resolve => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const argv = [...wrap, process.execPath, path.join(ROOT, 'dist/index.js')]
+    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] })
     onSpawn?.(child)
     let stdout = ''
     let stderr = ''
@@ -43,9 +44,9 @@ function spawnStep(env, onSpawn) {
  */
 /**
  * @param {Record<string, string>} inputs
- * @param {{ env?: Record<string, string | undefined>, post?: boolean, onSpawn?: (child: import('node:child_process').ChildProcess, files: Record<string, string>) => void }} [options]
+ * @param {{ env?: Record<string, string | undefined>, post?: boolean, onSpawn?: (child: import('node:child_process').ChildProcess, files: Record<string, string>) => void, wrap?: string[] }} [options]
  */
-export async function runAction(inputs, { env = {}, post = true, onSpawn } = {}) {
+export async function runAction(inputs, { env = {}, post = true, onSpawn, wrap = [] } = {}) {
   const runner = fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-runner-'))
   const files = { GITHUB_OUTPUT: 'output', GITHUB_STEP_SUMMARY: 'summary', GITHUB_STATE: 'state', GITHUB_ENV: 'env', GITHUB_PATH: 'path' }
   const temp = path.join(runner, 'temp')
@@ -72,7 +73,7 @@ export async function runAction(inputs, { env = {}, post = true, onSpawn } = {})
   }
   for (const [k, v] of Object.entries(inputs)) base[`INPUT_${k.toUpperCase()}`] = String(v)
   const stepEnv = { ...base, ...env }
-  const main = await spawnStep(stepEnv, child => onSpawn?.(child, { GITHUB_STATE: base.GITHUB_STATE, GITHUB_OUTPUT: base.GITHUB_OUTPUT }))
+  const main = await spawnStep(stepEnv, child => onSpawn?.(child, { GITHUB_STATE: base.GITHUB_STATE, GITHUB_OUTPUT: base.GITHUB_OUTPUT }), wrap)
   // The runner hands the state main saved to post as STATE_* variables.
   const state = parseFileCommands(fs.readFileSync(base.GITHUB_STATE, 'utf8'))
   let postResult
