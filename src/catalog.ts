@@ -7,6 +7,7 @@ import { RepoArtifacts } from './destinations/github-artifacts.js'
 import type { ManifestV1 } from './manifest.js'
 import type { BackupRef, ReadSettings } from './settings.js'
 import type { Workspace } from './workspace.js'
+import { mapLimit } from './concurrency.js'
 
 /** One stored backup as the commands other than `backup` see it. */
 export interface CatalogEntry {
@@ -38,6 +39,14 @@ export function parseFileName(file: string): { name: string; stamp: string } | u
 function ours(m: unknown, name: string, key: string): m is ManifestV1 {
   const x = m as Partial<ManifestV1>
   return x?.schemaVersion === 1 && x.tool?.name === 'pg-backup-action' && x.name === name && typeof x.key === 'string' && x.key.endsWith(key.split('/').pop()!)
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
 }
 
 /** Newest first by manifest time; incomplete backups (no manifest) by the time in their name. */
@@ -73,21 +82,24 @@ export class Catalog {
     const s3 = this.s3!
     const keys = await s3.listKeys(s3.settings.prefix + (name ? `${name}/` : ''))
     const present = new Map(keys.map(k => [k.key, k.size]))
-    const out: CatalogEntry[] = []
-    for (const { key } of keys) {
-      const objectKey = key.endsWith(MANIFEST) ? key.slice(0, -MANIFEST.length) : key
+    // One entry per backup: its manifest when there is one, else the bare object (an incomplete backup).
+    const wanted = keys.flatMap(({ key }) => {
+      const isManifest = key.endsWith(MANIFEST)
+      const objectKey = isManifest ? key.slice(0, -MANIFEST.length) : key
       const parsed = parseFileName(objectKey.split('/').pop()!)
-      if (!parsed || (name && parsed.name !== name)) continue
-      if (key.endsWith(MANIFEST) ? false : present.has(objectKey + MANIFEST)) continue // listed with its manifest
+      if (!parsed || (name && parsed.name !== name) || (!isManifest && present.has(objectKey + MANIFEST))) return []
+      return [{ key, objectKey, parsed, isManifest }]
+    })
+    const entries = await mapLimit(wanted, 8, async ({ key, objectKey, parsed, isManifest }): Promise<CatalogEntry | undefined> => {
       let manifest: ManifestV1 | undefined
-      if (key.endsWith(MANIFEST)) {
-        const m: unknown = JSON.parse(await s3.getText(key))
-        if (!ours(m, parsed.name, objectKey)) continue
+      if (isManifest) {
+        const m = parseJson(await s3.getText(key))
+        if (!ours(m, parsed.name, objectKey)) return undefined // someone else's file: never listed, never touched
         manifest = m
       }
-      out.push({ kind: 's3', key: objectKey, ...parsed, manifest, objectPresent: present.has(objectKey), location: s3.url(objectKey), sizeBytes: present.get(objectKey) ?? 0 })
-    }
-    return out.sort(newestFirst)
+      return { kind: 's3', key: objectKey, ...parsed, manifest, objectPresent: present.has(objectKey), location: s3.url(objectKey), sizeBytes: present.get(objectKey) ?? 0 }
+    })
+    return entries.filter(e => e !== undefined).sort(newestFirst)
   }
 
   /**
@@ -98,20 +110,19 @@ export class Catalog {
     const a = this.artifact!
     const all = this.s.githubToken && !this.s.artifactRunId ? await new RepoArtifacts(this.s.githubToken).list() : await a.list(this.s.artifactRunId, this.s.githubToken)
     const byName = new Map(all.map(x => [x.name, x]))
-    const out: CatalogEntry[] = []
-    for (const art of all) {
-      if (art.name.endsWith(MANIFEST)) continue
-      const parsed = parseFileName(art.name)
-      if (!parsed || (name && parsed.name !== name)) continue
-      const m = byName.get(art.name + MANIFEST)
+    const wanted = all.flatMap(art => {
+      const parsed = art.name.endsWith(MANIFEST) ? undefined : parseFileName(art.name)
+      return parsed && (!name || parsed.name === name) ? [{ art, parsed, m: byName.get(art.name + MANIFEST) }] : []
+    })
+    const entries = await mapLimit(wanted, 4, async ({ art, parsed, m }): Promise<CatalogEntry> => {
       let manifest: ManifestV1 | undefined
       if (m) {
-        const parsedManifest: unknown = JSON.parse(fs.readFileSync(await a.download(m.id, m.name, this.s.artifactRunId, this.s.githubToken), 'utf8'))
+        const parsedManifest = parseJson(fs.readFileSync(await a.download(m.id, m.name, this.s.artifactRunId, this.s.githubToken), 'utf8'))
         if (ours(parsedManifest, parsed.name, art.name)) manifest = parsedManifest
       }
-      out.push({ kind: 'artifact', key: art.name, ...parsed, manifest, objectPresent: true, location: `artifact ${art.name} (id ${art.id})`, sizeBytes: art.size, artifactId: art.id, manifestArtifactId: m?.id })
-    }
-    return out.sort(newestFirst)
+      return { kind: 'artifact', key: art.name, ...parsed, manifest, objectPresent: true, location: `artifact ${art.name} (id ${art.id})`, sizeBytes: art.size, artifactId: art.id, manifestArtifactId: m?.id }
+    })
+    return entries.sort(newestFirst)
   }
 
   /** `latest` (by manifest createdAt, from the first destination), an S3 key or an artifact name. */
