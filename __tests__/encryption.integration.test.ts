@@ -68,10 +68,12 @@ describe.each(['custom', 'plain', 'directory'])('%s format', format => {
     expect(key).toMatch(/\.gpg$/)
     const fpr = run('gpg', ['--with-colons', '--fingerprint', 'backups@example.com'], { env: { GNUPGHOME: keys.gnupghome } }).toString().match(/^fpr:+([0-9A-F]+):/m)![1]
     expect(JSON.parse(r.outputs.manifest).encryption).toEqual({ algorithm: 'openpgp', recipients: [fpr] })
-    const plain = run('gpg', ['--batch', '--quiet', '--decrypt'], { input: await getObject(stack.s3, key), env: { GNUPGHOME: keys.gnupghome } })
-    const db = `gpg_${format}`
-    await restoreWithTools(stack.pg, plain, stripExt(key.split('/').pop()!), db)
-    expect(await tableDigests(stack.pg, db)).toEqual(chinook)
+    for (const [where, bytes] of [['s3', await getObject(stack.s3, key)], ['artifact', await stack.artifacts.download(key.split('/').pop()!)]] as const) {
+      const plain = run('gpg', ['--batch', '--quiet', '--decrypt'], { input: bytes, env: { GNUPGHOME: keys.gnupghome } })
+      const db = `gpg_${format}_${where}`
+      await restoreWithTools(stack.pg, plain, stripExt(key.split('/').pop()!), db)
+      expect(await tableDigests(stack.pg, db)).toEqual(chinook)
+    }
   })
 })
 

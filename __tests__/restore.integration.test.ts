@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
+import { startS3Proxy } from './helpers/s3-proxy.js'
 import { connect, createDatabase, getObject, listKeys, loadChinook, loadPagila, runAction, s3Client, startStack, tableDigests, type TableDigest } from './helpers/stack.js'
 
 type Stack = Awaited<ReturnType<typeof startStack>>
@@ -96,6 +97,22 @@ describe('verification failures', () => {
     expect(r.outputs.verified).toBe('false')
     expect(errors(r)[0].title).toBe('Backup verification failed')
     expect(await scratchDatabases()).toEqual([])
+  })
+})
+
+describe('verify: archive at the action level', () => {
+  it('a stored object that reads back corrupted fails the run with the annotation and verified=false', async () => {
+    const proxy = await startS3Proxy(stack.s3, { flipByteInReads: true })
+    try {
+      const r = await runAction({ 'database-url': stack.pg.url('chinook'), name: 'rot', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': proxy.endpoint }, { env: stack.env })
+      expect(r.code).toBe(1)
+      expect(r.outputs.verified).toBe('false')
+      expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup verification failed', message: expect.stringMatching(/s3: sha256 [0-9a-f]{64} differs/) })])
+      const manifest = JSON.parse((await getObject(stack.s3, `${r.outputs['backup-key']}.manifest.json`)).toString())
+      expect(manifest.verification).toMatchObject({ level: 'archive', passed: false })
+    } finally {
+      await proxy.stop()
+    }
   })
 })
 

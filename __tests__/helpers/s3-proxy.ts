@@ -16,7 +16,7 @@ export interface ProxiedRequest {
  * in flight), and implements AbortMultipartUpload, which s3rver lacks, by
  * removing s3rver's pending parts — so "no leftover parts" is observable.
  */
-export async function startS3Proxy(target: { port: number; directory: string }, opts: { uploadPartDelayMs?: number } = {}) {
+export async function startS3Proxy(target: { port: number; directory: string }, opts: { uploadPartDelayMs?: number; flipByteInReads?: boolean } = {}) {
   const requests: ProxiedRequest[] = []
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x')
@@ -31,8 +31,21 @@ export async function startS3Proxy(target: { port: number; directory: string }, 
       return
     }
     const isPart = req.method === 'PUT' && url.searchParams.has('partNumber')
+    // Reads of backup objects come back with one byte flipped: storage that corrupts data at rest.
+    const corrupt = opts.flipByteInReads && req.method === 'GET' && !url.pathname.endsWith('.json') && url.pathname.split('/').filter(Boolean).length > 1
     const upstream = http.request({ host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: req.headers }, up => {
       entry.status = up.statusCode
+      if (corrupt && up.statusCode === 200) {
+        const chunks: Buffer[] = []
+        up.on('data', (d: Buffer) => chunks.push(d))
+        up.on('end', () => {
+          const body = Buffer.concat(chunks)
+          if (body.length) body[Math.floor(body.length / 2)] ^= 0xff
+          res.writeHead(200, { ...up.headers, 'content-length': String(body.length) })
+          res.end(body)
+        })
+        return
+      }
       const send = () => {
         res.writeHead(up.statusCode ?? 502, up.headers)
         up.pipe(res)
