@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
-import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
+import { Seal } from './pipeline.js'
 import { pipeline } from 'node:stream/promises'
 import { ActionError, Titles } from './errors.js'
 import { Catalog, type CatalogEntry } from './catalog.js'
@@ -23,11 +23,9 @@ function ageSeconds(m: ManifestV1, now = new Date()): number {
 /** Reads the whole backup into a 0600 file, checking its sha256 against the manifest before anything uses it. */
 async function spoolVerified(open: () => Promise<Readable>, e: Entry, work: Workspace): Promise<string> {
   const file = work.createFile(`restore-${e.key.split('/').pop()}`)
-  const hash = createHash('sha256')
-  const source = await open()
-  source.on('data', (d: Buffer) => hash.update(d))
-  await pipeline(source, fs.createWriteStream(file, { flags: 'r+' }))
-  const digest = hash.digest('hex')
+  const seal = new Seal(async () => undefined)
+  await pipeline(await open(), seal, fs.createWriteStream(file, { flags: 'r+' }))
+  const digest = seal.digest
   if (digest !== e.manifest.sha256) {
     core.setOutput('verified', 'false')
     throw new ActionError(Titles.verification, `${e.location}: sha256 ${digest} differs from its manifest's ${e.manifest.sha256}; nothing was restored.`)
