@@ -85,8 +85,10 @@ try {
     'action: same + age encryption': () => action('b-age', { 'age-recipients': ageRecipient }),
     'action: directory, jobs 2, zstd → S3': () => action('b-dir', { format: 'directory', jobs: '2' })
   }
-  const results = Object.fromEntries(Object.keys(contenders).map(k => [k, []]))
-  const names = Object.keys(contenders)
+  // --only floor,none: a quicker run of the contenders whose names contain one of the words (the floor is always kept).
+  const only = opt('only', '').split(',').filter(Boolean)
+  const names = Object.keys(contenders).filter((k, i) => i === 0 || only.length === 0 || only.some(w => k.includes(w)))
+  const results = Object.fromEntries(names.map(k => [k, []]))
   for (let round = 0; round < rounds; round++) {
     // Alternate the order so no contender always runs on a warm or a cold cache.
     const order = round % 2 === 0 ? names : [...names].reverse()
@@ -107,7 +109,8 @@ try {
   let restore
   if (withRestore) {
     log('restore side: restore-test vs bare pg_restore of the same archive ...')
-    const key = results[names[2]].at(-1).key
+    const key = results['action: custom, zstd + sha256 → S3, verify none']?.at(-1)?.key
+    if (!key) throw new Error('the restore side needs the "verify none" contender (drop --only or add --no-restore)')
     const r = await runAction({ command: 'restore-test', name: 'b-none', destination: 's3', 's3-bucket': 'bench', 's3-endpoint': s3.endpoint, backup: key, 'scratch-database-url': pg.url('postgres') }, { env, post: false })
     if (r.code !== 0) throw new Error(r.stdout.slice(-2000))
     const file = path.join(work, 'archive.dump.zst')
@@ -121,8 +124,10 @@ try {
 
   const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${pg.psql('postgres', ['-At', '-c', 'SHOW server_version']).trim()}`
   const out = { date: new Date().toISOString(), machine, scale, databaseBytes: dbSize, rounds, rows, restore }
-  fs.mkdirSync(path.join(ROOT, 'bench'), { recursive: true })
-  fs.writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify(out, null, 2) + '\n')
+  // Partial runs (--only) do not replace the published results.
+  const outDir = path.join(ROOT, opt('out', only.length ? 'bench/work' : 'bench'))
+  fs.mkdirSync(outDir, { recursive: true })
+  fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(out, null, 2) + '\n')
   const mib = b => (b === null ? '' : `${(b / 2 ** 20).toFixed(0)} MiB`)
   const md = [
     `Scale ${scale} (${mib(dbSize)} database), ${rounds} rounds, medians; ${machine}; ${out.date.slice(0, 10)}.`,
@@ -132,7 +137,7 @@ try {
     ...rows.map(r => `| ${r.name.replace(/\|/g, "\\|")} | ${r.seconds.toFixed(2)} s | ${r.ratio.toFixed(2)} | ${mib(r.bytes)} | ${r.rssMiB === null ? '' : `${r.rssMiB.toFixed(0)} MiB`} | ${r.coldStartSeconds === null || Number.isNaN(r.coldStartSeconds) ? '' : `${r.coldStartSeconds.toFixed(2)} s`} |`),
     ...(restore ? ['', `Restore: restore-test ${restore.restoreTestSeconds.toFixed(1)} s vs bare \`zstd -dc | pg_restore --single-transaction\` ${restore.bareSeconds.toFixed(1)} s (× ${restore.ratio.toFixed(2)}).`] : [])
   ].join('\n')
-  fs.writeFileSync(path.join(ROOT, 'bench/results.md'), md + '\n')
+  fs.writeFileSync(path.join(outDir, 'results.md'), md + '\n')
   console.log(md)
 } finally {
   pg.stop()
