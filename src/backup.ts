@@ -54,11 +54,14 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
 
 /** Source session (snapshot, counts) → matched pg_dump → pipeline into every destination; the snapshot is released before the slower steps. */
 async function dump(s: BackupSettings, storage: Storage, target: Target, work: Workspace, signal: AbortSignal) {
+  // The key check talks to S3 while we connect to the source: both must pass before pg_dump starts.
+  const free = storage.assertFree(target)
+  free.catch(() => undefined) // awaited below; this only keeps an earlier failure from going unhandled
   const session = await core.group('Connect to the source', () => SourceSession.open(s.source))
   try {
     const client = await core.group('Choose pg_dump', () => resolveClient(s.pgVersion, session.info, runnerResolveDeps()))
     core.info(`Server ${session.info.serverVersion}; using ${client.version} (${client.pgDump})`)
-    await storage.assertFree(target)
+    await free
     const dumped = await core.group(`Dump ${s.source.database} to ${target.backupKey}`, () => dumpToStorage(s, session, client, storage, target, work, signal))
     return { session, client, dumped }
   } finally {
