@@ -202,6 +202,23 @@ describe('restore', () => {
     expect(await tableDigests(stack.pg, 'untouched')).toEqual({})
   })
 
+  it('by S3 key, even under another prefix than s3-prefix', async () => {
+    const b = await runAction({ 'database-url': stack.pg.url('chinook'), ...s3Inputs(), 's3-prefix': 'elsewhere/', name: 'moved', verify: 'none' }, { env: stack.env })
+    expect(b.outputs['backup-key']).toMatch(/^elsewhere\/moved\//)
+    createDatabase(stack.pg, 'by_key')
+    const r = await runAction({ command: 'restore', backup: b.outputs['backup-key'], ...s3Inputs(), 'target-database-url': stack.pg.url('by_key') }, { env: stack.env })
+    expect(errors(r)).toEqual([])
+    expect(await tableDigests(stack.pg, 'by_key')).toEqual(chinook)
+  })
+
+  it('refuses a key without a manifest beside it (an incomplete backup)', async () => {
+    await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: 'pg-backups/half/half-20200101T000000Z.dump.zst', Body: 'partial' }))
+    createDatabase(stack.pg, 'half_target')
+    const r = await runAction({ command: 'restore', backup: 'pg-backups/half/half-20200101T000000Z.dump.zst', ...s3Inputs(), 'target-database-url': stack.pg.url('half_target') }, { env: stack.env })
+    expect(errors(r)[0]).toMatchObject({ title: 'Restore failed', message: expect.stringMatching(/no manifest of ours beside it/) })
+    expect(await tableDigests(stack.pg, 'half_target')).toEqual({})
+  })
+
   it('from an artifact of this run, by name', async () => {
     const b = await runAction({ 'database-url': stack.pg.url('chinook'), name: 'art', verify: 'none' }, { env: stack.env })
     expect(b.code).toBe(0)

@@ -131,14 +131,23 @@ export class Catalog {
     if ((kind === 's3' && !this.s3) || (kind === 'artifact' && !this.artifact)) {
       throw new ActionError(Titles.restore, `Input 'backup' names ${kind === 's3' ? 'an S3 key' : 'an artifact'}, but 'destination' does not include ${kind}.`)
     }
+    if (ref.kind === 'key') return this.byKey(ref.key, name)
     const entries = await this.list(kind, name)
-    const found =
-      ref.kind === 'latest' ? entries.find(e => e.manifest && e.objectPresent) : entries.find(e => e.key === (ref.kind === 'key' ? ref.key : ref.name))
-    if (!found) {
-      throw new ActionError(Titles.restore, ref.kind === 'latest' ? `No complete backup named '${name}' in ${kind}.` : `Backup '${ref.kind === 'key' ? ref.key : ref.name}' was not found in ${kind}.`)
-    }
+    const found = ref.kind === 'latest' ? entries.find(e => e.manifest && e.objectPresent) : entries.find(e => e.key === ref.name)
+    if (!found) throw new ActionError(Titles.restore, ref.kind === 'latest' ? `No complete backup named '${name}' in ${kind}.` : `Backup '${ref.name}' was not found in ${kind}.`)
     if (!found.manifest) throw new ActionError(Titles.restore, `${found.location} has no manifest: it is an incomplete backup, and its checksum cannot be checked.`)
     return found as CatalogEntry & { manifest: ManifestV1 }
+  }
+
+  /** An S3 key is read directly, wherever it lives (another prefix included), with its manifest beside it. */
+  private async byKey(key: string, name: string): Promise<CatalogEntry & { manifest: ManifestV1 }> {
+    const s3 = this.s3!
+    const parsed = parseFileName(key.split('/').pop()!)
+    const [exists, text] = await Promise.all([s3.exists(key), s3.getText(key + MANIFEST).catch(() => undefined)])
+    if (!exists || !parsed) throw new ActionError(Titles.restore, `Backup '${key}' was not found in s3://${s3.settings.bucket}.`)
+    const manifest = text === undefined ? undefined : parseJson(text)
+    if (!ours(manifest, name, key)) throw new ActionError(Titles.restore, `${s3.url(key)} has no manifest of ours beside it: it is an incomplete backup, and its checksum cannot be checked.`)
+    return { kind: 's3', key, ...parsed, manifest, objectPresent: true, location: s3.url(key), sizeBytes: manifest.sizeBytes }
   }
 
   async open(e: CatalogEntry): Promise<Readable> {
