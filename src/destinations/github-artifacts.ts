@@ -1,3 +1,5 @@
+import { TransientError, isTransientStatus, withRetry, type RetryOptions } from '../retry.js'
+
 /** A repository's artifacts through the GitHub REST API: across runs, which the artifact client lists only per run. */
 export interface RepoArtifact {
   id: number
@@ -11,16 +13,25 @@ export class RepoArtifacts {
   constructor(
     private readonly token: string,
     private readonly repository = process.env.GITHUB_REPOSITORY ?? '',
-    private readonly api = process.env.GITHUB_API_URL || 'https://api.github.com'
+    private readonly api = process.env.GITHUB_API_URL || 'https://api.github.com',
+    private readonly retry: RetryOptions = {}
   ) {}
 
+  /** 429 and 5xx (and network resets) are retried with backoff, honouring Retry-After; other failures are not. */
   private async request(method: string, path: string): Promise<Response> {
-    const res = await fetch(`${this.api}/repos/${this.repository}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${this.token}`, Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28', 'User-Agent': 'pg-backup-action' }
-    })
-    if (!res.ok && res.status !== 404) throw new Error(`GitHub API ${method} ${path} answered ${res.status} ${res.statusText}`)
-    return res
+    return withRetry(async () => {
+      const res = await fetch(`${this.api}/repos/${this.repository}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${this.token}`, Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28', 'User-Agent': 'pg-backup-action' }
+      })
+      const message = `GitHub API ${method} ${path} answered ${res.status} ${res.statusText}`
+      if (isTransientStatus(res.status)) {
+        const after = Number(res.headers.get('retry-after'))
+        throw new TransientError(message, Number.isFinite(after) && after > 0 ? Math.min(after, 60) * 1000 : undefined)
+      }
+      if (!res.ok && res.status !== 404) throw new Error(message)
+      return res
+    }, this.retry)
   }
 
   /** Every unexpired artifact of the repository (100 a page, at most 10,000). */
