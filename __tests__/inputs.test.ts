@@ -11,7 +11,7 @@ function reader(inputs: Record<string, string>) {
 
 function parse(inputs: Record<string, string>, masked: string[] = []): BackupSettings {
   const s = parseInputs(reader({ 'database-url': URL_OK, ...inputs }), s => masked.push(s))
-  if (s.command !== 'backup') throw new Error(`expected backup settings, got ${s.command}`)
+  if (s.command !== 'backup' || s.mode !== 'dump') throw new Error(`expected pg_dump backup settings, got ${s.command}`)
   return s
 }
 

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { InputError } from './errors.js'
+import { NEON_API_URL } from './providers/neon.js'
 import type {
   ArtifactSettings,
   BackupRef,
@@ -12,7 +13,12 @@ import type {
   DestinationKind,
   Destinations,
   Format,
+  NeonBackupSettings,
+  NeonPoint,
+  NeonRestoreSettings,
+  NeonSettings,
   Provider,
+  RetentionSettings,
   S3Settings,
   Settings,
   SourceSettings,
@@ -29,6 +35,7 @@ const FORMATS = ['custom', 'plain', 'directory'] as const
 const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const
 const VERIFY_LEVELS = ['archive', 'restore', 'none'] as const
 const DESTINATIONS = ['artifact', 's3'] as const
+const NEON_MODES = ['dump', 'branch', 'snapshot'] as const
 const SSE_VALUES = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const
 const LEVEL_RANGE: Record<CompressionAlgorithm, [number, number] | undefined> = {
   zstd: [1, 19],
@@ -125,9 +132,72 @@ export function parseDatabaseUrl(raw: string, providerInput: string, inputName =
 
   const safe = new URL(raw)
   safe.password = ''
+  // pg_dump through Neon's PgBouncer (the -pooler host) breaks its snapshot and session settings: use the direct host.
+  const unpooled = provider === 'neon' ? host.replace(/^(ep-[a-z0-9-]+?)-pooler\./i, '$1.') : host
+  if (unpooled !== host) safe.hostname = unpooled
   // TLS only where the host is a hosted provider's and the URL left it open (DESIGN.md §2).
   if (hosted && !safe.searchParams.has('sslmode')) safe.searchParams.set('sslmode', 'require')
-  return { provider, host, port, database, user, password, uri: safe.toString() }
+  return { provider, host: unpooled, port, database, user, password, uri: safe.toString() }
+}
+
+/** `auto`: Neon when a Neon project is named, else from the URL's host (DESIGN.md §2). */
+function resolveProvider(read: InputReader, urlInput: string): Provider {
+  const requested = oneOf('provider', read('provider'), PROVIDERS, 'auto')
+  if (requested !== 'auto') return requested
+  if (read('neon-project-id') || read('neon-api-key')) return 'neon'
+  const host = URL.canParse(read(urlInput)) ? new URL(read(urlInput)).hostname : ''
+  return HOSTED.find(([re]) => re.test(host))?.[1] ?? 'postgres'
+}
+
+/** ISO 8601 with a zone (normalised to UTC seconds) or an LSN such as 0/1DE2850; never in the future. */
+export function parseNeonPoint(value: string, now = new Date()): NeonPoint | undefined {
+  if (!value) return undefined
+  if (/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i.test(value)) return { kind: 'lsn', value: value.toUpperCase() }
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
+  const at = new Date(value)
+  if (!iso.test(value) || Number.isNaN(at.getTime())) {
+    throw new InputError(`Input 'neon-point-in-time' must be an ISO 8601 time with a zone (2026-11-30T03:00:00Z) or an LSN (0/1DE2850); got '${value}'.`)
+  }
+  if (at.getTime() > now.getTime()) throw new InputError(`Input 'neon-point-in-time' is in the future (${value}).`)
+  return { kind: 'timestamp', value: at.toISOString().replace(/\.\d{3}Z$/, 'Z') }
+}
+
+/** A Neon branch or snapshot name or id: 1–256 characters, no control characters. */
+function isLabel(v: string): boolean {
+  return v.length >= 1 && v.length <= 256 && ![...v].some(c => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)
+}
+
+function parseNeon(read: InputReader, purpose: string): NeonSettings {
+  for (const input of ['neon-api-key', 'neon-project-id']) if (!read(input)) throw new InputError(`Input '${input}' is required for ${purpose}.`)
+  const projectId = read('neon-project-id')
+  if (!/^[a-z0-9-]{1,60}$/.test(projectId)) throw new InputError(`Input 'neon-project-id' must be a Neon project id (1–60 of a–z 0–9 -, e.g. floral-king-961888); got '${projectId}'.`)
+  const apiUrl = read('neon-api-url') || NEON_API_URL
+  if (!URL.canParse(apiUrl) || !['http:', 'https:'].includes(new URL(apiUrl).protocol)) throw new InputError(`Input 'neon-api-url' must be an http(s) URL; got '${apiUrl}'.`)
+  const branch = read('neon-branch') || undefined
+  if (branch && !isLabel(branch)) throw new InputError(`Input 'neon-branch' must be a branch name or id (1–256 characters).`)
+  return {
+    apiUrl,
+    apiKey: read('neon-api-key'),
+    projectId,
+    branch,
+    pointInTime: parseNeonPoint(read('neon-point-in-time')),
+    database: read('neon-database') || undefined,
+    role: read('neon-role') || undefined
+  }
+}
+
+function parseRetention(read: InputReader): RetentionSettings {
+  return {
+    policy: {
+      keepLast: integer('keep-last', read('keep-last'), 1, 100000),
+      keepDays: integer('keep-days', read('keep-days'), 1, 100000),
+      keepDaily: integer('keep-daily', read('keep-daily'), 1, 100000),
+      keepWeekly: integer('keep-weekly', read('keep-weekly'), 1, 100000),
+      keepMonthly: integer('keep-monthly', read('keep-monthly'), 1, 100000),
+      keepYearly: integer('keep-yearly', read('keep-yearly'), 1, 1000)
+    },
+    dryRun: boolean('retention-dry-run', read('retention-dry-run')) ?? false
+  }
 }
 
 /** `5m` → `5min`: pg_dump's --lock-wait-timeout speaks PostgreSQL's units. */
@@ -212,7 +282,7 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
     }
   }
   // Mask first: a later validation error must not be the first place a secret shows up.
-  for (const name of ['database-url', 'target-database-url', 'scratch-database-url', 'aws-secret-access-key', 'aws-access-key-id', 'github-token', 'age-passphrase', 'gpg-passphrase', 'gpg-private-key-passphrase']) {
+  for (const name of ['database-url', 'target-database-url', 'scratch-database-url', 'aws-secret-access-key', 'aws-access-key-id', 'github-token', 'age-passphrase', 'gpg-passphrase', 'gpg-private-key-passphrase', 'neon-api-key']) {
     addSecret(read(name))
   }
   // Multi-line secrets: the runner masks line by line, so each line is a secret of its own too.
@@ -247,8 +317,20 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
   const scratch = (): ScratchSettings => ({ server: server('scratch-database-url', 'auto'), verifySql: lines(read('verify-sql')) })
 
   if (command === 'backup') {
+    const provider = resolveProvider(read, 'database-url')
+    if (read('neon-mode') && provider !== 'neon') throw new InputError(`Input 'neon-mode' needs 'provider: neon'; got provider ${provider}.`)
+    const mode = oneOf('neon-mode', read('neon-mode'), NEON_MODES, 'dump')
+    // Through the API: branch and snapshot always; a dump when an API key is given (it reads a fresh temporary branch).
+    if (provider === 'neon' && (mode !== 'dump' || read('neon-api-key'))) return parseNeonBackup(mode)
+    if (read('neon-point-in-time')) throw new InputError(`Input 'neon-point-in-time' needs 'provider: neon' with 'neon-api-key' and 'neon-project-id' (the dump then reads a branch made at that point).`)
     required('database-url', command)
-    const source = server('database-url')
+    const source = server('database-url', provider)
+    const plan = dumpPlan()
+    return { ...plan, source, name: parseName(read('name') || source.database) }
+  }
+
+  /** Everything a pg_dump backup needs apart from its source and name. */
+  function dumpPlan(): Omit<BackupSettings, 'source' | 'name'> {
     const verify: VerifyLevel = oneOf('verify', read('verify'), VERIFY_LEVELS, 'archive')
     if (verify === 'restore') required('scratch-database-url', 'backup with verify: restore')
     if (read('verify-sql') && verify !== 'restore') throw new InputError(`Input 'verify-sql' runs on a restored copy: it needs 'verify: restore'.`)
@@ -263,25 +345,14 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
       }
     }
     return {
-      command,
-      source,
-      name: parseName(read('name') || source.database),
+      command: 'backup',
+      mode: 'dump',
       ...parseDumpOptions(read),
-      pgVersion,
+      pgVersion: pgVersion as 'auto' | number,
       destinations,
       verify,
       scratch: verify === 'restore' ? scratch() : undefined,
-      retention: {
-        policy: {
-          keepLast: integer('keep-last', read('keep-last'), 1, 100000),
-          keepDays: integer('keep-days', read('keep-days'), 1, 100000),
-          keepDaily: integer('keep-daily', read('keep-daily'), 1, 100000),
-          keepWeekly: integer('keep-weekly', read('keep-weekly'), 1, 100000),
-          keepMonthly: integer('keep-monthly', read('keep-monthly'), 1, 100000),
-          keepYearly: integer('keep-yearly', read('keep-yearly'), 1, 1000)
-        },
-        dryRun: boolean('retention-dry-run', read('retention-dry-run')) ?? false
-      },
+      retention: parseRetention(read),
       githubToken: read('github-token') || undefined,
       encryption,
       decryption: {
@@ -289,6 +360,37 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
         agePassphrase: decryption.agePassphrase ?? (encryption?.kind === 'age' ? encryption.passphrase : undefined),
         gpgPassphrase: decryption.gpgPassphrase ?? (encryption?.kind === 'gpg' ? encryption.passphrase : undefined)
       },
+      secrets
+    }
+  }
+
+  /** provider: neon through the API: a backup branch, a snapshot, or a dump of a fresh temporary branch. */
+  function parseNeonBackup(mode: NeonBackupSettings['neonMode']): NeonBackupSettings {
+    const neon = parseNeon(read, `provider: neon with neon-mode: ${mode}`)
+    const source = read('database-url') ? server('database-url', 'neon') : undefined
+    const verify: VerifyLevel = oneOf('verify', read('verify'), VERIFY_LEVELS, 'archive')
+    if (mode !== 'dump') {
+      if (read('verify-sql') && verify !== 'restore') throw new InputError(`Input 'verify-sql' runs on the backup's data: it needs 'verify: restore'.`)
+      if (verify === 'restore' && neon.pointInTime) {
+        throw new InputError(
+          `'verify: restore' compares the backup with the source's row counts at the same point, which cannot be read at a past 'neon-point-in-time'; use verify: archive, or neon-mode: dump (whose counts come from the dump's own snapshot).`
+        )
+      }
+      for (const input of ['age-recipients', 'age-passphrase', 'gpg-public-key', 'gpg-passphrase']) {
+        if (read(input)) throw new InputError(`Input '${input}' has no meaning for neon-mode: ${mode}: Neon keeps the branch or snapshot itself; use neon-mode: dump to store an encrypted file.`)
+      }
+    }
+    return {
+      command: 'backup',
+      mode: 'neon',
+      neonMode: mode,
+      neon,
+      name: read('name') ? parseName(read('name')) : neon.database ?? source?.database,
+      source,
+      verify,
+      verifySql: lines(read('verify-sql')),
+      retention: parseRetention(read),
+      dump: mode === 'dump' ? dumpPlan() : undefined,
       secrets
     }
   }
@@ -310,6 +412,7 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
     return { ...read_, command, name: read_.name, maxAgeSeconds: parseMaxAge(read('max-age'))! }
   }
 
+  if (command === 'restore' && resolveProvider(read, 'target-database-url') === 'neon' && !read('target-database-url')) return parseNeonRestore()
   const backup = parseBackupRef(read('backup'))
   const name = read_.name ?? nameFromBackupRef(backup)
   if (command === 'restore') {
@@ -317,6 +420,7 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
     return {
       ...read_,
       command,
+      mode: 'file',
       name,
       backup,
       target: server('target-database-url'),
@@ -328,6 +432,26 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
   }
   required('scratch-database-url', command)
   return { ...read_, command: 'restore-test', name, backup, scratch: scratch(), maxAgeSeconds: parseMaxAge(read('max-age')) }
+
+  /** restore with provider: neon: the branch restored in place from a backup branch, a snapshot or its own history. */
+  function parseNeonRestore(): NeonRestoreSettings {
+    const neon = parseNeon(read, 'command: restore with provider: neon')
+    const backup = read('backup') || 'latest'
+    if (!isLabel(backup)) throw new InputError(`Input 'backup' must be latest, or a backup branch or snapshot by name or id.`)
+    if (neon.pointInTime && backup !== 'latest') {
+      throw new InputError(`Inputs 'neon-point-in-time' and 'backup' name two different sources: give 'backup' (a backup branch or snapshot) or 'neon-point-in-time' (the branch's own history), not both.`)
+    }
+    return {
+      command: 'restore',
+      mode: 'neon',
+      neon,
+      name: read_.name,
+      backup,
+      confirm: read('confirm') || undefined,
+      dryRun: boolean('dry-run', read('dry-run')) ?? false,
+      secrets
+    }
+  }
 }
 
 const AGE_RECIPIENT = /^age1[0-9a-z]{20,}$/

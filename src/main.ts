@@ -12,9 +12,11 @@ import { save, State } from './state.js'
 async function dispatch(s: Settings, signal: AbortSignal): Promise<void> {
   switch (s.command) {
     case 'backup':
+      if (s.mode === 'neon') return (await import('./neon-backup.js')).neonBackup(s, signal)
       await backup(s, signal)
       return
     case 'restore':
+      if (s.mode === 'neon') return (await import('./neon-restore.js')).neonRestore(s)
       return restore(s, signal)
     case 'restore-test':
       return restoreTest(s)

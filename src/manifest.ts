@@ -1,4 +1,4 @@
-import type { BackupSettings } from './settings.js'
+import type { BackupSettings, NeonOrigin } from './settings.js'
 import type { ServerInfo, TableCount } from './source.js'
 import { TOOL } from './version.js'
 
@@ -27,6 +27,8 @@ export interface ManifestV1 {
   verification: Verification
   destinations: { kind: string; location: string }[]
   github: { repository: string; runId: string; runAttempt: string; workflow: string; sha: string; ref: string; serverUrl: string }
+  /** Where a dump of a temporary Neon branch read (neon-mode: dump with the API). */
+  neon?: NeonOrigin
 }
 
 /** `2026-11-22T09:05:03.123Z` → `20261122T090503Z` (UTC). */
@@ -96,6 +98,7 @@ export function buildManifest(m: ManifestInput): ManifestV1 {
       sha: m.env.GITHUB_SHA ?? '',
       ref: m.env.GITHUB_REF ?? '',
       serverUrl: m.env.GITHUB_SERVER_URL ?? ''
-    }
+    },
+    ...(s.neonOrigin ? { neon: s.neonOrigin } : {})
   }
 }

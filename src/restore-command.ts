@@ -7,7 +7,7 @@ import { ActionError, Titles } from './errors.js'
 import { Catalog, type CatalogEntry } from './catalog.js'
 import { resolveClient, runnerResolveDeps } from './dump.js'
 import type { ManifestV1 } from './manifest.js'
-import { compareCounts, dumpMajor, restoreArchive, scratchRestore } from './restore.js'
+import { compareCounts, countMismatches, dumpMajor, restoreArchive, scratchRestore } from './restore.js'
 import type { BackupSettings, RestoreSettings, RestoreTestSettings } from './settings.js'
 import { serverInfo, withConnection } from './source.js'
 import { reportRestore } from './summary.js'
@@ -69,8 +69,8 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
     )
     const restoreSeconds = (Date.now() - started) / 1000
     const comparison = await withConnection(s.target, c => compareCounts(c, entry.manifest))
-    const bad = comparison.filter(t => !t.ok)
-    const details = bad.length ? bad.map(t => `${t.table}: expected ${t.expected} rows, restored ${t.restored ?? 'no table'}`) : [`${comparison.length} tables restored with the manifest's exact row counts`]
+    const bad = countMismatches(comparison)
+    const details = bad.length ? bad : [`${comparison.length} tables restored with the manifest's exact row counts`]
     await reportRestore({ ...base, comparison, restoreSeconds, verified: bad.length === 0, details }, s.secrets)
     if (bad.length) throw new ActionError(Titles.verification, details.join('\n'))
   } finally {
@@ -82,6 +82,7 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
 function safetyBackupSettings(s: RestoreSettings): BackupSettings {
   return {
     command: 'backup',
+    mode: 'dump',
     source: s.target,
     name: `${s.target.database}-pre-restore`.slice(0, 100),
     format: 'custom',

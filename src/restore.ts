@@ -81,7 +81,7 @@ export async function restoreArchive(stream: Readable, m: ManifestV1, client: Pg
 }
 
 /** Exact counts of the manifest's tables in the restored database (tables the dump left out are skipped). */
-export async function compareCounts(c: pg.Client, m: ManifestV1): Promise<TableComparison[]> {
+export async function compareCounts(c: pg.Client, m: Pick<ManifestV1, 'tables'>): Promise<TableComparison[]> {
   const out: TableComparison[] = []
   for (const t of m.tables) {
     const table = `${t.schema}.${t.name}`
@@ -95,6 +95,11 @@ export async function compareCounts(c: pg.Client, m: ManifestV1): Promise<TableC
     out.push({ table, expected: t.rows, restored, ok: restored === t.rows })
   }
   return out
+}
+
+/** One line per table whose count differs from the expected one. */
+export function countMismatches(tables: readonly TableComparison[]): string[] {
+  return tables.filter(t => !t.ok).map(t => `${t.table}: expected ${t.expected} rows, restored ${t.restored === null ? 'no table' : t.restored}`)
 }
 
 /** `t`, `true` or a non-zero number (DESIGN.md §7). */
@@ -160,8 +165,7 @@ export async function scratchRestore(
     const details: string[] = []
     if (read.sha256 !== m.sha256) details.push(`sha256 of the stored backup is ${read.sha256}, the manifest says ${m.sha256}`)
     const { tables, sql } = await withConnection(target, async c => ({ tables: await compareCounts(c, m), sql: await runVerifySql(c, scratch.verifySql) }))
-    for (const t of tables.filter(t => !t.ok)) details.push(`${t.table}: expected ${t.expected} rows, restored ${t.restored === null ? 'no table' : t.restored}`)
-    details.push(...sql)
+    details.push(...countMismatches(tables), ...sql)
     const passed = details.length === 0
     if (passed) details.push(`${tables.length} tables restored with exact row counts${scratch.verifySql.length ? `; ${scratch.verifySql.length} verify-sql quer${scratch.verifySql.length > 1 ? 'ies' : 'y'} passed` : ''}`)
     return { verification: { level: 'restore', passed, details }, tables, restoreSeconds }

@@ -62,6 +62,8 @@ export interface Destinations {
 
 export interface BackupSettings {
   command: 'backup'
+  /** pg_dump from `source`. */
+  mode: 'dump'
   source: SourceSettings
   /** Backup name: 1–100 of A–Z a–z 0–9 . _ - */
   name: string
@@ -87,6 +89,59 @@ export interface BackupSettings {
   /** How verify reads an encrypted backup back. */
   decryption: DecryptionSettings
   /** Every secret in every form the runner could print; already passed to core.setSecret. */
+  secrets: string[]
+  /** Set when the dump read a temporary Neon branch: recorded in the manifest. */
+  neonOrigin?: NeonOrigin
+}
+
+export type NeonMode = 'dump' | 'branch' | 'snapshot'
+
+/** A point in a branch's history: an ISO 8601 timestamp (UTC, seconds) or an LSN. */
+export type NeonPoint = { kind: 'timestamp'; value: string } | { kind: 'lsn'; value: string }
+
+export interface NeonSettings {
+  apiUrl: string
+  apiKey: string
+  /** Neon project id, e.g. floral-king-961888. */
+  projectId: string
+  /** The branch backed up or restored, by name or id; undefined is the project's default branch. */
+  branch: string | undefined
+  /** Back up the branch as it was then (neon-point-in-time); undefined is now. */
+  pointInTime: NeonPoint | undefined
+  /** Database and role to connect as; undefined: from database-url, else the branch's only database and its owner. */
+  database: string | undefined
+  role: string | undefined
+}
+
+/** What a dump from a temporary Neon branch records about where it read. */
+export interface NeonOrigin {
+  projectId: string
+  branchId: string
+  branchName: string
+  parentBranchId: string
+  pointInTime: string | null
+}
+
+/**
+ * `provider: neon` through the API: a backup branch, a snapshot, or a dump
+ * (`mode: dump`) read from a fresh temporary branch.
+ */
+export interface NeonBackupSettings {
+  command: 'backup'
+  mode: 'neon'
+  /** neon-mode. */
+  neonMode: NeonMode
+  neon: NeonSettings
+  /** Undefined: the database's name, else the backed-up branch's name (decided once they are known). */
+  name: string | undefined
+  /** database-url, when given: where the reference counts of verify: restore are read, and the database and role names. */
+  source: SourceSettings | undefined
+  verify: VerifyLevel
+  /** One query per line for verify: restore, run on the backup. */
+  verifySql: string[]
+  retention: RetentionSettings
+  /** mode dump: everything a dump needs but its source and name, which the temporary branch decides. */
+  dump: Omit<BackupSettings, 'source' | 'name'> | undefined
   secrets: string[]
 }
 
@@ -134,6 +189,8 @@ export interface ReadSettings {
 
 export interface RestoreSettings extends ReadSettings {
   command: 'restore'
+  /** From a stored file (S3 or artifact). */
+  mode: 'file'
   name: string
   backup: BackupRef
   target: SourceSettings
@@ -163,4 +220,18 @@ export interface CheckSettings extends ReadSettings {
   maxAgeSeconds: number
 }
 
-export type Settings = BackupSettings | RestoreSettings | RestoreTestSettings | ListSettings | CheckSettings
+/** `command: restore` with `provider: neon`: the branch is restored in place by the API, its old state kept. */
+export interface NeonRestoreSettings {
+  command: 'restore'
+  mode: 'neon'
+  neon: NeonSettings
+  /** Whose `latest` backup: undefined means any backup this action made in the project. */
+  name: string | undefined
+  /** `latest`, or a backup branch or snapshot by name or id; with neon-point-in-time, the branch's own history. */
+  backup: string
+  confirm: string | undefined
+  dryRun: boolean
+  secrets: string[]
+}
+
+export type Settings = BackupSettings | NeonBackupSettings | RestoreSettings | NeonRestoreSettings | RestoreTestSettings | ListSettings | CheckSettings

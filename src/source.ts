@@ -25,7 +25,9 @@ export class SourceSession {
   private constructor(
     private readonly client: pg.Client,
     readonly info: ServerInfo,
-    readonly snapshot: string
+    readonly snapshot: string,
+    /** The WAL position read with the snapshot (null on a standby): where a Neon branch of the same point starts. */
+    readonly lsn: string | null
   ) {}
 
   static async open(source: SourceSettings): Promise<SourceSession> {
@@ -40,9 +42,10 @@ export class SourceSession {
     try {
       await client.query('SET statement_timeout = 0')
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
-      const { rows } = await client.query<{ v: string; n: string; size: string; snap: string }>(
+      const { rows } = await client.query<{ v: string; n: string; size: string; snap: string; lsn: string | null }>(
         `SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n,
-                pg_database_size(current_database())::text AS size, pg_export_snapshot() AS snap`
+                pg_database_size(current_database())::text AS size, pg_export_snapshot() AS snap,
+                CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS lsn`
       )
       const ext = await client.query<{ name: string; version: string }>('SELECT extname AS name, extversion AS version FROM pg_extension ORDER BY extname')
       const info: ServerInfo = {
@@ -51,7 +54,7 @@ export class SourceSession {
         databaseSize: Number(rows[0].size),
         extensions: ext.rows
       }
-      return new SourceSession(client, info, rows[0].snap)
+      return new SourceSession(client, info, rows[0].snap, rows[0].lsn)
     } catch (e) {
       await client.end().catch(() => undefined)
       throw e

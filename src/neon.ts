@@ -1,0 +1,156 @@
+/**
+ * What backup, restore and the post step share about Neon: the client from
+ * settings, finding branches, the database and role to connect as, masked
+ * connections, the backups this action made, and the temporary resources the
+ * post step removes after a cancelled run.
+ */
+import * as core from '@actions/core'
+import { ActionError, type Title } from './errors.js'
+import { parseDatabaseUrl, secretForms } from './inputs.js'
+import { NeonApi, type Annotations, type NeonBranch, type NeonSnapshot } from './providers/neon.js'
+import type { NeonSettings, SourceSettings } from './settings.js'
+import { read, save, State } from './state.js'
+
+/** Annotation keys on the branches this action creates (DESIGN.md §7: Neon ownership). */
+export const OWNER_KEY = 'pg-backup-action'
+export const VERIFY_KEY = 'pg-backup-action-verify'
+
+export function neonApi(n: NeonSettings): NeonApi {
+  return new NeonApi({ apiUrl: n.apiUrl, apiKey: n.apiKey, projectId: n.projectId })
+}
+
+/** `neon-branch` by id or exact name; undefined is the project's default branch. */
+export async function findBranch(api: NeonApi, ref: string | undefined, title: Title): Promise<NeonBranch> {
+  const { branches } = await api.listBranches(ref)
+  const found = ref === undefined ? branches.find(b => b.default) : (branches.find(b => b.id === ref) ?? branches.find(b => b.name === ref))
+  if (!found) {
+    throw new ActionError(title, ref === undefined ? `Neon project ${api.projectId} reports no default branch.` : `Neon project ${api.projectId} has no branch named or with id '${ref}' (input 'neon-branch').`)
+  }
+  return found
+}
+
+/** neon-database / neon-role, else database-url's, else the branch's only database and its owner. */
+export async function chooseDatabase(api: NeonApi, branch: NeonBranch, n: NeonSettings, source: SourceSettings | undefined, title: Title): Promise<{ database: string; role: string }> {
+  let database = n.database ?? source?.database
+  let role = n.role ?? source?.user
+  if (database && role) return { database, role }
+  const databases = await api.listDatabases(branch.id)
+  if (!database) {
+    if (databases.length !== 1) {
+      throw new ActionError(title, `Branch ${branch.name} has ${databases.length ? `the databases ${databases.map(d => d.name).join(', ')}` : 'no database'}: set 'neon-database' to the one to back up.`)
+    }
+    database = databases[0].name
+  }
+  role ??= databases.find(d => d.name === database)?.owner_name
+  if (!role) throw new ActionError(title, `Branch ${branch.name} has no database '${database}': set 'neon-database' (and 'neon-role') to one it has.`)
+  return { database, role }
+}
+
+/** A branch's direct connection as source settings; its password is masked before anything could print it. */
+export async function connectionTo(
+  api: NeonApi,
+  q: { branchId: string; endpointId?: string; database: string; role: string },
+  secrets: string[]
+): Promise<SourceSettings> {
+  const uri = await api.connectionUri(q)
+  const password = URL.canParse(uri) ? new URL(uri).password : ''
+  for (const form of [uri, ...secretForms(password), ...(password ? secretForms(decodeURIComponent(password)) : [])]) {
+    if (form && !secrets.includes(form)) {
+      secrets.push(form)
+      core.setSecret(form)
+    }
+  }
+  return parseDatabaseUrl(uri, 'neon', 'the Neon connection URI')
+}
+
+/** `{name}-{YYYYMMDDTHHMMSSZ}` exactly: the only names retention and `latest` consider. */
+export function backupNamePattern(name: string): RegExp {
+  return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}Z)$`)
+}
+
+export function stampDate(stamp: string): Date {
+  return new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`)
+}
+
+/** One backup this action made: a branch or a snapshot. */
+export interface NeonBackup {
+  kind: 'branch' | 'snapshot'
+  id: string
+  /** `{name}-{stamp}`: what `backup-key` and `deleted` report. */
+  key: string
+  createdAt: Date
+  /** Its verification ran and passed (snapshots: it exists, complete). */
+  verified: boolean
+  /** Branches with children cannot be deleted (Neon refuses). */
+  hasChildren: boolean
+  branch?: NeonBranch
+  snapshot?: NeonSnapshot
+}
+
+/**
+ * The branches or snapshots of `name` this action made: branches carrying our
+ * annotation for this name, never the default or a protected one, whatever
+ * their name; snapshots by exact name. Newest first.
+ */
+export async function listBackups(api: NeonApi, kind: 'branch' | 'snapshot', name: string): Promise<NeonBackup[]> {
+  const pattern = backupNamePattern(name)
+  const out: NeonBackup[] = []
+  if (kind === 'branch') {
+    // Every branch, not a search by name: a child that would block a deletion can be named anything.
+    const { branches, annotations } = await api.listBranches()
+    const parents = new Set(branches.map(b => b.parent_id))
+    for (const b of branches) {
+      const m = pattern.exec(b.name)
+      const a: Annotations = annotations[b.id] ?? {}
+      if (!m || a[OWNER_KEY] !== name || b.default || b.protected) continue
+      const verify = a[VERIFY_KEY] ?? 'none'
+      out.push({ kind, id: b.id, key: b.name, createdAt: stampDate(m[1]), verified: verify !== 'none' && b.current_state === 'ready', hasChildren: parents.has(b.id), branch: b })
+    }
+  } else {
+    for (const s of await api.listSnapshots()) {
+      const m = pattern.exec(s.name)
+      if (m) out.push({ kind, id: s.id, key: s.name, createdAt: stampDate(m[1]), verified: true, hasChildren: false, snapshot: s })
+    }
+  }
+  return out.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+}
+
+/** A temporary compute (by id) or branch (by name, recorded before it exists). */
+interface Temporary {
+  kind: 'endpoint' | 'branch'
+  ref: string
+}
+
+/** Temporary computes and branches, recorded for the post step and forgotten once removed. */
+export class NeonTemporaries {
+  private readonly items: Temporary[] = []
+
+  add(kind: Temporary['kind'], ref: string): void {
+    this.items.push({ kind, ref })
+    save(State.neonTemporaries, JSON.stringify(this.items))
+  }
+
+  forget(ref: string): void {
+    const i = this.items.findIndex(x => x.ref === ref)
+    if (i >= 0) this.items.splice(i, 1)
+    save(State.neonTemporaries, JSON.stringify(this.items))
+  }
+
+  /** Removes what a cancelled main step left (the post step); returns what it removed. */
+  static async removeLeftovers(api: NeonApi): Promise<string[]> {
+    const left = JSON.parse(read(State.neonTemporaries) || '[]') as Temporary[]
+    const removed: string[] = []
+    for (const x of left.reverse()) {
+      if (x.kind === 'endpoint') {
+        await api.deleteEndpoint(x.ref)
+        removed.push(`compute ${x.ref}`)
+        continue
+      }
+      const found = await api.findBranchByName(x.ref)
+      if (!found) continue
+      await api.deleteBranch(found.branch.id)
+      removed.push(`branch ${x.ref}`)
+    }
+    return removed
+  }
+}
