@@ -2,19 +2,25 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import { createDatabase, headObject, listKeys, getObject, loadChinook, runAction, startStack, NASTY_PASSWORD } from './helpers/stack.js'
 import { secretForms } from '../src/inputs.js'
+import { startNeonStandIn } from './helpers/neon-stand-in.js'
 
 // A leak scan: one run per command with a password and keys full of special characters; none of them
 // may appear, in any encoding, in anything the run leaves behind or shows.
 type Stack = Awaited<ReturnType<typeof startStack>>
 let stack: Stack
+let neon: Awaited<ReturnType<typeof startNeonStandIn>>
 const AGE_PASSPHRASE = `a$ge "pass" %41 &phrase/\\é`
 
 beforeAll(async () => {
   stack = await startStack()
   loadChinook(stack.pg)
+  stack.pg.psql('postgres', ['-c', 'CREATE DATABASE neon_main TEMPLATE chinook'])
+  // Its connection URIs carry the cluster's password, as Neon's carry the role's.
+  neon = await startNeonStandIn(stack.pg, { mainDb: 'neon_main' })
 }, 120000)
 
 afterAll(async () => {
+  await neon?.stop()
   await stack?.stop()
 })
 
@@ -45,7 +51,10 @@ describe('no secret leaks, per command', () => {
     ['list', { ...common(), command: 'list', name: 'leaky' }],
     ['check', { ...common(), command: 'check', name: 'leaky', 'max-age': '1h' }],
     ['restore-test', { ...common(), command: 'restore-test', name: 'leaky', 'scratch-database-url': stack.pg.url('postgres') }],
-    ['restore', { ...common(), command: 'restore', name: 'leaky', 'target-database-url': stack.pg.url('leak_target') }]
+    ['restore', { ...common(), command: 'restore', name: 'leaky', 'target-database-url': stack.pg.url('leak_target') }],
+    ['neon branch', { ...neon.inputs, 'neon-mode': 'branch', name: 'leaky', verify: 'restore', 'keep-last': '5' }],
+    ['neon dump', { ...neon.inputs, 'neon-mode': 'dump', name: 'leaky', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, verify: 'restore', 'scratch-database-url': stack.pg.url('postgres') }],
+    ['neon restore', { ...neon.inputs, command: 'restore', name: 'leaky', confirm: 'main' }]
   ]
 
   // A backup to list, check and restore, so each case stands alone.
@@ -54,7 +63,7 @@ describe('no secret leaks, per command', () => {
     if (r.code !== 0) throw new Error(r.stdout)
   }, 60000)
 
-  it.each(['backup', 'list', 'check', 'restore-test', 'restore'])('%s', async command => {
+  it.each(['backup', 'list', 'check', 'restore-test', 'restore', 'neon branch', 'neon dump', 'neon restore'])('%s', async command => {
     createDatabase(stack.pg, 'leak_target')
     const inputs = commands().find(c => c[0] === command)![1]
     let pid: number | undefined
@@ -75,11 +84,11 @@ describe('no secret leaks, per command', () => {
       metadata: metadata.join('\n'),
       argv: JSON.stringify(watch.argv())
     }
-    const secrets = [NASTY_PASSWORD, AGE_PASSPHRASE, stack.artifacts.githubToken].flatMap(secretForms)
+    const secrets = [NASTY_PASSWORD, AGE_PASSPHRASE, stack.artifacts.githubToken, neon.apiKey].flatMap(secretForms)
     for (const [place, text] of Object.entries(places)) {
       const leaked = secrets.filter(s => text.includes(s))
       expect({ place, leaked }).toEqual({ place, leaked: [] })
     }
-    if (command === 'backup' || command === 'restore') expect(watch.argv().length).toBeGreaterThan(0)
+    if (['backup', 'restore', 'neon dump'].includes(command)) expect(watch.argv().length).toBeGreaterThan(0)
   })
 })

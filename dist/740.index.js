@@ -1,0 +1,241 @@
+export const id = 740;
+export const ids = [740,119];
+export const modules = {
+
+/***/ 10740:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   neonRestore: () => (/* binding */ neonRestore)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83916);
+/* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(25546);
+/* harmony import */ var _neon_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(84119);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(28855);
+
+
+
+
+
+/**
+ * `restore` with provider: neon: `neon-branch` restored in place from a
+ * backup branch, a snapshot or its own history, its old state kept as
+ * `{branch}-pre-restore-{stamp}`; refused unless `confirm` names the branch.
+ */
+async function neonRestore(s) {
+    const api = (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__.neonApi)(s.neon);
+    const target = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Find the Neon branch', () => (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .findBranch */ .E0)(api, s.neon.branch, _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore));
+    const name = s.name ?? s.neon.database ?? target.name;
+    const source = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Find the backup', () => chooseSource(api, s, target, name));
+    const preserve = `${target.name}-pre-restore-${(0,_manifest_js__WEBPACK_IMPORTED_MODULE_2__/* .timestamp */ .vE)(new Date())}`;
+    const from = source.kind === 'history' ? `its own history at ${source.point.value}` : `${source.backup.kind} ${source.backup.key} (${source.backup.id})`;
+    const base = { projectId: api.projectId, target, source, preserve, from };
+    if (s.dryRun) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`dry run: would restore branch ${target.name} from ${from}, keeping its current state as ${preserve}; nothing was changed`, { title: 'Restore dry run' });
+        await (0,_summary_js__WEBPACK_IMPORTED_MODULE_4__/* .reportNeonRestore */ .Fv)({ ...base, branchId: target.id, restoreSeconds: 0, dryRun: true }, s.secrets);
+        return;
+    }
+    if (s.confirm !== target.name) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restoreRefused, `Restoring replaces every database on Neon branch '${target.name}' with ${from}. Set 'confirm: ${target.name}' to proceed (its current state is kept as branch '${preserve}').`);
+    }
+    const started = Date.now();
+    const branchId = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Restore ${target.name} from ${from}`, () => restoreInPlace(api, target, source, preserve));
+    await (0,_summary_js__WEBPACK_IMPORTED_MODULE_4__/* .reportNeonRestore */ .Fv)({ ...base, branchId, restoreSeconds: (Date.now() - started) / 1000, dryRun: false }, s.secrets);
+}
+async function chooseSource(api, s, target, name) {
+    if (s.neon.pointInTime)
+        return { kind: 'history', point: s.neon.pointInTime };
+    if (s.backup === 'latest') {
+        const all = [...(await (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .listBackups */ .Cw)(api, 'branch', name)), ...(await (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .listBackups */ .Cw)(api, 'snapshot', name))].filter(b => b.kind === 'snapshot' || b.branch.current_state === 'ready');
+        const newest = all.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+        if (!newest)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore, `No backup branch or snapshot named ${name}-{YYYYMMDDTHHMMSSZ} in Neon project ${api.projectId}: give 'backup' (a branch or snapshot by name or id) or 'name'.`);
+        return { kind: 'backup', backup: newest };
+    }
+    const created = (n, fallback) => {
+        const m = /-(\d{8}T\d{6}Z)$/.exec(n);
+        return m && (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .backupNamePattern */ .u5)(n.slice(0, m.index)).test(n) ? (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .stampDate */ .sD)(m[1]) : new Date(fallback);
+    };
+    const { branches } = await api.listBranches(s.backup);
+    const branch = branches.find(b => b.id === s.backup) ?? branches.find(b => b.name === s.backup);
+    if (branch) {
+        if (branch.id === target.id)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restoreRefused, `Input 'backup' names the branch being restored (${target.name}); to go back in its own history, set 'neon-point-in-time' instead.`);
+        return { kind: 'backup', backup: { kind: 'branch', id: branch.id, key: branch.name, createdAt: created(branch.name, branch.created_at), verified: false, hasChildren: false, branch } };
+    }
+    const snapshot = (await api.listSnapshots()).find(x => x.id === s.backup || x.name === s.backup);
+    if (snapshot)
+        return { kind: 'backup', backup: { kind: 'snapshot', id: snapshot.id, key: snapshot.name, createdAt: created(snapshot.name, snapshot.created_at), verified: false, hasChildren: false, snapshot } };
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore, `Neon project ${api.projectId} has no branch or snapshot named or with id '${s.backup}' (input 'backup').`);
+}
+/** Returns the id the target branch has afterwards (a snapshot restore moves its name and computes to a new branch). */
+async function restoreInPlace(api, target, source, preserve) {
+    if (source.kind === 'backup' && source.backup.kind === 'snapshot') {
+        const restored = await api.restoreSnapshot(source.backup.id, { name: `${target.name}-restored-${(0,_manifest_js__WEBPACK_IMPORTED_MODULE_2__/* .timestamp */ .vE)(new Date())}`, targetBranchId: target.id });
+        await api.finalizeRestore(restored.branch.id, preserve);
+        return restored.branch.id;
+    }
+    await api.restoreBranch(target.id, {
+        sourceBranchId: source.kind === 'backup' ? source.backup.id : target.id,
+        sourceLsn: source.kind === 'history' && source.point.kind === 'lsn' ? source.point.value : undefined,
+        sourceTimestamp: source.kind === 'history' && source.point.kind === 'timestamp' ? source.point.value : undefined,
+        preserveUnderName: preserve
+    });
+    return target.id;
+}
+
+
+/***/ }),
+
+/***/ 84119:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ck: () => (/* binding */ OWNER_KEY),
+/* harmony export */   Cw: () => (/* binding */ listBackups),
+/* harmony export */   E0: () => (/* binding */ findBranch),
+/* harmony export */   NeonTemporaries: () => (/* binding */ NeonTemporaries),
+/* harmony export */   RA: () => (/* binding */ chooseDatabase),
+/* harmony export */   kD: () => (/* binding */ VERIFY_KEY),
+/* harmony export */   mQ: () => (/* binding */ connectionTo),
+/* harmony export */   neonApi: () => (/* binding */ neonApi),
+/* harmony export */   sD: () => (/* binding */ stampDate),
+/* harmony export */   u5: () => (/* binding */ backupNamePattern)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83916);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(38422);
+/* harmony import */ var _providers_neon_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(40936);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2462);
+/**
+ * What backup, restore and the post step share about Neon: the client from
+ * settings, finding branches, the database and role to connect as, masked
+ * connections, the backups this action made, and the temporary resources the
+ * post step removes after a cancelled run.
+ */
+
+
+
+
+
+/** Annotation keys on the branches this action creates (DESIGN.md §7: Neon ownership). */
+const OWNER_KEY = 'pg-backup-action';
+const VERIFY_KEY = 'pg-backup-action-verify';
+function neonApi(n) {
+    return new _providers_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .NeonApi */ .dR({ apiUrl: n.apiUrl, apiKey: n.apiKey, projectId: n.projectId });
+}
+/** `neon-branch` by id or exact name; undefined is the project's default branch. */
+async function findBranch(api, ref, title) {
+    const { branches } = await api.listBranches(ref);
+    const found = ref === undefined ? branches.find(b => b.default) : (branches.find(b => b.id === ref) ?? branches.find(b => b.name === ref));
+    if (!found) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(title, ref === undefined ? `Neon project ${api.projectId} reports no default branch.` : `Neon project ${api.projectId} has no branch named or with id '${ref}' (input 'neon-branch').`);
+    }
+    return found;
+}
+/** neon-database / neon-role, else database-url's, else the branch's only database and its owner. */
+async function chooseDatabase(api, branch, n, source, title) {
+    let database = n.database ?? source?.database;
+    let role = n.role ?? source?.user;
+    if (database && role)
+        return { database, role };
+    const databases = await api.listDatabases(branch.id);
+    if (!database) {
+        if (databases.length !== 1) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(title, `Branch ${branch.name} has ${databases.length ? `the databases ${databases.map(d => d.name).join(', ')}` : 'no database'}: set 'neon-database' to the one to back up.`);
+        }
+        database = databases[0].name;
+    }
+    role ??= databases.find(d => d.name === database)?.owner_name;
+    if (!role)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(title, `Branch ${branch.name} has no database '${database}': set 'neon-database' (and 'neon-role') to one it has.`);
+    return { database, role };
+}
+/** A branch's direct connection as source settings; its password is masked before anything could print it. */
+async function connectionTo(api, q, secrets) {
+    const uri = await api.connectionUri(q);
+    const password = URL.canParse(uri) ? new URL(uri).password : '';
+    for (const form of [uri, ...(0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .secretForms */ .eo)(password), ...(password ? (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .secretForms */ .eo)(decodeURIComponent(password)) : [])]) {
+        if (form && !secrets.includes(form)) {
+            secrets.push(form);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(form);
+        }
+    }
+    return (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDatabaseUrl */ .mx)(uri, 'neon', 'the Neon connection URI');
+}
+/** `{name}-{YYYYMMDDTHHMMSSZ}` exactly: the only names retention and `latest` consider. */
+function backupNamePattern(name) {
+    return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}Z)$`);
+}
+function stampDate(stamp) {
+    return new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`);
+}
+/**
+ * The branches or snapshots of `name` this action made: branches carrying our
+ * annotation for this name, never the default or a protected one, whatever
+ * their name; snapshots by exact name. Newest first.
+ */
+async function listBackups(api, kind, name) {
+    const pattern = backupNamePattern(name);
+    const out = [];
+    if (kind === 'branch') {
+        // Every branch, not a search by name: a child that would block a deletion can be named anything.
+        const { branches, annotations } = await api.listBranches();
+        const parents = new Set(branches.map(b => b.parent_id));
+        for (const b of branches) {
+            const m = pattern.exec(b.name);
+            const a = annotations[b.id] ?? {};
+            if (!m || a[OWNER_KEY] !== name || b.default || b.protected)
+                continue;
+            const verify = a[VERIFY_KEY] ?? 'none';
+            out.push({ kind, id: b.id, key: b.name, createdAt: stampDate(m[1]), verified: verify !== 'none' && b.current_state === 'ready', hasChildren: parents.has(b.id), branch: b });
+        }
+    }
+    else {
+        for (const s of await api.listSnapshots()) {
+            const m = pattern.exec(s.name);
+            if (m)
+                out.push({ kind, id: s.id, key: s.name, createdAt: stampDate(m[1]), verified: true, hasChildren: false, snapshot: s });
+        }
+    }
+    return out.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+}
+/** Temporary computes and branches, recorded for the post step and forgotten once removed. */
+class NeonTemporaries {
+    items = [];
+    add(kind, ref) {
+        this.items.push({ kind, ref });
+        (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
+    }
+    forget(ref) {
+        const i = this.items.findIndex(x => x.ref === ref);
+        if (i >= 0)
+            this.items.splice(i, 1);
+        (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
+    }
+    /** Removes what a cancelled main step left (the post step); returns what it removed. */
+    static async removeLeftovers(api) {
+        const left = JSON.parse((0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .read */ .LF)(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries) || '[]');
+        const removed = [];
+        for (const x of left.reverse()) {
+            if (x.kind === 'endpoint') {
+                await api.deleteEndpoint(x.ref);
+                removed.push(`compute ${x.ref}`);
+                continue;
+            }
+            const found = await api.findBranchByName(x.ref);
+            if (!found)
+                continue;
+            await api.deleteBranch(found.branch.id);
+            removed.push(`branch ${x.ref}`);
+        }
+        return removed;
+    }
+}
+
+
+/***/ })
+
+};
