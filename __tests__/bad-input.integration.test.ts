@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import { listKeys, loadChinook, runAction, startStack } from './helpers/stack.js'
+import { startNeonStandIn } from './helpers/neon-stand-in.js'
 
 // Bad input, tried systematically against the bundled action: every case ends in one clear
 // annotation naming the input, a non-zero exit, and an untouched bucket and artifact store.
@@ -8,6 +9,7 @@ type Stack = Awaited<ReturnType<typeof startStack>>
 let stack: Stack
 let url: string
 let seededKey: string
+let neon: Awaited<ReturnType<typeof startNeonStandIn>>
 
 beforeAll(async () => {
   stack = await startStack()
@@ -16,9 +18,12 @@ beforeAll(async () => {
   const r = await runAction({ 'database-url': url, destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, verify: 'none' }, { env: stack.env })
   if (r.code !== 0) throw new Error(r.stdout)
   seededKey = r.outputs['backup-key']
+  stack.pg.psql('postgres', ['-c', 'CREATE DATABASE neon_main TEMPLATE chinook'])
+  neon = await startNeonStandIn(stack.pg, { mainDb: 'neon_main' })
 }, 120000)
 
 afterAll(async () => {
+  await neon?.stop()
   await stack?.stop()
 })
 
@@ -87,6 +92,22 @@ const otherCommands = (): Case[] => [
   ['list of another run without a token', { command: 'list', ...s3(), 'artifact-run-id': '77' }, 'artifact-run-id']
 ]
 
+// provider: neon cases: the inputs here replace those of a valid branch backup against the stand-in.
+const neonCases = (): Case[] => [
+  ['no API key', { 'neon-api-key': '' }, 'neon-api-key'],
+  ['no project', { 'neon-project-id': '' }, 'neon-project-id'],
+  ['malformed project id', { 'neon-project-id': 'My Project' }, 'neon-project-id'],
+  ['unknown neon-mode', { 'neon-mode': 'clone' }, 'neon-mode'],
+  ['non-http API URL', { 'neon-api-url': 'file:///etc' }, 'neon-api-url'],
+  ['point in time without a zone', { 'neon-point-in-time': '2026-11-30 03:00' }, 'neon-point-in-time'],
+  ['point in time in the future', { 'neon-point-in-time': '2999-01-01T00:00:00Z' }, 'neon-point-in-time'],
+  ['verify: restore at a past point', { verify: 'restore', 'neon-point-in-time': '2026-11-30T03:00:00Z' }, 'neon-point-in-time'],
+  ['encryption of a branch', { 'age-passphrase': 'secret' }, 'age-passphrase'],
+  ['neon-mode with provider postgres', { provider: 'postgres', 'database-url': 'postgres://u:p@h/db' }, 'neon-mode'],
+  ['restore naming a backup and a point in time', { command: 'restore', backup: 'shop-20261130T030000Z', 'neon-point-in-time': '2026-11-30T03:00:00Z' }, 'neon-point-in-time'],
+  ['restore whose confirm does not match the branch', { command: 'restore', backup: 'shop-20261130T030000Z', 'neon-branch': 'main', confirm: 'production' }, 'confirm', /Restore refused/]
+]
+
 describe('bad input', () => {
   it('covers at least 40 combinations', () => {
     expect(cases.length + otherCommands().length).toBeGreaterThanOrEqual(40)
@@ -98,6 +119,18 @@ describe('bad input', () => {
 
   it('… and for the other commands', async () => {
     for (const [what, inputs, input, title] of otherCommands()) await expectRejected(inputs, input, title, what)
+  })
+
+  it('… and for provider: neon, which calls no mutating Neon API', async () => {
+    await neon.addBranch('shop-20261130T030000Z', { annotation: { 'pg-backup-action': 'shop', 'pg-backup-action-verify': 'archive' } })
+    const branches = () => [...neon.branches.values()].map(b => `${b.id} ${b.name} ${b.db}`).sort()
+    const before = branches()
+    for (const [what, extra, input, title] of neonCases()) {
+      const before = neon.requests.length
+      await expectRejected({ ...neon.inputs, 'neon-mode': 'branch', name: 'shop', ...extra }, input, title, what)
+      expect({ what, calls: neon.requests.slice(before).filter(r => r.method !== 'GET') }).toEqual({ what, calls: [] })
+    }
+    expect(branches()).toEqual(before)
   })
 })
 

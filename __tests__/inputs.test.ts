@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseInputs, parseDatabaseUrl, parseLockWaitTimeout, secretForms } from '../src/inputs.js'
+import { parseInputs, parseDatabaseUrl, parseLockWaitTimeout, parseNeonPoint, secretForms } from '../src/inputs.js'
 import { InputError } from '../src/errors.js'
 import type { BackupSettings } from '../src/settings.js'
 
@@ -174,6 +174,71 @@ describe('parseDatabaseUrl', () => {
     expect(s.provider).toBe(expected)
     if (ssl) expect(s.uri).toContain(ssl)
     else expect(s.uri).not.toContain('sslmode')
+  })
+})
+
+describe('provider: neon', () => {
+  const only = (inputs: Record<string, string>, masked: string[] = []) => parseInputs(reader(inputs), m => masked.push(m))
+  const api = { 'neon-api-key': 'napi_k3y', 'neon-project-id': 'floral-king-961888' }
+
+  it.each([
+    ['ep-cool-1-pooler.us-east-2.aws.neon.tech', 'ep-cool-1.us-east-2.aws.neon.tech'],
+    ['ep-cool-1.us-east-2.aws.neon.tech', 'ep-cool-1.us-east-2.aws.neon.tech'],
+    ['db-pooler.internal', 'db-pooler.internal']
+  ])('dumps from the unpooled host: %s → %s', (host, expected) => {
+    const s = parseDatabaseUrl(`postgres://u:p@${host}/neondb`, host.includes('neon') ? 'auto' : 'neon')
+    expect(s.host).toBe(expected)
+    expect(new URL(s.uri).hostname).toBe(expected)
+  })
+
+  it('branch mode needs no database-url and masks the API key first', () => {
+    const masked: string[] = []
+    const s = only({ ...api, 'neon-mode': 'branch', 'neon-branch': 'production', 'keep-last': '7' }, masked)
+    expect(s).toMatchObject({ command: 'backup', mode: 'neon', neonMode: 'branch', name: undefined, source: undefined, verify: 'archive', dump: undefined })
+    if (s.command !== 'backup' || s.mode !== 'neon') throw new Error('expected Neon settings')
+    expect(s.neon).toEqual({ apiUrl: 'https://console.neon.tech/api/v2', apiKey: 'napi_k3y', projectId: 'floral-king-961888', branch: 'production', pointInTime: undefined, database: undefined, role: undefined })
+    expect(masked).toContain('napi_k3y')
+  })
+
+  it('the name defaults to neon-database, then database-url\'s database', () => {
+    expect(only({ ...api, 'neon-mode': 'snapshot', 'neon-database': 'shop' })).toMatchObject({ name: 'shop' })
+    expect(only({ ...api, 'neon-mode': 'snapshot', 'database-url': 'postgres://alex:pw@ep-a-pooler.eu-central-1.aws.neon.tech/orders' })).toMatchObject({ name: 'orders', source: { host: 'ep-a.eu-central-1.aws.neon.tech', user: 'alex' } })
+  })
+
+  it('dump with an API key reads a temporary branch; without one it is the plain pg_dump path', () => {
+    const viaApi = only({ ...api, 'neon-mode': 'dump', destination: 's3', 's3-bucket': 'acme-backups', 'neon-point-in-time': '2026-11-30T04:00:00+01:00' })
+    expect(viaApi).toMatchObject({ mode: 'neon', neonMode: 'dump', neon: { pointInTime: { kind: 'timestamp', value: '2026-11-30T03:00:00Z' } }, dump: { mode: 'dump', format: 'custom', destinations: { order: ['s3'] } } })
+    expect(only({ 'database-url': 'postgres://u:p@ep-a.us-east-2.aws.neon.tech/neondb' })).toMatchObject({ mode: 'dump', source: { provider: 'neon' } })
+  })
+
+  it('restore with provider: neon needs no target-database-url', () => {
+    expect(only({ ...api, command: 'restore', backup: 'shop-20261130T030000Z', confirm: 'main' })).toMatchObject({ command: 'restore', mode: 'neon', backup: 'shop-20261130T030000Z', confirm: 'main', dryRun: false })
+    expect(only({ ...api, command: 'restore', 'neon-point-in-time': '0/1de2850' })).toMatchObject({ mode: 'neon', backup: 'latest', neon: { pointInTime: { kind: 'lsn', value: '0/1DE2850' } } })
+  })
+
+  it.each([
+    [{ 'neon-mode': 'branch' }, /Input 'neon-api-key' is required for provider: neon with neon-mode: branch/],
+    [{ 'neon-mode': 'branch', 'neon-api-key': 'k' }, /Input 'neon-project-id' is required/],
+    [{ ...api, 'neon-mode': 'fork' }, /Input 'neon-mode' must be one of dump, branch, snapshot; got 'fork'/],
+    [{ ...api, provider: 'postgres', 'database-url': URL_OK, 'neon-mode': 'branch' }, /Input 'neon-mode' needs 'provider: neon'; got provider postgres/],
+    [{ ...api, 'neon-project-id': 'Not_A_Project' }, /Input 'neon-project-id' must be a Neon project id/],
+    [{ ...api, 'neon-mode': 'branch', 'neon-api-url': 'ftp://neon' }, /Input 'neon-api-url' must be an http\(s\) URL/],
+    [{ ...api, 'neon-mode': 'branch', 'neon-point-in-time': 'yesterday' }, /Input 'neon-point-in-time' must be an ISO 8601 time/],
+    [{ ...api, 'neon-mode': 'branch', 'neon-point-in-time': '2026-11-30T03:00:00' }, /Input 'neon-point-in-time' must be an ISO 8601 time with a zone/],
+    [{ ...api, 'neon-mode': 'branch', verify: 'restore', 'neon-point-in-time': '2026-11-30T03:00:00Z' }, /cannot be read at a past 'neon-point-in-time'/],
+    [{ ...api, 'neon-mode': 'snapshot', 'verify-sql': 'SELECT true' }, /Input 'verify-sql' runs on the backup's data: it needs 'verify: restore'/],
+    [{ ...api, 'neon-mode': 'branch', 'age-passphrase': 'x' }, /Input 'age-passphrase' has no meaning for neon-mode: branch/],
+    [{ ...api, 'neon-mode': 'branch', name: 'bad name' }, /Input 'name' must be 1–100/],
+    [{ 'database-url': URL_OK, 'neon-point-in-time': '2026-11-30T03:00:00Z' }, /Input 'neon-point-in-time' needs 'provider: neon' with 'neon-api-key'/],
+    [{ ...api, command: 'restore', backup: 'shop-20261130T030000Z', 'neon-point-in-time': '2026-11-30T03:00:00Z' }, /name two different sources/]
+  ])('rejects %j naming the input', (inputs, message) => {
+    expect(() => only(inputs as Record<string, string>)).toThrow(InputError)
+    expect(() => only(inputs as Record<string, string>)).toThrow(message)
+  })
+
+  it('a point in time in the future is refused', () => {
+    expect(() => parseNeonPoint('2026-12-01T03:00:01Z', new Date('2026-12-01T03:00:00Z'))).toThrow(/in the future/)
+    expect(parseNeonPoint('2026-12-01T02:59:59.5Z', new Date('2026-12-01T03:00:00Z'))).toEqual({ kind: 'timestamp', value: '2026-12-01T02:59:59Z' })
   })
 })
 

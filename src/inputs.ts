@@ -144,7 +144,7 @@ export function parseDatabaseUrl(raw: string, providerInput: string, inputName =
 function resolveProvider(read: InputReader, urlInput: string): Provider {
   const requested = oneOf('provider', read('provider'), PROVIDERS, 'auto')
   if (requested !== 'auto') return requested
-  if (read('neon-project-id') || read('neon-api-key')) return 'neon'
+  if (read('neon-project-id') || read('neon-api-key') || read('neon-mode')) return 'neon'
   const host = URL.canParse(read(urlInput)) ? new URL(read(urlInput)).hostname : ''
   return HOSTED.find(([re]) => re.test(host))?.[1] ?? 'postgres'
 }
