@@ -217,6 +217,15 @@ describe('neon-mode: dump', () => {
     expect(await tableDigests(stack.pg, 'from_neon_dump')).toEqual(chinook)
   })
 
+  it('a temporary branch whose compute fails to start is removed, and the run fails saying why', async () => {
+    const n = await project({ failOperations: ['start_compute'] })
+    const r = await runAction({ ...n.inputs, 'neon-mode': 'dump', name: 'shop', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint }, { env: stack.env })
+    expect(r.code).toBe(1)
+    expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup failed' })])
+    expect(errors(r)[0].message).toMatch(/start_compute .* ended failed: compute failed to start/)
+    expect([...n.branches.values()].map(b => b.name)).toEqual(['main'])
+  })
+
   it('the post step removes a temporary branch a cancelled run left behind', async () => {
     const n = await project()
     const left = await n.addBranch('shop-20261201T030000Z-dump')

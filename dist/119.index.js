@@ -128,24 +128,33 @@ class NeonTemporaries {
             this.items.splice(i, 1);
         (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
     }
-    /** Removes what a cancelled main step left (the post step); returns what it removed. */
-    static async removeLeftovers(api) {
-        const left = JSON.parse((0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .read */ .LF)(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries) || '[]');
-        const removed = [];
-        for (const x of left.reverse()) {
-            if (x.kind === 'endpoint') {
-                await api.deleteEndpoint(x.ref);
-                removed.push(`compute ${x.ref}`);
-                continue;
-            }
-            const found = await api.findBranchByName(x.ref);
-            if (!found)
-                continue;
-            await api.deleteBranch(found.branch.id);
-            removed.push(`branch ${x.ref}`);
-        }
+    /** Removes whatever is still recorded (a step that failed half-way); returns what it removed. */
+    async removeAll(api) {
+        const removed = await removeTemporaries(api, [...this.items]);
+        this.items.length = 0;
+        (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, '[]');
         return removed;
     }
+    /** Removes what a cancelled main step left (the post step). */
+    static async removeLeftovers(api) {
+        return removeTemporaries(api, JSON.parse((0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .read */ .LF)(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries) || '[]'));
+    }
+}
+async function removeTemporaries(api, items) {
+    const removed = [];
+    for (const x of [...items].reverse()) {
+        if (x.kind === 'endpoint') {
+            await api.deleteEndpoint(x.ref);
+            removed.push(`compute ${x.ref}`);
+            continue;
+        }
+        const found = await api.findBranchByName(x.ref);
+        if (!found)
+            continue;
+        await api.deleteBranch(found.branch.id);
+        removed.push(`branch ${x.ref}`);
+    }
+    return removed;
 }
 
 

@@ -42,9 +42,19 @@ __webpack_require__.r(__webpack_exports__);
 async function neonBackup(s, signal) {
     const api = (0,_neon_js__WEBPACK_IMPORTED_MODULE_4__.neonApi)(s.neon);
     const temporaries = new _neon_js__WEBPACK_IMPORTED_MODULE_4__.NeonTemporaries();
-    const parent = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Find the Neon branch', () => (0,_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .findBranch */ .E0)(api, s.neon.branch, _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup));
-    if (s.neonMode === 'dump')
-        return dumpFromBranch(s, api, parent, temporaries, signal);
+    try {
+        const parent = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Find the Neon branch', () => (0,_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .findBranch */ .E0)(api, s.neon.branch, _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup));
+        if (s.neonMode === 'dump')
+            await dumpFromBranch(s, api, parent, temporaries, signal);
+        else
+            await branchOrSnapshot(s, api, parent, temporaries);
+    }
+    finally {
+        // A step that failed half-way (a create whose operation failed, say) leaves no temporary compute or branch behind.
+        await temporaries.removeAll(api).then(removed => removed.forEach(what => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed the temporary ${what}.`)), (e) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not remove a temporary Neon compute or branch: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e)}. Remove it in the Neon console; the post step tries again.`, { title: 'Neon cleanup' }));
+    }
+}
+async function branchOrSnapshot(s, api, parent, temporaries) {
     const createdAt = new Date();
     const name = checkedName(s.name ?? s.neon.database ?? s.source?.database ?? parent.name);
     const key = `${name}-${(0,_manifest_js__WEBPACK_IMPORTED_MODULE_3__/* .timestamp */ .vE)(createdAt)}`;
@@ -93,15 +103,8 @@ async function dumpFromBranch(s, api, parent, temporaries, signal) {
         await (0,_backup_js__WEBPACK_IMPORTED_MODULE_2__/* .backup */ .R)({ ...s.dump, source, name, neonOrigin }, signal);
     }
     finally {
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Delete temporary branch ${tempName}`, async () => {
-            try {
-                await api.deleteBranch(branch.id);
-                temporaries.forget(tempName);
-            }
-            catch (e) {
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not delete the temporary branch ${tempName} (${branch.id}): ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e)}. Delete it in the Neon console; the post step tries again.`, { title: 'Neon cleanup' });
-            }
-        });
+        // A failure here must not hide the backup's own error; removeAll tries again and warns.
+        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Delete temporary branch ${tempName}`, () => api.deleteBranch(branch.id).then(() => temporaries.forget(tempName))).catch(() => undefined);
     }
 }
 /** Exact counts of every table in one snapshot of the source (database-url, else the branch's own compute), with its WAL position. */
@@ -215,8 +218,8 @@ async function onBackup(api, made, ref, temporaries, secrets, fn) {
             return await (0,_source_js__WEBPACK_IMPORTED_MODULE_7__/* .withConnection */ .p)(conn, fn);
         }
         finally {
-            await api.deleteEndpoint(endpoint.id);
-            temporaries.forget(endpoint.id);
+            // Not the verification's failure if this fails: removeAll tries again and warns.
+            await api.deleteEndpoint(endpoint.id).then(() => temporaries.forget(endpoint.id), () => undefined);
         }
     }
     const tempName = `${made.snapshot.name}-verify`;
@@ -228,8 +231,7 @@ async function onBackup(api, made, ref, temporaries, secrets, fn) {
         return await (0,_source_js__WEBPACK_IMPORTED_MODULE_7__/* .withConnection */ .p)(conn, fn);
     }
     finally {
-        await api.deleteBranch(branch.id);
-        temporaries.forget(tempName);
+        await api.deleteBranch(branch.id).then(() => temporaries.forget(tempName), () => undefined);
     }
 }
 /** Renames a backup whose verification failed to `{key}-unverified`: kept for inspection, never a backup retention or `latest` counts. */
@@ -412,24 +414,33 @@ class NeonTemporaries {
             this.items.splice(i, 1);
         (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
     }
-    /** Removes what a cancelled main step left (the post step); returns what it removed. */
-    static async removeLeftovers(api) {
-        const left = JSON.parse((0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .read */ .LF)(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries) || '[]');
-        const removed = [];
-        for (const x of left.reverse()) {
-            if (x.kind === 'endpoint') {
-                await api.deleteEndpoint(x.ref);
-                removed.push(`compute ${x.ref}`);
-                continue;
-            }
-            const found = await api.findBranchByName(x.ref);
-            if (!found)
-                continue;
-            await api.deleteBranch(found.branch.id);
-            removed.push(`branch ${x.ref}`);
-        }
+    /** Removes whatever is still recorded (a step that failed half-way); returns what it removed. */
+    async removeAll(api) {
+        const removed = await removeTemporaries(api, [...this.items]);
+        this.items.length = 0;
+        (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, '[]');
         return removed;
     }
+    /** Removes what a cancelled main step left (the post step). */
+    static async removeLeftovers(api) {
+        return removeTemporaries(api, JSON.parse((0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .read */ .LF)(_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries) || '[]'));
+    }
+}
+async function removeTemporaries(api, items) {
+    const removed = [];
+    for (const x of [...items].reverse()) {
+        if (x.kind === 'endpoint') {
+            await api.deleteEndpoint(x.ref);
+            removed.push(`compute ${x.ref}`);
+            continue;
+        }
+        const found = await api.findBranchByName(x.ref);
+        if (!found)
+            continue;
+        await api.deleteBranch(found.branch.id);
+        removed.push(`branch ${x.ref}`);
+    }
+    return removed;
 }
 
 

@@ -29,9 +29,20 @@ import { reportRetention, type RetentionResult } from './prune.js'
 export async function neonBackup(s: NeonBackupSettings, signal: AbortSignal): Promise<void> {
   const api = neonApi(s.neon)
   const temporaries = new NeonTemporaries()
-  const parent = await core.group('Find the Neon branch', () => findBranch(api, s.neon.branch, Titles.backup))
-  if (s.neonMode === 'dump') return dumpFromBranch(s, api, parent, temporaries, signal)
+  try {
+    const parent = await core.group('Find the Neon branch', () => findBranch(api, s.neon.branch, Titles.backup))
+    if (s.neonMode === 'dump') await dumpFromBranch(s, api, parent, temporaries, signal)
+    else await branchOrSnapshot(s, api, parent, temporaries)
+  } finally {
+    // A step that failed half-way (a create whose operation failed, say) leaves no temporary compute or branch behind.
+    await temporaries.removeAll(api).then(
+      removed => removed.forEach(what => core.info(`Removed the temporary ${what}.`)),
+      (e: unknown) => core.warning(`Could not remove a temporary Neon compute or branch: ${errorMessage(e)}. Remove it in the Neon console; the post step tries again.`, { title: 'Neon cleanup' })
+    )
+  }
+}
 
+async function branchOrSnapshot(s: NeonBackupSettings, api: NeonApi, parent: NeonBranch, temporaries: NeonTemporaries): Promise<void> {
   const createdAt = new Date()
   const name = checkedName(s.name ?? s.neon.database ?? s.source?.database ?? parent.name)
   const key = `${name}-${timestamp(createdAt)}`
@@ -84,14 +95,8 @@ async function dumpFromBranch(s: NeonBackupSettings, api: NeonApi, parent: NeonB
     const neonOrigin = { projectId: api.projectId, branchId: parent.id, branchName: parent.name, parentBranchId: parent.id, pointInTime: point?.value ?? branch.parent_lsn ?? null }
     await backup({ ...s.dump!, source, name, neonOrigin }, signal)
   } finally {
-    await core.group(`Delete temporary branch ${tempName}`, async () => {
-      try {
-        await api.deleteBranch(branch.id)
-        temporaries.forget(tempName)
-      } catch (e) {
-        core.warning(`Could not delete the temporary branch ${tempName} (${branch.id}): ${errorMessage(e)}. Delete it in the Neon console; the post step tries again.`, { title: 'Neon cleanup' })
-      }
-    })
+    // A failure here must not hide the backup's own error; removeAll tries again and warns.
+    await core.group(`Delete temporary branch ${tempName}`, () => api.deleteBranch(branch.id).then(() => temporaries.forget(tempName))).catch(() => undefined)
   }
 }
 
@@ -215,8 +220,8 @@ async function onBackup<T>(api: NeonApi, made: Made, ref: Reference, temporaries
       const conn = await connectionTo(api, { branchId: made.branch.id, endpointId: endpoint.id, database: ref.database, role: ref.role }, secrets)
       return await withConnection(conn, fn)
     } finally {
-      await api.deleteEndpoint(endpoint.id)
-      temporaries.forget(endpoint.id)
+      // Not the verification's failure if this fails: removeAll tries again and warns.
+      await api.deleteEndpoint(endpoint.id).then(() => temporaries.forget(endpoint.id), () => undefined)
     }
   }
   const tempName = `${made.snapshot!.name}-verify`
@@ -227,8 +232,7 @@ async function onBackup<T>(api: NeonApi, made: Made, ref: Reference, temporaries
     const conn = await connectionTo(api, { branchId: branch.id, endpointId: endpoint.id, database: ref.database, role: ref.role }, secrets)
     return await withConnection(conn, fn)
   } finally {
-    await api.deleteBranch(branch.id)
-    temporaries.forget(tempName)
+    await api.deleteBranch(branch.id).then(() => temporaries.forget(tempName), () => undefined)
   }
 }
 

@@ -136,21 +136,32 @@ export class NeonTemporaries {
     save(State.neonTemporaries, JSON.stringify(this.items))
   }
 
-  /** Removes what a cancelled main step left (the post step); returns what it removed. */
-  static async removeLeftovers(api: NeonApi): Promise<string[]> {
-    const left = JSON.parse(read(State.neonTemporaries) || '[]') as Temporary[]
-    const removed: string[] = []
-    for (const x of left.reverse()) {
-      if (x.kind === 'endpoint') {
-        await api.deleteEndpoint(x.ref)
-        removed.push(`compute ${x.ref}`)
-        continue
-      }
-      const found = await api.findBranchByName(x.ref)
-      if (!found) continue
-      await api.deleteBranch(found.branch.id)
-      removed.push(`branch ${x.ref}`)
-    }
+  /** Removes whatever is still recorded (a step that failed half-way); returns what it removed. */
+  async removeAll(api: NeonApi): Promise<string[]> {
+    const removed = await removeTemporaries(api, [...this.items])
+    this.items.length = 0
+    save(State.neonTemporaries, '[]')
     return removed
   }
+
+  /** Removes what a cancelled main step left (the post step). */
+  static async removeLeftovers(api: NeonApi): Promise<string[]> {
+    return removeTemporaries(api, JSON.parse(read(State.neonTemporaries) || '[]') as Temporary[])
+  }
+}
+
+async function removeTemporaries(api: NeonApi, items: Temporary[]): Promise<string[]> {
+  const removed: string[] = []
+  for (const x of [...items].reverse()) {
+    if (x.kind === 'endpoint') {
+      await api.deleteEndpoint(x.ref)
+      removed.push(`compute ${x.ref}`)
+      continue
+    }
+    const found = await api.findBranchByName(x.ref)
+    if (!found) continue
+    await api.deleteBranch(found.branch.id)
+    removed.push(`branch ${x.ref}`)
+  }
+  return removed
 }

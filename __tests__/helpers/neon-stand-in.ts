@@ -36,6 +36,8 @@ export interface StandInOptions {
   snapshotLimit?: number
   /** Polls an operation stays `running` before it finishes. */
   pollsToFinish?: number
+  /** Operations with these actions end `failed` (the work itself is done, as when Neon fails half-way). */
+  failOperations?: string[]
   /** Runs on each new branch or snapshot copy (e.g. to corrupt it). */
   afterCopy?: (db: string, kind: 'branch' | 'snapshot') => Promise<void>
 }
@@ -190,7 +192,7 @@ export async function startNeonStandIn(p: Postgres, o: StandInOptions) {
     ['GET', /^\/projects\/([^/]+)\/operations\/([^/]+)$/, m => {
       const x = operations.get(m[2])
       if (!x) return notFound('operation')
-      if (x.polls-- <= 0) x.payload = { ...x.payload, status: 'finished' }
+      if (x.polls-- <= 0) x.payload = o.failOperations?.includes(x.payload.action) ? { ...x.payload, status: 'failed', error: 'compute failed to start' } : { ...x.payload, status: 'finished' }
       return [200, { operation: x.payload }]
     }],
     ['GET', /^\/projects\/([^/]+)\/operations$/, () => [200, { operations: [...operations.values()].map(x => x.payload).reverse(), pagination: { cursor: '' } }]],
