@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { getObject, headObject, listKeys, loadChinook, restoreWithTools, runAction, sha256, startStack, tableDigests, type TableDigest } from './helpers/stack.js'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { getObject, headObject, listKeys, loadChinook, pathWithout, restoreWithTools, runAction, sha256, startStack, tableDigests, type TableDigest } from './helpers/stack.js'
 
 type Stack = Awaited<ReturnType<typeof startStack>>
 let stack: Stack
@@ -133,5 +135,79 @@ describe('single destinations', () => {
     const restored = await tableDigests(stack.pg, 'partial_restored')
     expect(restored['public.invoice_line'].rows).toBe(0)
     expect(restored['public.invoice']).toEqual(source['public.invoice'])
+  })
+})
+
+describe('the compressor process', () => {
+  const errors = (r: Awaited<ReturnType<typeof runAction>>) => r.annotations.filter(a => a.level === 'error')
+  /** A PATH whose `zstd` is the given shell script, every other command as before. */
+  function fakeZstd(script: string): string {
+    const dir = pathWithout(['zstd'])
+    fs.writeFileSync(path.join(dir, 'zstd'), `#!/bin/sh\n${script}\n`, { mode: 0o755 })
+    return dir
+  }
+
+  it('is the runner\'s zstd, fed by pg_dump directly', async () => {
+    const r = await runAction(inputs({ destination: 's3', name: 'cli' }), { env: stack.env })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/Compressing with \S*\/zstd -3 --check -q -c/)
+  })
+
+  it.each([
+    ['zstd', 'custom', 'dump.zst'],
+    ['gzip', 'plain', 'sql.gz'],
+    ['zstd', 'directory', 'tar.zst']
+  ])('without %s on the PATH, %s is compressed and read back in-process, to the same standard stream', async (algorithm, format, ext) => {
+    const PATH = pathWithout(['zstd', 'gzip'])
+    try {
+      const r = await runAction(inputs({ destination: 's3', name: `inproc-${format}`, format, compression: algorithm }), { env: { ...stack.env, PATH } })
+      expect(r.code).toBe(0)
+      expect(r.stdout).toContain(`Compressing ${algorithm} in-process`)
+      expect(JSON.parse(r.outputs.manifest).verification).toMatchObject({ level: 'archive', passed: true })
+      const key = r.outputs['backup-key']
+      expect(key.endsWith(`.${ext}`)).toBe(true)
+      await restoreWithTools(stack.pg, await getObject(stack.s3, key), key.split('/').pop()!, `inproc_${format}`)
+      expect(await tableDigests(stack.pg, `inproc_${format}`)).toEqual(source)
+      // And read back in-process too: a restore test into scratch with exact counts.
+      const t = await runAction({ command: 'restore-test', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, backup: key, 'scratch-database-url': stack.pg.url('postgres') }, { env: { ...stack.env, PATH } })
+      expect(t.code).toBe(0)
+      expect(t.outputs.verified).toBe('true')
+    } finally {
+      fs.rmSync(PATH, { recursive: true, force: true })
+    }
+  })
+
+  it('that fails stores nothing, and the error says which tool and why', async () => {
+    const PATH = fakeZstd('cat > /dev/null; echo "zstd: out of space" >&2; exit 3')
+    try {
+      const before = await listKeys(stack.s3)
+      const r = await runAction(inputs({ destination: 's3', name: 'zfail' }), { env: { ...stack.env, PATH } })
+      expect(r.code).toBe(1)
+      expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup failed', message: 'zstd exited with code 3: zstd: out of space' })])
+      expect(await listKeys(stack.s3)).toEqual(before)
+    } finally {
+      fs.rmSync(PATH, { recursive: true, force: true })
+    }
+  })
+
+  it('that writes nothing stores nothing', async () => {
+    const PATH = fakeZstd('cat > /dev/null; exit 0')
+    try {
+      const before = await listKeys(stack.s3)
+      const r = await runAction(inputs({ destination: 'artifact,s3', name: 'zempty' }), { env: { ...stack.env, PATH } })
+      expect(r.code).toBe(1)
+      expect(errors(r)[0]).toMatchObject({ title: 'Backup failed', message: expect.stringContaining('wrote nothing; no backup was stored') })
+      expect(await listKeys(stack.s3)).toEqual(before)
+      expect([...stack.artifacts.artifacts.values()].some(a => a.name.startsWith('zempty-'))).toBe(false)
+    } finally {
+      fs.rmSync(PATH, { recursive: true, force: true })
+    }
+  })
+
+  it('runs at the level the manifest records', async () => {
+    const r = await runAction(inputs({ destination: 's3', name: 'zlevel', 'compression-level': '2' }), { env: stack.env })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/zstd -2 --check/)
+    expect(JSON.parse(r.outputs.manifest).compression).toEqual({ algorithm: 'zstd', level: 2 })
   })
 })

@@ -1,10 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import { PassThrough, Readable, Writable } from 'node:stream'
 import * as zlib from 'node:zlib'
-import { runPipeline, type Sink } from '../src/pipeline.js'
-import type { CompressionAlgorithm, Format } from '../src/settings.js'
-import { createCompressor, createDecompressor, fileExtension } from '../src/transforms/compress.js'
+import { Coalesce, runPipeline, type Sink } from '../src/pipeline.js'
+import { pipeline } from 'node:stream/promises'
+import type { CompressionAlgorithm, CompressionSettings, Format } from '../src/settings.js'
+import { compressorCommand, createCompressor, createDecompressor, decompressorCommand, fileExtension } from '../src/transforms/compress.js'
 
 /** A sink that collects what it receives, slowly when asked, failing when asked. */
 function collector(opts: { delayMs?: number; failAfter?: number } = {}) {
@@ -118,5 +122,48 @@ describe('compression', () => {
     c.end(data)
     await end
     expect(Buffer.concat(out).equals(data)).toBe(true)
+  })
+})
+
+describe('compressorCommand', () => {
+  const bin = (names: string[]) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-bin-'))
+    for (const n of names) fs.writeFileSync(path.join(dir, n), '#!/bin/sh\n', { mode: 0o755 })
+    return dir
+  }
+  it.each([
+    [{ algorithm: 'zstd', level: undefined }, ['zstd'], ['-3', '--check', '-q', '-c']],
+    [{ algorithm: 'zstd', level: 19 }, ['zstd'], ['-19', '--check', '-q', '-c']],
+    [{ algorithm: 'gzip', level: undefined }, ['gzip'], ['-6', '-n', '-c']],
+    [{ algorithm: 'zstd', level: undefined }, ['gzip'], undefined],
+    [{ algorithm: 'none', level: undefined }, ['zstd', 'gzip'], undefined]
+  ] as [CompressionSettings, string[], string[] | undefined][])('%j with %j on the PATH → %j', (c, present, args) => {
+    const dir = bin([...present])
+    const r = compressorCommand(c, { PATH: dir, ZSTD_CLEVEL: '19', ZSTD_NBTHREADS: '4', GZIP: '-9', HOME: '/h' })
+    expect(r?.args).toEqual(args)
+    if (r) {
+      expect(r.command).toBe(path.join(dir, c.algorithm))
+      // Nothing in the environment may change what the manifest says was used.
+      expect(r.env).toEqual({ PATH: dir, HOME: '/h' })
+    }
+  })
+
+  it('decompresses with the same tool, or in-process when it is missing', () => {
+    const dir = bin(['zstd'])
+    expect(decompressorCommand('zstd', { PATH: dir })?.args).toEqual(['-d', '-c', '-q'])
+    expect(decompressorCommand('gzip', { PATH: dir })).toBeUndefined()
+    expect(decompressorCommand('none', { PATH: dir })).toBeUndefined()
+  })
+})
+
+describe('Coalesce', () => {
+  it('hands 64 KiB reads on in pieces of at least 1 MiB, the last one whole, and counts every byte', async () => {
+    const reads = Array.from({ length: 40 }, (_, i) => Buffer.alloc(65536, i))
+    const c = new Coalesce()
+    const out: Buffer[] = []
+    await pipeline(Readable.from([...reads, Buffer.from('tail')]), c, new Writable({ write: (b: Buffer, _e, cb) => (out.push(b), cb()) }))
+    expect(out.map(b => b.length)).toEqual([1 << 20, 1 << 20, 8 * 65536 + 4])
+    expect(Buffer.concat(out)).toEqual(Buffer.concat([...reads, Buffer.from('tail')]))
+    expect(c.bytes).toBe(40 * 65536 + 4)
   })
 })

@@ -19,7 +19,7 @@ import {
 import type { BackupSettings } from './settings.js'
 import type { ServerInfo, SourceSession, TableCount } from './source.js'
 import { runPipeline, type PipelineResult } from './pipeline.js'
-import { createCompressor } from './transforms/compress.js'
+import { compressorCommand, createCompressor, type CompressorCommand } from './transforms/compress.js'
 import { dataFilter } from './providers/pg-dump.js'
 import type { Storage, Target } from './destinations/index.js'
 import { save, State } from './state.js'
@@ -88,10 +88,15 @@ export function runnerResolveDeps(): ResolveDeps {
 
 export interface RunningDump {
   stream: Readable
-  /** Resolves when pg_dump succeeded with output; rejects with the reason otherwise. */
-  check: (rawBytes: number) => Promise<void>
+  /** True when `stream` is already compressed (by the compressor process). */
+  compressed: boolean
+  /** Resolves when pg_dump succeeded with output; rejects with the reason otherwise. `bytes` is what `stream` delivered. */
+  check: (bytes: number) => Promise<void>
   kill: () => void
 }
+
+/** Less than this from the compressor means pg_dump wrote nothing: its smallest archive (an empty database's) compresses to hundreds of bytes. */
+const EMPTY_COMPRESSED = 64
 
 function failure(p: Spawned, r: Awaited<Spawned['exit']>, secrets: readonly string[]): ActionError {
   const how = r.error ? r.error.message : r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`
@@ -100,10 +105,11 @@ function failure(p: Spawned, r: Awaited<Spawned['exit']>, secrets: readonly stri
 
 /**
  * Starts pg_dump in the dump's snapshot. Custom and plain stream from its
- * stdout; directory dumps (parallel with `jobs`) into the workspace first and
- * then streams a tar of that directory.
+ * stdout, through the compressor process when there is one; directory dumps
+ * (parallel with `jobs`) into the workspace first and then streams a tar of
+ * that directory.
  */
-export async function startDump(s: BackupSettings, client: PgClient, snapshot: string, work: Workspace): Promise<RunningDump> {
+export async function startDump(s: BackupSettings, client: PgClient, snapshot: string, work: Workspace, compressor?: CompressorCommand): Promise<RunningDump> {
   const directory = s.format === 'directory' ? work.path('dump') : undefined
   const args = buildPgDumpArgs({
     format: s.format,
@@ -119,9 +125,30 @@ export async function startDump(s: BackupSettings, client: PgClient, snapshot: s
   const kill = (): void => {
     if (p.child.exitCode === null) p.child.kill('SIGTERM')
   }
+  if (!directory && compressor) {
+    const z = spawnTool(compressor.command, compressor.args, compressor.env, p.stdout)
+    // The compressor reads pg_dump's stdout now; our copy of it would keep pg_dump's exit from ever being seen.
+    p.stdout.destroy()
+    const tool = compressor.command.split('/').pop()
+    return {
+      stream: z.stdout,
+      compressed: true,
+      kill: () => {
+        kill()
+        if (z.child.exitCode === null) z.child.kill('SIGTERM')
+      },
+      check: async bytes => {
+        const [r, zr] = await Promise.all([p.exit, z.exit])
+        if (r.code !== 0) throw failure(p, r, s.secrets)
+        if (zr.code !== 0) throw new ActionError(Titles.backup, `${tool} ${zr.error ? zr.error.message : `exited with code ${zr.code ?? zr.signal}`}: ${z.stderr.toString() || '(no error output)'}`)
+        if (bytes < EMPTY_COMPRESSED) throw new ActionError(Titles.backup, 'pg_dump exited successfully but wrote nothing; no backup was stored.')
+      }
+    }
+  }
   if (!directory) {
     return {
       stream: p.stdout,
+      compressed: false,
       kill,
       check: async rawBytes => {
         const r = await p.exit
@@ -138,13 +165,14 @@ export async function startDump(s: BackupSettings, client: PgClient, snapshot: s
   }
   return {
     stream: Readable.from(tar.c({ cwd: directory, portable: true }, ['.'])),
+    compressed: false,
     kill,
     check: async () => undefined
   }
 }
 
 /**
- * pg_dump → compression → sha256 → every destination, with the row counts
+ * pg_dump → compression (its own process where the runner has zstd/gzip) → sha256 → every destination, with the row counts
  * taken concurrently in the same snapshot. Kills pg_dump if anything fails.
  */
 export async function dumpToStorage(
@@ -159,9 +187,11 @@ export async function dumpToStorage(
   const counting = session.countRows(dataFilter(s.pgDumpArgs))
   // Awaited below; this guard only keeps an early pipeline failure from leaving it unhandled.
   counting.catch(() => undefined)
-  const dump = await startDump(s, client, session.snapshot, work)
+  const compressor = compressorCommand(s.compression)
+  const dump = await startDump(s, client, session.snapshot, work, compressor)
+  if (s.compression.algorithm !== 'none') core.info(dump.compressed ? `Compressing with ${compressor!.command} ${compressor!.args.join(' ')}` : `Compressing ${s.compression.algorithm} in-process`)
   const encryptor = s.encryption ? await (await import('./transforms/encrypt.js')).createEncryptor(s.encryption) : undefined
-  const stages = [createCompressor(s.compression), encryptor].filter(x => x !== undefined)
+  const stages = [dump.compressed ? undefined : createCompressor(s.compression), encryptor].filter(x => x !== undefined)
   try {
     const result = await runPipeline(dump.stream, stages, storage.openSinks(target, session.info.databaseSize), dump.check, signal)
     return { ...result, tables: await counting }

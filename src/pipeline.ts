@@ -27,6 +27,37 @@ export class Counter extends Transform {
 }
 
 /**
+ * Counts the dump's bytes and hands them on in pieces of at least `size`:
+ * a pipe delivers 64 KiB reads, and each write into zlib's zstd is a round
+ * trip to the thread pool, so 64 KiB writes cost 2.5× the CPU of 1 MiB ones
+ * (measured: 0.88 s vs 0.36 s for 1 GB). The copy is cheaper than the trips.
+ */
+export class Coalesce extends Transform {
+  bytes = 0
+  private parts: Buffer[] = []
+  private held = 0
+  constructor(private readonly size = 1024 * 1024) {
+    super()
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.bytes += chunk.length
+    this.parts.push(chunk)
+    this.held += chunk.length
+    if (this.held >= this.size) this.release()
+    cb()
+  }
+  override _flush(cb: TransformCallback): void {
+    if (this.held) this.release()
+    cb()
+  }
+  private release(): void {
+    this.push(this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.held))
+    this.parts = []
+    this.held = 0
+  }
+}
+
+/**
  * Hashes and counts the stored bytes, and holds back the end of the stream
  * until `beforeEnd` resolves: destinations only complete an object when the
  * stream ends, so a failed pg_dump (checked in `beforeEnd`) never becomes a
@@ -101,7 +132,7 @@ export async function runPipeline(
   signal?: AbortSignal
 ): Promise<PipelineResult> {
   if (sinks.length === 0) throw new Error('no destination')
-  const raw = new Counter()
+  const raw = new Coalesce()
   const seal = new Seal(() => beforeEnd(raw.bytes))
   const target = sinks.length === 1 ? sinks[0].stream : new FanOut(sinks.map(s => s.stream))
   const flow = pipeline([source, raw, ...stages, seal, target], { signal })

@@ -4,11 +4,10 @@ import { pipeline } from 'node:stream/promises'
 import type pg from 'pg'
 import { ActionError, Titles, scrub } from './errors.js'
 import { Seal } from './pipeline.js'
-import { spawnTool, ToolInput } from './process.js'
+import { spawnReader, spawnTool } from './process.js'
 import { pgDumpEnv } from './providers/pg-dump.js'
-import { createDecompressor } from './transforms/compress.js'
 import type { ManifestV1, Verification } from './manifest.js'
-import type { DecryptionSettings, ScratchSettings, SourceSettings } from './settings.js'
+import type { CompressionAlgorithm, DecryptionSettings, ScratchSettings, SourceSettings } from './settings.js'
 import type { EncryptionInfo } from './transforms/encrypt.js'
 import { withConnection, withDatabase } from './source.js'
 import type { PgClient } from './dump.js'
@@ -44,8 +43,6 @@ export async function restoreArchive(stream: Readable, m: ManifestV1, client: Pg
   const seal = new Seal(async () => undefined)
   const stages: (Readable | Duplex | Writable)[] = [stream, seal]
   if (m.encryption) stages.push(await (await import('./transforms/encrypt.js')).createDecryptor(m.encryption as EncryptionInfo, o.decryption))
-  const decompress = createDecompressor(m.compression.algorithm as 'zstd' | 'gzip' | 'none')
-  if (decompress) stages.push(decompress)
   const common = ['--no-owner', '--no-acl', '--exit-on-error', '--single-transaction', ...(o.clean ? ['--clean', '--if-exists'] : []), `--dbname=${target.uri}`]
   let tool: string
   let args: string[]
@@ -59,15 +56,15 @@ export async function restoreArchive(stream: Readable, m: ManifestV1, client: Pg
     fs.mkdirSync(dir, { mode: 0o700 })
     ;[tool, args] = ['tar', ['-x', '-C', dir]]
   }
-  const p = spawnTool(tool, args, env, 'pipe')
-  p.stdout.resume()
-  stages.push(new ToolInput(p.child.stdin as Writable))
+  const reader = spawnReader(tool, args, env, m.compression.algorithm as CompressionAlgorithm)
+  reader.tool.stdout.resume()
+  stages.push(...reader.input)
   let readError: Error | undefined
   await pipeline(stages as [Readable, ...Writable[]]).catch((e: Error) => (readError = e))
-  const r = await p.exit
+  const failed = await reader.failure()
   try {
     if (readError) throw new ActionError(Titles.restore, `Reading the backup failed: ${readError.message}`)
-    if (r.code !== 0) throw new ActionError(Titles.restore, scrub(`${tool.split('/').pop()} failed (exit ${r.code}): ${p.stderr.toString()}`, o.secrets))
+    if (failed) throw new ActionError(Titles.restore, scrub(`${failed.name} failed (exit ${failed.code}): ${failed.stderr}`, o.secrets))
     if (dir) {
       const restore = spawnTool(client.pgRestore, [...common.filter(a => a !== '--single-transaction'), '--jobs=2', dir], env)
       restore.stdout.resume()

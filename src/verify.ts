@@ -2,8 +2,8 @@ import { Writable, type Duplex, type Readable, type Transform } from 'node:strea
 import { pipeline } from 'node:stream/promises'
 import * as fs from 'node:fs'
 import { Counter, Seal } from './pipeline.js'
-import { spawnTool, ToolInput } from './process.js'
-import { createDecompressor } from './transforms/compress.js'
+import { spawnReader, spawnTool } from './process.js'
+import { createDecompressor, decompressorCommand } from './transforms/compress.js'
 import type { Verification } from './manifest.js'
 import type { CompressionAlgorithm, Format } from './settings.js'
 import type { Workspace } from './workspace.js'
@@ -28,6 +28,7 @@ export interface ArchiveCheck {
 }
 
 const PLAIN_TRAILER = '-- PostgreSQL database dump complete'
+const TRUNCATED = "the SQL script does not end with pg_dump's completion line (truncated)"
 
 /** Keeps the last bytes of a stream: a plain dump is complete only if it ends with pg_dump's trailer. */
 class TrailerSink extends Writable {
@@ -49,36 +50,36 @@ async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, l
   const count = new Counter()
   const stages: (Readable | Transform | Duplex | Writable)[] = [stream, seal, count]
   if (c.decrypt) stages.push(await c.decrypt())
-  const decompress = createDecompressor(c.compression)
-  if (decompress) stages.push(decompress)
-  let readerResult: () => Promise<string | undefined>
+  const lastLines = (text: string): string => text.split('\n').slice(-3).join(' ')
   let dir: string | undefined
-  if (c.format === 'plain') {
+  let readerResult: () => Promise<string | undefined>
+  if (c.format === 'plain' && !decompressorCommand(c.compression)) {
+    const decompress = createDecompressor(c.compression)
     const sink = new TrailerSink()
-    stages.push(sink)
-    readerResult = async () => (sink.tail.includes(PLAIN_TRAILER) ? undefined : "the SQL script does not end with pg_dump's completion line (truncated)")
+    stages.push(...(decompress ? [decompress] : []), sink)
+    readerResult = async () => (sink.tail.includes(PLAIN_TRAILER) ? undefined : TRUNCATED)
   } else {
-    let tool: string
-    let args: string[]
-    if (c.format === 'custom') {
-      tool = c.pgRestore
-      args = ['--file=/dev/null']
-    } else {
+    // Plain SQL through `tail`: only pg_dump's last lines come back to Node.
+    let tool = 'tail'
+    let args = ['-c', '256']
+    if (c.format === 'custom') [tool, args] = [c.pgRestore, ['--file=/dev/null']]
+    if (c.format === 'directory') {
       dir = work.path(`verify-${label}`)
       fs.mkdirSync(dir, { mode: 0o700 })
-      tool = 'tar'
-      args = ['-x', '-C', dir]
+      ;[tool, args] = ['tar', ['-x', '-C', dir]]
     }
-    const p = spawnTool(tool, args, process.env, 'pipe')
-    p.stdout.resume()
-    stages.push(new ToolInput(p.child.stdin as Writable))
-    const exited = p.exit.then(async r => {
-      if (r.code !== 0) return `${tool.endsWith('tar') ? 'tar' : 'pg_restore'} could not read it: ${p.stderr.toString().split('\n').slice(-3).join(' ')}`
+    const reader = spawnReader(tool, args, process.env, c.compression)
+    const sink = new TrailerSink()
+    reader.tool.stdout.pipe(sink)
+    stages.push(...reader.input)
+    const exited = reader.failure().then(async f => {
+      if (f) return `${f.name} could not read it: ${lastLines(f.stderr)}`
+      if (c.format === 'plain') return sink.tail.includes(PLAIN_TRAILER) ? undefined : TRUNCATED
       if (!dir) return undefined
       const restore = spawnTool(c.pgRestore, ['--file=/dev/null', dir], process.env)
       restore.stdout.resume()
       const rr = await restore.exit
-      return rr.code === 0 ? undefined : `pg_restore could not read it: ${restore.stderr.toString().split('\n').slice(-3).join(' ')}`
+      return rr.code === 0 ? undefined : `pg_restore could not read it: ${lastLines(restore.stderr.toString())}`
     })
     readerResult = () => exited
   }
