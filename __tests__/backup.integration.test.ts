@@ -177,6 +177,28 @@ describe('the compressor process', () => {
     }
   })
 
+  it('a directory dump without tar on the PATH fails before storing anything, saying so', async () => {
+    const PATH = pathWithout(['tar'])
+    try {
+      const before = await listKeys(stack.s3)
+      const r = await runAction(inputs({ destination: 's3', name: 'notar', format: 'directory' }), { env: { ...stack.env, PATH } })
+      expect(r.code).toBe(1)
+      expect(errors(r)[0]).toMatchObject({ title: 'Backup failed', message: expect.stringContaining("no 'tar' on the PATH") })
+      expect(await listKeys(stack.s3)).toEqual(before)
+    } finally {
+      fs.rmSync(PATH, { recursive: true, force: true })
+    }
+  })
+
+  it('compresses a directory dump\'s tar through the CLIs as well', async () => {
+    const r = await runAction(inputs({ destination: 's3', name: 'dir-cli', format: 'directory', jobs: '2' }), { env: stack.env })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/Compressing with \S*\/zstd/)
+    const key = r.outputs['backup-key']
+    await restoreWithTools(stack.pg, await getObject(stack.s3, key), key.split('/').pop()!, 'dir_cli')
+    expect(await tableDigests(stack.pg, 'dir_cli')).toEqual(source)
+  })
+
   it('that fails stores nothing, and the error says which tool and why', async () => {
     const PATH = fakeZstd('cat > /dev/null; echo "zstd: out of space" >&2; exit 3')
     try {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -126,8 +126,11 @@ describe('compression', () => {
 })
 
 describe('compressorCommand', () => {
+  const dirs: string[] = []
+  afterAll(() => dirs.forEach(d => fs.rmSync(d, { recursive: true, force: true })))
   const bin = (names: string[]) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-bin-'))
+    dirs.push(dir)
     for (const n of names) fs.writeFileSync(path.join(dir, n), '#!/bin/sh\n', { mode: 0o755 })
     return dir
   }

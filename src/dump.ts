@@ -1,10 +1,10 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
-import { Readable } from 'node:stream'
-import * as tar from 'tar'
+import type { Readable } from 'node:stream'
 import { ActionError, Titles, scrub } from './errors.js'
 import { spawnTool, runTool, type Spawned } from './process.js'
+import { findOnPath } from './which.js'
 import { mayInstallClient, installClient, readCodename, type InstallContext } from './providers/pg-client.js'
 import {
   buildPgDumpArgs,
@@ -98,19 +98,24 @@ export interface RunningDump {
 /** Less than this from the compressor means pg_dump wrote nothing: its smallest archive (an empty database's) compresses to hundreds of bytes. */
 const EMPTY_COMPRESSED = 64
 
-function failure(p: Spawned, r: Awaited<Spawned['exit']>, secrets: readonly string[]): ActionError {
+function failure(tool: string, p: Spawned, r: Awaited<Spawned['exit']>, secrets: readonly string[]): ActionError {
   const how = r.error ? r.error.message : r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`
-  return new ActionError(Titles.backup, scrub(`pg_dump ${how}: ${p.stderr.toString() || '(no error output)'}`, secrets))
+  return new ActionError(Titles.backup, scrub(`${tool} ${how}: ${p.stderr.toString() || '(no error output)'}`, secrets))
 }
 
 /**
  * Starts pg_dump in the dump's snapshot. Custom and plain stream from its
- * stdout, through the compressor process when there is one; directory dumps
- * (parallel with `jobs`) into the workspace first and then streams a tar of
- * that directory.
+ * stdout; directory dumps (parallel with `jobs`) into the workspace first and
+ * then streams a tar of that directory.
+ * Either stream goes through the compressor process when there is one,
+ * straight from the producing process, so the raw bytes never pass through
+ * Node.
  */
 export async function startDump(s: BackupSettings, client: PgClient, snapshot: string, work: Workspace, compressor?: CompressorCommand): Promise<RunningDump> {
   const directory = s.format === 'directory' ? work.path('dump') : undefined
+  // Stored as a tar, which verification and restores extract with tar too; every runner image has one.
+  const tarCommand = directory ? findOnPath('tar') : undefined
+  if (directory && !tarCommand) throw new ActionError(Titles.backup, "The directory format is stored as a tar: this runner has no 'tar' on the PATH. Install tar, or use format: custom.")
   const args = buildPgDumpArgs({
     format: s.format,
     uri: s.source.uri,
@@ -122,52 +127,58 @@ export async function startDump(s: BackupSettings, client: PgClient, snapshot: s
   })
   const p = spawnTool(client.pgDump, args, pgDumpEnv(s.source))
   if (p.child.pid) save(State.pgDumpPid, String(p.child.pid))
-  const kill = (): void => {
-    if (p.child.exitCode === null) p.child.kill('SIGTERM')
+  // The process whose stdout is the archive.
+  const producer = directory ? await tarOf(p, directory, tarCommand!, s.secrets) : { name: 'pg_dump', process: p }
+  const checkProducer = async (): Promise<void> => {
+    const r = await producer.process.exit
+    if (r.code !== 0) throw failure(producer.name, producer.process, r, s.secrets)
   }
-  if (!directory && compressor) {
-    const z = spawnTool(compressor.command, compressor.args, compressor.env, p.stdout)
-    // The compressor reads pg_dump's stdout now; our copy of it would keep pg_dump's exit from ever being seen.
-    p.stdout.destroy()
-    const tool = compressor.command.split('/').pop()
-    return {
-      stream: z.stdout,
-      compressed: true,
-      kill: () => {
-        kill()
-        if (z.child.exitCode === null) z.child.kill('SIGTERM')
-      },
-      check: async bytes => {
-        const [r, zr] = await Promise.all([p.exit, z.exit])
-        if (r.code !== 0) throw failure(p, r, s.secrets)
-        if (zr.code !== 0) throw new ActionError(Titles.backup, `${tool} ${zr.error ? zr.error.message : `exited with code ${zr.code ?? zr.signal}`}: ${z.stderr.toString() || '(no error output)'}`)
-        if (bytes < EMPTY_COMPRESSED) throw new ActionError(Titles.backup, 'pg_dump exited successfully but wrote nothing; no backup was stored.')
-      }
+  if (compressor) return compressWith(compressor, producer, s.secrets, checkProducer)
+  return {
+    stream: producer.process.stdout,
+    compressed: false,
+    kill: () => stop(producer.process),
+    check: async rawBytes => {
+      await checkProducer()
+      if (rawBytes === 0) throw new ActionError(Titles.backup, `${producer.name} exited successfully but wrote nothing; no backup was stored.`)
     }
   }
-  if (!directory) {
-    return {
-      stream: p.stdout,
-      compressed: false,
-      kill,
-      check: async rawBytes => {
-        const r = await p.exit
-        if (r.code !== 0) throw failure(p, r, s.secrets)
-        if (rawBytes === 0) throw new ActionError(Titles.backup, 'pg_dump exited successfully but wrote nothing; no backup was stored.')
-      }
-    }
-  }
+}
+
+function stop(x: Spawned): void {
+  if (x.child.exitCode === null) x.child.kill('SIGTERM')
+}
+
+/** After a directory dump succeeded: tar streaming the directory. */
+async function tarOf(p: Spawned, directory: string, tarCommand: string, secrets: readonly string[]): Promise<{ name: string; process: Spawned }> {
   p.stdout.resume()
   const r = await p.exit
-  if (r.code !== 0) throw failure(p, r, s.secrets)
+  if (r.code !== 0) throw failure('pg_dump', p, r, secrets)
   if (!fs.existsSync(`${directory}/toc.dat`) || fs.statSync(`${directory}/toc.dat`).size === 0) {
     throw new ActionError(Titles.backup, 'pg_dump exited successfully but wrote no table of contents; no backup was stored.')
   }
+  return { name: 'tar', process: spawnTool(tarCommand, ['-c', '-C', directory, '.'], process.env) }
+}
+
+/** The compressor process reading the producer's stdout: the kernel pipes one into the other. */
+function compressWith(c: CompressorCommand, producer: { name: string; process: Spawned }, secrets: readonly string[], checkProducer: () => Promise<void>): RunningDump {
+  const z = spawnTool(c.command, c.args, c.env, producer.process.stdout)
+  // Our copy of the pipe would keep the producer's exit from ever being seen.
+  producer.process.stdout.destroy()
+  const tool = c.command.split('/').pop() ?? c.command
   return {
-    stream: Readable.from(tar.c({ cwd: directory, portable: true }, ['.'])),
-    compressed: false,
-    kill,
-    check: async () => undefined
+    stream: z.stdout,
+    compressed: true,
+    kill: () => {
+      stop(producer.process)
+      stop(z)
+    },
+    check: async bytes => {
+      const zr = await z.exit
+      await checkProducer()
+      if (zr.code !== 0) throw failure(tool, z, zr, secrets)
+      if (bytes < EMPTY_COMPRESSED) throw new ActionError(Titles.backup, `${producer.name} exited successfully but wrote nothing; no backup was stored.`)
+    }
   }
 }
 

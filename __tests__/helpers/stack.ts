@@ -6,6 +6,7 @@ import * as path from 'node:path'
 import pg from 'pg'
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import { startArtifactService, startPostgres, startS3 } from '../../scripts/lib/servers.mjs'
+export { pathWithout } from '../../scripts/lib/servers.mjs'
 
 export { runAction } from '../../scripts/lib/action.mjs'
 export type Postgres = Awaited<ReturnType<typeof startPostgres>>
@@ -173,24 +174,3 @@ export function loadPagila(p: Postgres, database = 'pagila'): void {
   p.psql(database, ['-f', path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/pagila-rows.sql')])
 }
 
-/** A directory to use as PATH: every command of this PATH but the named ones (a runner without zstd, say). */
-export function pathWithout(names: string[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-path-'))
-  for (const from of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    let entries: string[]
-    try {
-      entries = fs.readdirSync(from)
-    } catch {
-      continue
-    }
-    for (const e of entries) {
-      if (names.includes(e) || fs.existsSync(path.join(dir, e))) continue
-      try {
-        fs.symlinkSync(path.join(from, e), path.join(dir, e))
-      } catch {
-        // unreadable entry
-      }
-    }
-  }
-  return dir
-}

@@ -66,19 +66,26 @@ function asPostgres(cmd, args, opts = {}) {
 /**
  * initdb in a temp dir and start the server on a free port on 127.0.0.1,
  * with password (scram) authentication for TCP, as the postgres user when
- * we are root (PostgreSQL refuses to run as root).
+ * we are root (PostgreSQL refuses to run as root). With `keepIn`, the
+ * cluster lives in that directory and is reused by the next start (the
+ * bench's large databases); `reused` says whether it already existed.
  */
-export async function startPostgres({ password = 'postgres', settings = [] } = {}) {
+export async function startPostgres({ password = 'postgres', settings = [], keepIn = undefined } = {}) {
   const bin = postgresBin()
   if (isRoot && spawnSync('id', ['postgres']).status !== 0) spawnSync('useradd', ['--system', '--user-group', 'postgres'])
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-pg-'))
+  const base = keepIn ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-pg-'))
+  fs.mkdirSync(base, { recursive: true })
   fs.chmodSync(base, 0o755)
   const data = path.join(base, 'data')
-  const pwfile = path.join(base, 'pw')
-  fs.writeFileSync(pwfile, password + '\n', { mode: 0o600 })
-  if (isRoot) spawnSync('chown', ['-R', 'postgres:', base])
-  asPostgres(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'])
-  fs.rmSync(pwfile)
+  const reused = fs.existsSync(path.join(data, 'PG_VERSION'))
+  if (!reused) {
+    fs.rmSync(data, { recursive: true, force: true })
+    const pwfile = path.join(base, 'pw')
+    fs.writeFileSync(pwfile, password + '\n', { mode: 0o600 })
+    if (isRoot) spawnSync('chown', ['-R', 'postgres:', base])
+    asPostgres(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'])
+    fs.rmSync(pwfile)
+  }
   const port = await freePort()
   const opts = ['-p', String(port), '-k', base, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100', ...settings.flatMap(s => ['-c', s])]
   asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(base, 'log'), '-w', '-t', '60', '-o', opts.map(o => `'${o}'`).join(' '), 'start'])
@@ -93,13 +100,14 @@ export async function startPostgres({ password = 'postgres', settings = [] } = {
     password,
     url,
     psql,
+    reused,
     stop() {
       try {
-        asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'])
+        asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-m', keepIn ? 'fast' : 'immediate', '-w', 'stop'])
       } catch {
         // already stopped
       }
-      fs.rmSync(base, { recursive: true, force: true })
+      if (!keepIn) fs.rmSync(base, { recursive: true, force: true })
     }
   }
 }
@@ -284,4 +292,26 @@ export async function startArtifactService() {
       azurite.kill()
     }
   }
+}
+
+/** A directory to use as PATH: every command of this PATH but the named ones (a runner without zstd, say). */
+export function pathWithout(names, searchPath = process.env.PATH ?? '') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-path-'))
+  for (const from of searchPath.split(path.delimiter).filter(Boolean)) {
+    let entries
+    try {
+      entries = fs.readdirSync(from)
+    } catch {
+      continue
+    }
+    for (const e of entries) {
+      if (names.includes(e) || fs.existsSync(path.join(dir, e))) continue
+      try {
+        fs.symlinkSync(path.join(from, e), path.join(dir, e))
+      } catch {
+        // unreadable entry
+      }
+    }
+  }
+  return dir
 }

@@ -1,8 +1,7 @@
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 import * as zlib from 'node:zlib'
 import type { Transform } from 'node:stream'
 import type { CompressionSettings, Format } from '../settings.js'
+import { findOnPath } from '../which.js'
 
 const BASE_EXT: Record<Format, string> = { custom: 'dump', plain: 'sql', directory: 'tar' }
 const COMPRESSED_EXT = { zstd: '.zst', gzip: '.gz', none: '' } as const
@@ -72,17 +71,4 @@ export function compressorCommand(c: CompressionSettings, env: NodeJS.ProcessEnv
 export function decompressorCommand(algorithm: CompressionSettings['algorithm'], env: NodeJS.ProcessEnv = process.env): CompressorCommand | undefined {
   const c = compressorCommand({ algorithm, level: undefined }, env)
   return c && { ...c, args: ['-d', '-c', ...(algorithm === 'zstd' ? ['-q'] : [])] }
-}
-
-function findOnPath(name: string, searchPath = ''): string | undefined {
-  for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, name)
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK)
-      if (fs.statSync(candidate).isFile()) return candidate
-    } catch {
-      // not here
-    }
-  }
-  return undefined
 }
