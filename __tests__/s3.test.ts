@@ -18,7 +18,7 @@ describe('maxParts', () => {
 
 describe('choosePartSize', () => {
   it.each([
-    [10 * MiB, 10000, undefined, 8 * MiB],
+    [10 * MiB, 10000, undefined, 5 * MiB],
     [100 * GiB, 10000, undefined, 21 * MiB],
     [100 * GiB, 1000, undefined, 205 * MiB],
     [20000 * GiB, 1000, undefined, 5 * 1024 * MiB],

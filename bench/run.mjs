@@ -135,10 +135,12 @@ try {
     const tests = []
     const bares = []
     for (let round = 0; round < rounds; round++) {
+      // Each restore starts alike: no other restored copy on the server, nothing left to checkpoint.
+      pg.psql('postgres', ['-c', 'DROP DATABASE IF EXISTS bare_restore', '-c', 'CHECKPOINT'])
       const r = await runAction({ command: 'restore-test', name: 'b-none', destination: 's3', 's3-bucket': 'bench', 's3-endpoint': s3.endpoint, backup: key, 'scratch-database-url': pg.url('postgres') }, { env, post: false })
       if (r.code !== 0) throw new Error(r.stdout.slice(-2000))
       tests.push(Number(r.outputs['restore-seconds']))
-      pg.psql('postgres', ['-c', 'DROP DATABASE IF EXISTS bare_restore', '-c', 'CREATE DATABASE bare_restore'])
+      pg.psql('postgres', ['-c', 'CREATE DATABASE bare_restore', '-c', 'CHECKPOINT'])
       bares.push(await timed('bash', ['-c', `set -o pipefail; zstd -dc '${file}' | '${pg.bin}/pg_restore' --no-owner --no-acl --single-transaction ${tcp.join(' ')} -d bare_restore`], tcpEnv))
       log(`round ${round + 1}: restore-test ${tests.at(-1).toFixed(2)} s, bare pg_restore ${bares.at(-1).toFixed(2)} s`)
     }

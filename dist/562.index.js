@@ -300,9 +300,9 @@ async function neonRetention(api, s, kind, name, thisRun, now = new Date()) {
 /* harmony export */   kD: () => (/* binding */ VERIFY_KEY),
 /* harmony export */   mQ: () => (/* binding */ connectionTo),
 /* harmony export */   neonApi: () => (/* binding */ neonApi),
-/* harmony export */   sD: () => (/* binding */ stampDate),
-/* harmony export */   u5: () => (/* binding */ backupNamePattern)
+/* harmony export */   sD: () => (/* binding */ stampDate)
 /* harmony export */ });
+/* unused harmony export backupNamePattern */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83916);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(38422);

@@ -54,9 +54,10 @@ async function chooseSource(api, s, target, name) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore, `No backup branch or snapshot named ${name}-{YYYYMMDDTHHMMSSZ} in Neon project ${api.projectId}: give 'backup' (a branch or snapshot by name or id) or 'name'.`);
         return { kind: 'backup', backup: newest };
     }
+    // A backup's age is the time in its name; a branch or snapshot named otherwise is as old as Neon says.
     const created = (n, fallback) => {
         const m = /-(\d{8}T\d{6}Z)$/.exec(n);
-        return m && (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .backupNamePattern */ .u5)(n.slice(0, m.index)).test(n) ? (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .stampDate */ .sD)(m[1]) : new Date(fallback);
+        return m ? (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .stampDate */ .sD)(m[1]) : new Date(fallback);
     };
     const { branches } = await api.listBranches(s.backup);
     const branch = branches.find(b => b.id === s.backup) ?? branches.find(b => b.name === s.backup);
@@ -101,9 +102,9 @@ async function restoreInPlace(api, target, source, preserve) {
 /* harmony export */   kD: () => (/* binding */ VERIFY_KEY),
 /* harmony export */   mQ: () => (/* binding */ connectionTo),
 /* harmony export */   neonApi: () => (/* binding */ neonApi),
-/* harmony export */   sD: () => (/* binding */ stampDate),
-/* harmony export */   u5: () => (/* binding */ backupNamePattern)
+/* harmony export */   sD: () => (/* binding */ stampDate)
 /* harmony export */ });
+/* unused harmony export backupNamePattern */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83916);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(38422);

@@ -18,13 +18,13 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(46466);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var age_encryption__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(81539);
-/* harmony import */ var openpgp__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(13074);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(83916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(83916);
 
 
 
 
-
+/** OpenPGP.js is loaded only for OpenPGP backups: age runs start sooner without it. */
+const pgp = () => __webpack_require__.e(/* import() */ 74).then(__webpack_require__.bind(__webpack_require__, 13074));
 /**
  * A Node stage around a web-stream function (both libraries speak web
  * streams): writes go into `fn`'s input, its output comes out. Backpressure
@@ -50,7 +50,7 @@ async function prepareEncryption(e) {
                 new age_encryption__WEBPACK_IMPORTED_MODULE_2__/* .Encrypter */ .T7().addRecipient(r);
             }
             catch {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input 'age-recipients' has a line that is not an age public key (age1…): '${r.slice(0, 12)}…'.`);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input 'age-recipients' has a line that is not an age public key (age1…): '${r.slice(0, 12)}…'.`);
             }
         }
         return { algorithm: 'age-x25519', recipients: e.recipients };
@@ -61,17 +61,18 @@ async function prepareEncryption(e) {
     return { algorithm: 'openpgp', recipients: keys.map(k => k.getFingerprint().toUpperCase()) };
 }
 async function readPublicKeys(armored) {
+    const openpgp = await pgp();
     try {
-        const keys = (await Promise.all(armored.map(a => openpgp__WEBPACK_IMPORTED_MODULE_3__/* .readKeys */ .x4({ armoredKeys: a })))).flat();
+        const keys = (await Promise.all(armored.map(a => openpgp.readKeys({ armoredKeys: a })))).flat();
         for (const k of keys)
             if (k.isPrivate())
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input 'gpg-public-key' holds a private key; give the public key (gpg --armor --export).`);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input 'gpg-public-key' holds a private key; give the public key (gpg --armor --export).`);
         return keys;
     }
     catch (e) {
-        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz)
+        if (e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz)
             throw e;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input 'gpg-public-key' is not a readable armored OpenPGP public key (gpg --armor --export KEYID): ${e.message}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input 'gpg-public-key' is not a readable armored OpenPGP public key (gpg --armor --export KEYID): ${e.message}`);
     }
 }
 /** The encrypting stage: after compression, before the hash. */
@@ -86,9 +87,10 @@ async function createEncryptor(e) {
         return webStage(input => enc.encrypt(input));
     }
     const encryptionKeys = e.publicKeys.length ? await readPublicKeys(e.publicKeys) : undefined;
+    const openpgp = await pgp();
     return webStage(async (input) => {
-        const message = await openpgp__WEBPACK_IMPORTED_MODULE_3__/* .createMessage */ .oH({ binary: input });
-        return (await openpgp__WEBPACK_IMPORTED_MODULE_3__/* .encrypt */ .w({ message, encryptionKeys, passwords: e.passphrase !== undefined ? [e.passphrase] : undefined, format: 'binary' }));
+        const message = await openpgp.createMessage({ binary: input });
+        return (await openpgp.encrypt({ message, encryptionKeys, passwords: e.passphrase !== undefined ? [e.passphrase] : undefined, format: 'binary' }));
     });
 }
 /** The decrypting stage for verify and restore, from the manifest's algorithm and the decryption inputs. */
@@ -100,32 +102,33 @@ async function createDecryptor(info, d) {
                 await (0,age_encryption__WEBPACK_IMPORTED_MODULE_2__/* .identityToRecipient */ .RE)(id);
             }
             catch {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input 'age-identity' has a line that is not a valid age identity (AGE-SECRET-KEY-1…, as age-keygen writes it).`);
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input 'age-identity' has a line that is not a valid age identity (AGE-SECRET-KEY-1…, as age-keygen writes it).`);
             }
             dec.addIdentity(id);
         }
         if (d.agePassphrase !== undefined)
             dec.addPassphrase(d.agePassphrase);
         if (!d.ageIdentities.length && d.agePassphrase === undefined)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`The backup is age-encrypted: set 'age-identity' (or 'age-passphrase') to read it.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`The backup is age-encrypted: set 'age-identity' (or 'age-passphrase') to read it.`);
         return webStage(input => dec.decrypt(input));
     }
+    const openpgp = await pgp();
     let decryptionKeys;
     if (d.gpgPrivateKeys.length) {
         try {
-            const keys = (await Promise.all(d.gpgPrivateKeys.map(a => openpgp__WEBPACK_IMPORTED_MODULE_3__/* .readPrivateKeys */ .Ck({ armoredKeys: a })))).flat();
-            decryptionKeys = await Promise.all(keys.map(k => (k.isDecrypted() ? k : openpgp__WEBPACK_IMPORTED_MODULE_3__/* .decryptKey */ .Vw({ privateKey: k, passphrase: d.gpgPrivateKeyPassphrase ?? '' }))));
+            const keys = (await Promise.all(d.gpgPrivateKeys.map(a => openpgp.readPrivateKeys({ armoredKeys: a })))).flat();
+            decryptionKeys = await Promise.all(keys.map(k => (k.isDecrypted() ? k : openpgp.decryptKey({ privateKey: k, passphrase: d.gpgPrivateKeyPassphrase ?? '' }))));
         }
         catch (e) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`Input 'gpg-private-key' could not be read or unlocked (check 'gpg-private-key-passphrase'): ${e.message}`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`Input 'gpg-private-key' could not be read or unlocked (check 'gpg-private-key-passphrase'): ${e.message}`);
         }
     }
     if (!decryptionKeys && d.gpgPassphrase === undefined)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`The backup is OpenPGP-encrypted: set 'gpg-private-key' (or 'gpg-passphrase') to read it.`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`The backup is OpenPGP-encrypted: set 'gpg-private-key' (or 'gpg-passphrase') to read it.`);
     return webStage(async (input) => {
-        const message = await openpgp__WEBPACK_IMPORTED_MODULE_3__/* .readMessage */ ._8({ binaryMessage: input });
+        const message = await openpgp.readMessage({ binaryMessage: input });
         // Streamed: integrity (MDC) is checked at the end and fails the stream, and the sha256 of the stored bytes is checked too.
-        const { data } = await openpgp__WEBPACK_IMPORTED_MODULE_3__/* .decrypt */ .Yc({ message, decryptionKeys, passwords: d.gpgPassphrase !== undefined ? [d.gpgPassphrase] : undefined, format: 'binary', config: { allowUnauthenticatedStream: true } });
+        const { data } = await openpgp.decrypt({ message, decryptionKeys, passwords: d.gpgPassphrase !== undefined ? [d.gpgPassphrase] : undefined, format: 'binary', config: { allowUnauthenticatedStream: true } });
         return data;
     });
 }

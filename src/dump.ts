@@ -18,7 +18,7 @@ import {
 } from './providers/pg-dump.js'
 import type { BackupSettings } from './settings.js'
 import type { ServerInfo, SourceSession, TableCount } from './source.js'
-import { runPipeline, type PipelineResult } from './pipeline.js'
+import { Coalesce, runPipeline, type PipelineResult } from './pipeline.js'
 import { compressorCommand, createCompressor, type CompressorCommand } from './transforms/compress.js'
 import { dataFilter } from './providers/pg-dump.js'
 import type { Storage, Target } from './destinations/index.js'
@@ -202,7 +202,9 @@ export async function dumpToStorage(
   const dump = await startDump(s, client, session.snapshot, work, compressor)
   if (s.compression.algorithm !== 'none') core.info(dump.compressed ? `Compressing with ${compressor!.command} ${compressor!.args.join(' ')}` : `Compressing ${s.compression.algorithm} in-process`)
   const encryptor = s.encryption ? await (await import('./transforms/encrypt.js')).createEncryptor(s.encryption) : undefined
-  const stages = [dump.compressed ? undefined : createCompressor(s.compression), encryptor].filter(x => x !== undefined)
+  // In-process compression takes its input in 1 MiB pieces; the compressor process needs no help.
+  const inProcess = dump.compressed ? undefined : createCompressor(s.compression)
+  const stages = [...(inProcess ? [new Coalesce(), inProcess] : []), encryptor].filter(x => x !== undefined)
   try {
     const result = await runPipeline(dump.stream, stages, storage.openSinks(target, session.info.databaseSize), dump.check, signal)
     return { ...result, tables: await counting }

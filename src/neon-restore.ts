@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { ActionError, Titles } from './errors.js'
 import { timestamp } from './manifest.js'
-import { backupNamePattern, findBranch, listBackups, neonApi, stampDate, type NeonBackup } from './neon.js'
+import { findBranch, listBackups, neonApi, stampDate, type NeonBackup } from './neon.js'
 import type { NeonApi, NeonBranch } from './providers/neon.js'
 import type { NeonPoint, NeonRestoreSettings } from './settings.js'
 import { reportNeonRestore } from './summary.js'
@@ -46,9 +46,10 @@ async function chooseSource(api: NeonApi, s: NeonRestoreSettings, target: NeonBr
     if (!newest) throw new ActionError(Titles.restore, `No backup branch or snapshot named ${name}-{YYYYMMDDTHHMMSSZ} in Neon project ${api.projectId}: give 'backup' (a branch or snapshot by name or id) or 'name'.`)
     return { kind: 'backup', backup: newest }
   }
+  // A backup's age is the time in its name; a branch or snapshot named otherwise is as old as Neon says.
   const created = (n: string, fallback: string): Date => {
     const m = /-(\d{8}T\d{6}Z)$/.exec(n)
-    return m && backupNamePattern(n.slice(0, m.index)).test(n) ? stampDate(m[1]) : new Date(fallback)
+    return m ? stampDate(m[1]) : new Date(fallback)
   }
   const { branches } = await api.listBranches(s.backup)
   const branch = branches.find(b => b.id === s.backup) ?? branches.find(b => b.name === s.backup)

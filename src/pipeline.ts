@@ -132,7 +132,7 @@ export async function runPipeline(
   signal?: AbortSignal
 ): Promise<PipelineResult> {
   if (sinks.length === 0) throw new Error('no destination')
-  const raw = new Coalesce()
+  const raw = new Counter()
   const seal = new Seal(() => beforeEnd(raw.bytes))
   const target = sinks.length === 1 ? sinks[0].stream : new FanOut(sinks.map(s => s.stream))
   const flow = pipeline([source, raw, ...stages, seal, target], { signal })

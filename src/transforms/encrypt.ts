@@ -2,7 +2,7 @@ import { Duplex, PassThrough, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { Decrypter, Encrypter, identityToRecipient } from 'age-encryption'
-import * as openpgp from 'openpgp'
+import type * as OpenPGP from 'openpgp'
 import { InputError } from '../errors.js'
 import type { DecryptionSettings, EncryptionSettings } from '../settings.js'
 
@@ -13,6 +13,9 @@ export interface EncryptionInfo {
 }
 
 type WebStream = WebReadableStream<Uint8Array>
+
+/** OpenPGP.js is loaded only for OpenPGP backups: age runs start sooner without it. */
+const pgp = (): Promise<typeof OpenPGP> => import('openpgp')
 
 /**
  * A Node stage around a web-stream function (both libraries speak web
@@ -51,11 +54,12 @@ export async function prepareEncryption(e: EncryptionSettings): Promise<Encrypti
   return { algorithm: 'openpgp', recipients: keys.map(k => k.getFingerprint().toUpperCase()) }
 }
 
-async function readPublicKeys(armored: string[]): Promise<openpgp.PublicKey[]> {
+async function readPublicKeys(armored: string[]): Promise<OpenPGP.PublicKey[]> {
+  const openpgp = await pgp()
   try {
     const keys = (await Promise.all(armored.map(a => openpgp.readKeys({ armoredKeys: a })))).flat()
     for (const k of keys) if (k.isPrivate()) throw new InputError(`Input 'gpg-public-key' holds a private key; give the public key (gpg --armor --export).`)
-    return keys as openpgp.PublicKey[]
+    return keys as OpenPGP.PublicKey[]
   } catch (e) {
     if (e instanceof InputError) throw e
     throw new InputError(`Input 'gpg-public-key' is not a readable armored OpenPGP public key (gpg --armor --export KEYID): ${(e as Error).message}`)
@@ -71,6 +75,7 @@ export async function createEncryptor(e: EncryptionSettings): Promise<Duplex> {
     return webStage(input => enc.encrypt(input as never) as Promise<never>)
   }
   const encryptionKeys = e.publicKeys.length ? await readPublicKeys(e.publicKeys) : undefined
+  const openpgp = await pgp()
   return webStage(async input => {
     const message = await openpgp.createMessage({ binary: input as never })
     return (await openpgp.encrypt({ message, encryptionKeys, passwords: e.passphrase !== undefined ? [e.passphrase] : undefined, format: 'binary' })) as never
@@ -93,7 +98,8 @@ export async function createDecryptor(info: EncryptionInfo, d: DecryptionSetting
     if (!d.ageIdentities.length && d.agePassphrase === undefined) throw new InputError(`The backup is age-encrypted: set 'age-identity' (or 'age-passphrase') to read it.`)
     return webStage(input => dec.decrypt(input as never) as Promise<never>)
   }
-  let decryptionKeys: openpgp.PrivateKey[] | undefined
+  const openpgp = await pgp()
+  let decryptionKeys: OpenPGP.PrivateKey[] | undefined
   if (d.gpgPrivateKeys.length) {
     try {
       const keys = (await Promise.all(d.gpgPrivateKeys.map(a => openpgp.readPrivateKeys({ armoredKeys: a })))).flat()
