@@ -20,7 +20,10 @@ const withRestore = !args.includes('--no-restore')
 // --keep: the cluster (and its pgbench database) lives in bench/work/pg-s{scale} and is reused next time.
 const keep = args.includes('--keep')
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-bench-'))
-const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const median = xs => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
 const log = m => console.error(`[bench] ${m}`)
 
 function timed(cmd, argv, env = process.env) {
@@ -105,6 +108,8 @@ try {
   const only = opt('only', '').split(',').filter(Boolean)
   const names = Object.keys(contenders).filter((k, i) => i === 0 || only.length === 0 || only.some(w => k.includes(w)))
   const results = Object.fromEntries(names.map(k => [k, []]))
+  // One untimed dump first, so the first round does not pay for a cold page cache.
+  await contenders[names[0]]()
   for (let round = 0; round < rounds; round++) {
     // Alternate the order so no contender always runs on a warm or a cold cache.
     const order = round % 2 === 0 ? names : [...names].reverse()

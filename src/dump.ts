@@ -87,9 +87,8 @@ export function runnerResolveDeps(): ResolveDeps {
 }
 
 export interface RunningDump {
+  /** Already compressed when startDump was given a compressor process. */
   stream: Readable
-  /** True when `stream` is already compressed (by the compressor process). */
-  compressed: boolean
   /** Resolves when pg_dump succeeded with output; rejects with the reason otherwise. `bytes` is what `stream` delivered. */
   check: (bytes: number) => Promise<void>
   kill: () => void
@@ -136,7 +135,6 @@ export async function startDump(s: BackupSettings, client: PgClient, snapshot: s
   if (compressor) return compressWith(compressor, producer, s.secrets, checkProducer)
   return {
     stream: producer.process.stdout,
-    compressed: false,
     kill: () => stop(producer.process),
     check: async rawBytes => {
       await checkProducer()
@@ -168,7 +166,6 @@ function compressWith(c: CompressorCommand, producer: { name: string; process: S
   const tool = c.command.split('/').pop() ?? c.command
   return {
     stream: z.stdout,
-    compressed: true,
     kill: () => {
       stop(producer.process)
       stop(z)
@@ -183,8 +180,9 @@ function compressWith(c: CompressorCommand, producer: { name: string; process: S
 }
 
 /**
- * pg_dump → compression (its own process where the runner has zstd/gzip) → sha256 → every destination, with the row counts
- * taken concurrently in the same snapshot. Kills pg_dump if anything fails.
+ * pg_dump → compression (in its own process where the runner has zstd or
+ * gzip) → sha256 → every destination, with the row counts taken concurrently
+ * in the same snapshot. Kills pg_dump if anything fails.
  */
 export async function dumpToStorage(
   s: BackupSettings,
@@ -200,10 +198,10 @@ export async function dumpToStorage(
   counting.catch(() => undefined)
   const compressor = compressorCommand(s.compression)
   const dump = await startDump(s, client, session.snapshot, work, compressor)
-  if (s.compression.algorithm !== 'none') core.info(dump.compressed ? `Compressing with ${compressor!.command} ${compressor!.args.join(' ')}` : `Compressing ${s.compression.algorithm} in-process`)
+  if (s.compression.algorithm !== 'none') core.info(compressor ? `Compressing with ${compressor.command} ${compressor.args.join(' ')}` : `Compressing ${s.compression.algorithm} in-process`)
   const encryptor = s.encryption ? await (await import('./transforms/encrypt.js')).createEncryptor(s.encryption) : undefined
   // In-process compression takes its input in 1 MiB pieces; the compressor process needs no help.
-  const inProcess = dump.compressed ? undefined : createCompressor(s.compression)
+  const inProcess = compressor ? undefined : createCompressor(s.compression)
   const stages = [...(inProcess ? [new Coalesce(), inProcess] : []), encryptor].filter(x => x !== undefined)
   try {
     const result = await runPipeline(dump.stream, stages, storage.openSinks(target, session.info.databaseSize), dump.check, signal)
