@@ -82,7 +82,6 @@ export class ToolInput extends Writable {
   }
 }
 
-
 /** A tool that reads a stored (compressed) archive on its stdin. */
 export interface Reader {
   tool: Spawned
@@ -121,8 +120,8 @@ export function spawnReader(command: string, args: string[], env: NodeJS.Process
     input: [new ToolInput(decompressor.child.stdin as Writable)],
     failure: async () => {
       const [r, d] = await Promise.all([tool.exit, decompressor.exit])
-      // A tool that had all it needed may stop reading: the decompressor then dies of SIGPIPE, which is no failure.
-      if (d.code !== 0 && !(r.code === 0 && d.signal === 'SIGPIPE')) return { name: name(cli.command), code: d.code, stderr: d.error?.message ?? decompressor.stderr.toString() }
+      // A tool that stops reading (done, or failing) leaves the decompressor to die of SIGPIPE: then the tool's exit decides.
+      if (d.code !== 0 && d.signal !== 'SIGPIPE') return { name: name(cli.command), code: d.code, stderr: d.error?.message ?? decompressor.stderr.toString() }
       return r.code === 0 ? undefined : { name: name(command), code: r.code, stderr: r.error?.message ?? tool.stderr.toString() }
     }
   }

@@ -272,15 +272,19 @@ export class NeonApi {
     await this.waitForOperations(r.operations)
   }
 
-  /** Deletes a branch and waits; a branch that is already gone (204/404) counts as deleted. */
-  async deleteBranch(id: string): Promise<void> {
+  /** DELETE and wait for its operations; what is already gone (204, 404) counts as deleted. */
+  private async remove(path: string): Promise<void> {
     try {
-      const r = await this.request<{ operations?: NeonOperation[] }>('DELETE', `${this.p}/branches/${encodeURIComponent(id)}`)
+      const r = await this.request<{ operations?: NeonOperation[] }>('DELETE', path)
       await this.waitForOperations(r.operations)
     } catch (e) {
       if (e instanceof NeonApiError && e.status === 404) return
       throw e
     }
+  }
+
+  async deleteBranch(id: string): Promise<void> {
+    await this.remove(`${this.p}/branches/${encodeURIComponent(id)}`)
   }
 
   async listBranchEndpoints(branchId: string): Promise<NeonEndpoint[]> {
@@ -301,21 +305,11 @@ export class NeonApi {
   }
 
   async deleteEndpoint(id: string): Promise<void> {
-    try {
-      const r = await this.request<{ operations?: NeonOperation[] }>('DELETE', `${this.p}/endpoints/${encodeURIComponent(id)}`)
-      await this.waitForOperations(r.operations)
-    } catch (e) {
-      if (e instanceof NeonApiError && e.status === 404) return
-      throw e
-    }
+    await this.remove(`${this.p}/endpoints/${encodeURIComponent(id)}`)
   }
 
   async listDatabases(branchId: string): Promise<{ name: string; owner_name: string }[]> {
     return (await this.request<{ databases: { name: string; owner_name: string }[] }>('GET', `${this.p}/branches/${encodeURIComponent(branchId)}/databases`)).databases
-  }
-
-  async listRoles(branchId: string): Promise<{ name: string; protected?: boolean }[]> {
-    return (await this.request<{ roles: { name: string; protected?: boolean }[] }>('GET', `${this.p}/branches/${encodeURIComponent(branchId)}/roles`)).roles
   }
 
   /** The direct (unpooled) connection URI, password included: the caller masks it before anything prints it. */
@@ -361,13 +355,7 @@ export class NeonApi {
   }
 
   async deleteSnapshot(id: string): Promise<void> {
-    try {
-      const r = await this.request<{ operations?: NeonOperation[] }>('DELETE', `${this.p}/snapshots/${encodeURIComponent(id)}`)
-      await this.waitForOperations(r.operations)
-    } catch (e) {
-      if (e instanceof NeonApiError && e.status === 404) return
-      throw e
-    }
+    await this.remove(`${this.p}/snapshots/${encodeURIComponent(id)}`)
   }
 
   async renameSnapshot(id: string, name: string): Promise<void> {
