@@ -127,8 +127,8 @@ export function parseDatabaseUrl(raw: string, providerInput: string, inputName =
   const port = url.port ? Number(url.port) : Number(url.searchParams.get('port') || 5432)
 
   const requested = oneOf('provider', providerInput, PROVIDERS, 'auto')
-  const hosted = HOSTED.find(([re]) => re.test(host))
-  const provider: Provider = requested === 'auto' ? (hosted?.[1] ?? 'postgres') : requested
+  const hosted = hostedProvider(host)
+  const provider: Provider = requested === 'auto' ? (hosted ?? 'postgres') : requested
 
   const safe = new URL(raw)
   safe.password = ''
@@ -145,8 +145,12 @@ function resolveProvider(read: InputReader, urlInput: string): Provider {
   const requested = oneOf('provider', read('provider'), PROVIDERS, 'auto')
   if (requested !== 'auto') return requested
   if (read('neon-project-id') || read('neon-api-key') || read('neon-mode')) return 'neon'
-  const host = URL.canParse(read(urlInput)) ? new URL(read(urlInput)).hostname : ''
-  return HOSTED.find(([re]) => re.test(host))?.[1] ?? 'postgres'
+  return (URL.canParse(read(urlInput)) && hostedProvider(new URL(read(urlInput)).hostname)) || 'postgres'
+}
+
+/** The hosted provider whose hosts these are, if any. */
+function hostedProvider(host: string): Provider | undefined {
+  return HOSTED.find(([re]) => re.test(host))?.[1]
 }
 
 /** ISO 8601 with a zone (normalised to UTC seconds) or an LSN such as 0/1DE2850; never in the future. */
