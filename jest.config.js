@@ -6,6 +6,7 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.all.json' }] },
   testMatch: ['**/__tests__/**/*.test.ts'],
   globalSetup: './__tests__/helpers/global-setup.mjs',
+  globalTeardown: './__tests__/helpers/global-teardown.mjs',
   testTimeout: 120000,
   maxWorkers: 2
 }

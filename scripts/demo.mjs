@@ -2,6 +2,7 @@
 // server and artifact service, then the bundled action run exactly as the
 // runner runs it (node dist/index.js with INPUT_* variables), and its summary.
 import { spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
 import { startArtifactService, startPostgres, startS3 } from './lib/servers.mjs'
 import { runAction } from './lib/action.mjs'
 
@@ -10,6 +11,7 @@ const step = m => console.log(`\n\x1b[1m▸ ${m}\x1b[0m`)
 step('Starting a throwaway PostgreSQL, s3rver and the artifact stand-in')
 const pg = await startPostgres({ password: 'demo-Secret#42' })
 const [s3, artifacts] = await Promise.all([startS3({ buckets: ['demo-backups'] }), startArtifactService()])
+let runnerDir
 try {
   step('Creating database "shop" with generated sample data')
   pg.psql('postgres', ['-c', 'CREATE DATABASE shop'])
@@ -30,6 +32,7 @@ try {
     { 'database-url': pg.url('shop'), destination: 'artifact,s3', 's3-bucket': 'demo-backups', 's3-endpoint': s3.endpoint },
     { env: { ...s3.env, ...artifacts.env } }
   )
+  runnerDir = r.runnerDir
   for (const line of r.stdout.split('\n')) {
     if (/^::(error|warning|notice)/.test(line) || /^(Server |Artifact .* finalized)/.test(line)) console.log('  ' + line)
   }
@@ -55,11 +58,11 @@ try {
   const key = r.outputs['backup-key']
   const file = `${r.runnerDir}/${key.split('/').pop()}`
   const bytes = await artifacts.download(key.split('/').pop())
-  const fs = await import('node:fs')
   fs.writeFileSync(file, bytes)
   const t = spawnSync('zstd', ['-t', file], { encoding: 'utf8' })
   console.log('  ' + (t.status === 0 ? `zstd -t: OK (${bytes.length} bytes)` : `zstd -t failed or zstd missing: ${t.stderr || t.error}`))
 } finally {
+  if (runnerDir) fs.rmSync(runnerDir, { recursive: true, force: true })
   pg.stop()
   await Promise.all([s3.stop(), artifacts.stop()])
 }

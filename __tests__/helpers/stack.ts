@@ -13,7 +13,8 @@ export type Postgres = Awaited<ReturnType<typeof startPostgres>>
 export type S3 = Awaited<ReturnType<typeof startS3>>
 export type Artifacts = Awaited<ReturnType<typeof startArtifactService>>
 
-export const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../shared/fixtures')
+/** Chinook and Pagila, carried in the repository with their licenses: a clone has nothing beside it. */
+export const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures')
 
 /** A password that needs percent-encoding and quoting everywhere it could leak. */
 export const NASTY_PASSWORD = `p@ss:w/rd %é&?#'"$x`
@@ -171,6 +172,6 @@ export function loadPagila(p: Postgres, database = 'pagila'): void {
   const adapted = kept.join('').replaceAll('uuidv7()', 'gen_random_uuid()').replaceAll(') VIRTUAL', ') STORED')
   createDatabase(p, database)
   p.psql(database, ['-f', '-'], adapted)
-  p.psql(database, ['-f', path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/pagila-rows.sql')])
+  p.psql(database, ['-f', path.join(FIXTURES, 'pagila-rows.sql')])
 }
 
