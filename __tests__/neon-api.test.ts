@@ -202,7 +202,7 @@ describe('listing', () => {
     expect((await api().listBranches()).branches).toHaveLength(100)
   })
 
-  it('the backups of a name are our annotated branches of that exact name pattern, never the default, a protected or another one', async () => {
+  it('the backups of a name are our annotated branches of that exact name pattern (set-aside ones failed), never the default, a protected or another one', async () => {
     const ours = { 'pg-backup-action': 'shop', 'pg-backup-action-verify': 'archive' }
     answer('GET', `${PP}/branches`, 200, {
       branches: [
@@ -220,18 +220,23 @@ describe('listing', () => {
       annotations: Object.fromEntries(['br-1', 'br-2', 'br-3', 'br-5', 'br-6', 'br-9'].map(id => [id, annotationPayload(id, id === 'br-5' ? { 'pg-backup-action': 'shop-staging' } : ours)]).concat([['br-7', annotationPayload('br-7', { 'pg-backup-action': 'shop', 'pg-backup-action-verify': 'none' })]]))
     }, { query: q => q.search === undefined })
     const backups = await listBackups(api(), 'branch', 'shop')
-    expect(backups.map(b => [b.key, b.verified, b.hasChildren])).toEqual([
-      ['shop-20261125T030000Z', false, false],
-      ['shop-20261121T030000Z', true, true],
-      ['shop-20261120T030000Z', true, false]
+    expect(backups.map(b => [b.key, b.state, b.hasChildren])).toEqual([
+      ['shop-20261125T030000Z', 'unverified', false],
+      ['shop-20261124T030000Z-unverified', 'failed', false],
+      ['shop-20261121T030000Z', 'verified', true],
+      ['shop-20261120T030000Z', 'verified', false]
     ])
   })
 
-  it('the snapshots of a name are those named exactly {name}-{stamp}', async () => {
+  it('the snapshots of a name are those named exactly {name}-{stamp}, verified, or set aside as failed', async () => {
     answer('GET', `${PP}/snapshots`, 200, {
       snapshots: ['shop-20261120T030000Z', 'shop-20261121T030000Z-unverified', 'nightly', 'shop-2026', 'shop-20261122T030000Z'].map((n, i) => snapshotPayload({ id: `snap-${i}`, name: n, source_branch_id: 'br-main' }))
     })
-    expect((await listBackups(api(), 'snapshot', 'shop')).map(b => b.key)).toEqual(['shop-20261122T030000Z', 'shop-20261120T030000Z'])
+    expect((await listBackups(api(), 'snapshot', 'shop')).map(b => [b.key, b.state])).toEqual([
+      ['shop-20261122T030000Z', 'verified'],
+      ['shop-20261121T030000Z-unverified', 'failed'],
+      ['shop-20261120T030000Z', 'verified']
+    ])
   })
 })
 
@@ -289,7 +294,8 @@ describe('pure rules', () => {
 
   it.each([
     ['shop', 'shop-20261201T030000Z', true],
-    ['shop', 'shop-20261201T030000Z-unverified', false],
+    ['shop', 'shop-20261201T030000Z-unverified', true], // set aside after a failed verification: ours, and failed
+    ['shop', 'shop-20261201T030000Z-unverified-x', false],
     ['shop', 'shop-staging-20261201T030000Z', false],
     ['a.b', 'axb-20261201T030000Z', false],
     ['a.b', 'a.b-20261201T030000Z', true]

@@ -138,7 +138,7 @@ describe('neon-mode: branch', () => {
     expect(await tableDigests(stack.pg, preserved.db)).toEqual(damaged)
   })
 
-  it('a backup whose verification fails is set aside as -unverified, and retention deletes nothing', async () => {
+  it('a backup whose verification fails is set aside as -unverified (failed): retention deletes nothing that run, latest never restores it, and a newer good backup lets retention remove it', async () => {
     const m = await project({ afterCopy: async db => void stack.pg.psql(db, ['-c', 'DELETE FROM playlist_track WHERE ctid = (SELECT min(ctid) FROM playlist_track)']) })
     const old = await m.addBranch(`shop-${stamp(new Date(Date.now() - 3 * DAY))}`, { annotation: OURS() })
     const r = await runAction({ ...m.inputs, 'neon-mode': 'branch', name: 'shop', verify: 'restore', 'keep-last': '1' }, { env: stack.env })
@@ -150,6 +150,22 @@ describe('neon-mode: branch', () => {
     expect(m.byName(r.outputs['backup-key'])).toBeDefined()
     expect(m.branches.get(old.id)).toBeDefined()
     expect(r.outputs.deleted).toBeUndefined()
+
+    // latest is the newest good backup: the 3-day-old one, not the newer set-aside one.
+    const dry = await runAction({ ...m.inputs, command: 'restore', name: 'shop', 'dry-run': 'true' }, { env: stack.env })
+    expect(dry.code).toBe(0)
+    expect(dry.outputs['backup-key']).toBe(old.name)
+    // Named explicitly, it restores, with a warning naming its state.
+    const named = await runAction({ ...m.inputs, command: 'restore', backup: r.outputs['backup-key'], 'dry-run': 'true' }, { env: stack.env })
+    expect(named.code).toBe(0)
+    expect(named.annotations).toContainEqual(expect.objectContaining({ level: 'warning', title: 'Restoring a failed backup' }))
+
+    // A newer good backup (verify: archive) with keep-last 1: the failed one and the old one go.
+    const good = await runAction({ ...m.inputs, 'neon-mode': 'branch', name: 'shop', 'keep-last': '1' }, { env: stack.env })
+    expect(errors(good)).toEqual([])
+    expect(JSON.parse(good.outputs.deleted).sort()).toEqual([r.outputs['backup-key'], old.name].sort())
+    expect(m.byName(r.outputs['backup-key'])).toBeUndefined()
+    expect(m.byName(good.outputs['backup-key'])).toBeDefined()
   })
 })
 

@@ -215,7 +215,7 @@ describe('restore', () => {
     await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: 'pg-backups/half/half-20200101T000000Z.dump.zst', Body: 'partial' }))
     createDatabase(stack.pg, 'half_target')
     const r = await runAction({ command: 'restore', backup: 'pg-backups/half/half-20200101T000000Z.dump.zst', ...s3Inputs(), 'target-database-url': stack.pg.url('half_target') }, { env: stack.env })
-    expect(errors(r)[0]).toMatchObject({ title: 'Restore failed', message: expect.stringMatching(/no manifest of ours beside it/) })
+    expect(errors(r)[0]).toMatchObject({ title: 'Restore refused', message: expect.stringMatching(/no manifest of ours beside it: it is an incomplete backup/) })
     expect(await tableDigests(stack.pg, 'half_target')).toEqual({})
   })
 
@@ -258,7 +258,7 @@ describe('latest and list', () => {
     const listed: { key: string; createdAt: string | null; status: string }[] = JSON.parse(r.outputs.backups)
     const complete = listed.filter(b => b.createdAt)
     expect(complete.map(b => b.createdAt)).toEqual([...complete.map(b => b.createdAt)].sort().reverse())
-    expect(listed).toContainEqual(expect.objectContaining({ key: 'pg-backups/ghost/ghost-20200101T000000Z.dump.zst', status: 'incomplete (no manifest)' }))
+    expect(listed).toContainEqual(expect.objectContaining({ key: 'pg-backups/ghost/ghost-20200101T000000Z.dump.zst', state: 'incomplete', verified: false }))
     expect(listed.some(b => b.key.endsWith('notes.txt'))).toBe(false)
     expect(new Set(listed.map(b => b.key.split('/')[1])).size).toBeGreaterThan(3)
     expect(r.summary).toMatch(/Backups \(\d+\)/)

@@ -160,7 +160,7 @@ describe('check', () => {
   it('fails on an empty prefix', async () => {
     const r = await runAction({ command: 'check', name: 'shop', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, 's3-prefix': 'empty/', 'max-age': '2d' }, { env: stack.env })
     expect(r.code).toBe(1)
-    expect(r.annotations.find(a => a.level === 'error')).toMatchObject({ title: 'Backup too old', message: expect.stringMatching(/No backup named 'shop'/) })
+    expect(r.annotations.find(a => a.level === 'error')).toMatchObject({ title: 'Backup too old', message: expect.stringMatching(/No good backup named 'shop'/) })
     expect(r.outputs['newest-age-seconds']).toBeUndefined()
   })
 })

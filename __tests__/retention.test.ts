@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { dayKey, isoWeekKey, monthKey, selectRetention, type RetentionCandidate, type RetentionPolicy } from '../src/retention.js'
+import type { BackupState } from '../src/verify/states.js'
 
-const c = (iso: string, verified = true): RetentionCandidate => ({ id: iso, createdAt: new Date(iso), verified })
+const c = (iso: string, state: BackupState = 'verified'): RetentionCandidate => ({ id: iso, createdAt: new Date(iso), state })
 const kept = (cands: RetentionCandidate[], p: RetentionPolicy, now = '2026-11-22T12:00:00Z', protect: string[] = []) =>
   selectRetention(cands, p, new Date(now), protect).filter(d => d.keep).map(d => d.id).sort()
 
@@ -84,7 +85,7 @@ describe('selectRetention', () => {
   })
 
   it('never deletes the newest verified backup, even when no rule keeps it', () => {
-    const cands = [c('2026-11-22T03:00:00Z', false), c('2026-11-21T03:00:00Z', false), c('2026-11-01T03:00:00Z', true), c('2026-10-01T03:00:00Z', true)]
+    const cands = [c('2026-11-22T03:00:00Z', 'unverified'), c('2026-11-21T03:00:00Z', 'unverified'), c('2026-11-01T03:00:00Z'), c('2026-10-01T03:00:00Z')]
     const d = selectRetention(cands, { keepLast: 1 }, new Date('2026-11-22T12:00:00Z'))
     expect(d.filter(x => x.keep).map(x => [x.id, x.reasons])).toEqual([
       ['2026-11-22T03:00:00Z', ['keep-last']],
@@ -95,5 +96,67 @@ describe('selectRetention', () => {
   it('after a missed day it keeps N days of backups, never all but one', () => {
     const cands = daily('2026-11-20T03:00:00Z', 30) // nothing on the 21st and 22nd
     expect(kept(cands, { keepDaily: 7 })).toHaveLength(7)
+  })
+})
+
+describe('selectRetention with failed and missing backups', () => {
+  // Five nightly backups, 18th to 22nd at 03:00 UTC; one of them is failed (or missing) in turn.
+  const nights = ['2026-11-22T03:00:00Z', '2026-11-21T03:00:00Z', '2026-11-20T03:00:00Z', '2026-11-19T03:00:00Z', '2026-11-18T03:00:00Z']
+  const withState = (i: number, state: BackupState) => nights.map((iso, j) => c(iso, j === i ? state : 'verified'))
+
+  it.each<[string, number, RetentionPolicy, string[]]>([
+    // A failed newest backup has no newer good one: kept for inspection, and keep-last 2 takes the two newest good ones.
+    ['failed newest, keep-last 2', 0, { keepLast: 2 }, [nights[0], nights[1], nights[2]]],
+    ['failed in the middle, keep-last 2', 2, { keepLast: 2 }, [nights[0], nights[1]]],
+    ['failed oldest, keep-last 2', 4, { keepLast: 2 }, [nights[0], nights[1]]],
+    ['failed newest, keep-daily 2: its day is filled by no one', 0, { keepDaily: 2 }, [nights[0], nights[1], nights[2]]],
+    ['failed in the middle, keep-daily 3: the slot goes to the next good day', 1, { keepDaily: 3 }, [nights[0], nights[2], nights[3]]],
+    ['failed in the middle, keep-days 3: younger, but no rule keeps a failed backup', 1, { keepDays: 3 }, [nights[0], nights[2]]],
+    ['failed oldest, keep-weekly 1', 4, { keepWeekly: 1 }, [nights[0]]]
+  ])('%s', (_name, failedAt, policy, expected) => {
+    expect(kept(withState(failedAt, 'failed'), policy, '2026-11-22T12:00:00Z')).toEqual([...expected].sort())
+  })
+
+  it.each([0, 1, 2, 3, 4])('a missing backup (object gone) at position %i fills no slot and its manifest is deleted', i => {
+    const d = selectRetention(withState(i, 'missing'), { keepLast: 5 }, new Date('2026-11-22T12:00:00Z'))
+    expect(d.find(x => x.id === nights[i])).toMatchObject({ keep: false, state: 'missing' })
+    expect(d.filter(x => x.keep)).toHaveLength(4)
+  })
+
+  it('keeps every failed backup while no good backup is newer, and says why', () => {
+    const cands = [c(nights[0], 'failed'), c(nights[1], 'failed'), c(nights[2]), c(nights[3])]
+    const d = selectRetention(cands, { keepLast: 1 }, new Date('2026-11-22T12:00:00Z'))
+    expect(d.map(x => [x.id, x.keep, x.reasons])).toEqual([
+      [nights[0], true, ['failed, kept until a newer good backup exists']],
+      [nights[1], true, ['failed, kept until a newer good backup exists']],
+      [nights[2], true, ['keep-last', 'newest verified']],
+      [nights[3], false, []]
+    ])
+  })
+
+  it('deletes a failed backup even with no keep-* slot left for it once a newer good one exists, but never this run', () => {
+    const cands = [c(nights[0], 'unverified'), c(nights[1], 'failed')]
+    expect(kept(cands, { keepLast: 1 })).toEqual([nights[0]])
+    expect(kept(cands, { keepLast: 1 }, '2026-11-22T12:00:00Z', [nights[1]])).toEqual([nights[1], nights[0]].sort())
+  })
+
+  it('the newest verified backup is kept even behind newer unverified and failed ones', () => {
+    const cands = [c(nights[0], 'failed'), c(nights[1], 'unverified'), c(nights[2], 'failed'), c(nights[3]), c(nights[4])]
+    const d = selectRetention(cands, { keepLast: 1 }, new Date('2026-11-22T12:00:00Z'))
+    expect(d.filter(x => x.keep).map(x => [x.id, x.reasons])).toEqual([
+      [nights[0], ['failed, kept until a newer good backup exists']],
+      [nights[1], ['keep-last']],
+      [nights[3], ['newest verified']]
+    ])
+  })
+
+  it('with no keep-* set, failed and missing backups are kept like everything else', () => {
+    const cands = [c(nights[0], 'failed'), c(nights[1], 'missing'), c(nights[2])]
+    expect(kept(cands, {})).toEqual([nights[0], nights[1], nights[2]].sort())
+  })
+
+  it('never deletes an incomplete backup', () => {
+    const d = selectRetention([c(nights[0]), c(nights[1], 'incomplete')], { keepLast: 1 }, new Date('2026-11-22T12:00:00Z'))
+    expect(d.find(x => x.id === nights[1])).toMatchObject({ keep: true, reasons: ['incomplete: nothing proves it is ours'] })
   })
 })

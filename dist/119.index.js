@@ -11,10 +11,11 @@ export const modules = {
 /* harmony export */   E0: () => (/* binding */ findBranch),
 /* harmony export */   NeonTemporaries: () => (/* binding */ NeonTemporaries),
 /* harmony export */   RA: () => (/* binding */ chooseDatabase),
+/* harmony export */   Yg: () => (/* binding */ UNVERIFIED),
+/* harmony export */   al: () => (/* binding */ branchState),
 /* harmony export */   kD: () => (/* binding */ VERIFY_KEY),
 /* harmony export */   mQ: () => (/* binding */ connectionTo),
-/* harmony export */   neonApi: () => (/* binding */ neonApi),
-/* harmony export */   sD: () => (/* binding */ stampDate)
+/* harmony export */   neonApi: () => (/* binding */ neonApi)
 /* harmony export */ });
 /* unused harmony export backupNamePattern */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
@@ -22,12 +23,14 @@ export const modules = {
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(38422);
 /* harmony import */ var _providers_neon_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(40936);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2462);
+/* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(24643);
 /**
  * What backup, restore and the post step share about Neon: the client from
  * settings, finding branches, the database and role to connect as, masked
  * connections, the backups this action made, and the temporary resources the
  * post step removes after a cancelled run.
  */
+
 
 
 
@@ -78,13 +81,12 @@ async function connectionTo(api, q, secrets) {
     }
     return (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDatabaseUrl */ .mx)(uri, 'neon', 'the Neon connection URI');
 }
-/** `{name}-{YYYYMMDDTHHMMSSZ}` exactly: the only names retention and `latest` consider. */
+/** `{name}-{YYYYMMDDTHHMMSSZ}`, or that with `-unverified` (set aside after a failed verification): the only names retention and `latest` consider. */
 function backupNamePattern(name) {
-    return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}Z)$`);
+    return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}Z)(${UNVERIFIED})?$`);
 }
-function stampDate(stamp) {
-    return new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`);
-}
+/** The suffix a backup that failed verification is renamed with (DESIGN.md §8: ours, and `failed`). */
+const UNVERIFIED = '-unverified';
 /**
  * The branches or snapshots of `name` this action made: branches carrying our
  * annotation for this name, never the default or a protected one, whatever
@@ -102,18 +104,25 @@ async function listBackups(api, kind, name) {
             const a = annotations[b.id] ?? {};
             if (!m || a[OWNER_KEY] !== name || b.default || b.protected)
                 continue;
-            const verify = a[VERIFY_KEY] ?? 'none';
-            out.push({ kind, id: b.id, key: b.name, createdAt: stampDate(m[1]), verified: verify !== 'none' && b.current_state === 'ready', hasChildren: parents.has(b.id), branch: b });
+            out.push({ kind, id: b.id, key: b.name, createdAt: (0,_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: branchState(b, a, !!m[2]), hasChildren: parents.has(b.id), branch: b });
         }
     }
     else {
         for (const s of await api.listSnapshots()) {
             const m = pattern.exec(s.name);
             if (m)
-                out.push({ kind, id: s.id, key: s.name, createdAt: stampDate(m[1]), verified: true, hasChildren: false, snapshot: s });
+                out.push({ kind, id: s.id, key: s.name, createdAt: (0,_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: m[2] ? 'failed' : 'verified', hasChildren: false, snapshot: s });
         }
     }
     return out.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+}
+/** A backup branch's state: set aside → failed; made with verify: none → unverified; else verified once Neon finished it. */
+function branchState(b, a, setAside) {
+    if (setAside)
+        return 'failed';
+    if (!['ready', 'archived'].includes(b.current_state))
+        return 'incomplete';
+    return (a[VERIFY_KEY] ?? 'none') === 'none' ? 'unverified' : 'verified';
 }
 /** Temporary computes and branches, recorded for the post step and forgotten once removed. */
 class NeonTemporaries {

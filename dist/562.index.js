@@ -13,8 +13,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83916);
-/* harmony import */ var _backup_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(43801);
-/* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(25546);
+/* harmony import */ var _backup_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(35112);
+/* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(24643);
 /* harmony import */ var _neon_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(84119);
 /* harmony import */ var _providers_neon_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(40936);
 /* harmony import */ var _restore_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(473);
@@ -77,7 +77,7 @@ async function branchOrSnapshot(s, api, parent, temporaries) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.verification, verification.details.join('\n'));
     const retention = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Retention', () => neonRetention(api, s, made.kind, name, key));
     if (retention)
-        await (0,_prune_js__WEBPACK_IMPORTED_MODULE_9__/* .reportRetention */ .X)(retention, s.retention.dryRun);
+        await (0,_prune_js__WEBPACK_IMPORTED_MODULE_9__/* .reportRetention */ .X)(retention, s.retention.dryRun, s.secrets);
 }
 function checkedName(name) {
     if (!/^[A-Za-z0-9._-]{1,100}$/.test(name))
@@ -234,15 +234,15 @@ async function onBackup(api, made, ref, temporaries, secrets, fn) {
         await api.deleteBranch(branch.id).then(() => temporaries.forget(tempName), () => undefined);
     }
 }
-/** Renames a backup whose verification failed to `{key}-unverified`: kept for inspection, never a backup retention or `latest` counts. */
+/** Renames a backup whose verification failed to `{key}-unverified`: kept for inspection, never what `latest` restores; retention removes it once a newer good backup exists. */
 async function setAside(api, made, key) {
-    const aside = `${key}-unverified`;
+    const aside = `${key}${_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .UNVERIFIED */ .Yg}`;
     try {
         if (made.branch)
             await api.renameBranch(made.branch.id, aside);
         else
             await api.renameSnapshot(made.snapshot.id, aside);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The ${made.kind} ${key} failed verification and was renamed ${aside}: it is kept for inspection and never counted as a backup. Delete it when done.`, { title: 'Neon backup set aside' });
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The ${made.kind} ${key} failed verification and was renamed ${aside}: it is kept for inspection and never restored as the latest; retention removes it once a newer good backup exists.`, { title: 'Neon backup set aside' });
         return aside;
     }
     catch (e) {
@@ -259,7 +259,7 @@ async function neonRetention(api, s, kind, name, thisRun, now = new Date()) {
         return undefined;
     try {
         const backups = await (0,_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .listBackups */ .Cw)(api, kind, name);
-        const plan = (0,_retention_js__WEBPACK_IMPORTED_MODULE_10__/* .selectRetention */ .Ri)(backups.map(b => ({ id: b.key, createdAt: b.createdAt, verified: b.verified })), s.retention.policy, now, [thisRun]);
+        const plan = (0,_retention_js__WEBPACK_IMPORTED_MODULE_10__/* .selectRetention */ .Ri)(backups.map(b => ({ id: b.key, createdAt: b.createdAt, state: b.state })), s.retention.policy, now, [thisRun]);
         const byKey = new Map(backups.map(b => [b.key, b]));
         for (const d of plan) {
             if (!d.keep && byKey.get(d.id).hasChildren)
@@ -297,10 +297,11 @@ async function neonRetention(api, s, kind, name, thisRun, now = new Date()) {
 /* harmony export */   E0: () => (/* binding */ findBranch),
 /* harmony export */   NeonTemporaries: () => (/* binding */ NeonTemporaries),
 /* harmony export */   RA: () => (/* binding */ chooseDatabase),
+/* harmony export */   Yg: () => (/* binding */ UNVERIFIED),
+/* harmony export */   al: () => (/* binding */ branchState),
 /* harmony export */   kD: () => (/* binding */ VERIFY_KEY),
 /* harmony export */   mQ: () => (/* binding */ connectionTo),
-/* harmony export */   neonApi: () => (/* binding */ neonApi),
-/* harmony export */   sD: () => (/* binding */ stampDate)
+/* harmony export */   neonApi: () => (/* binding */ neonApi)
 /* harmony export */ });
 /* unused harmony export backupNamePattern */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
@@ -308,12 +309,14 @@ async function neonRetention(api, s, kind, name, thisRun, now = new Date()) {
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(38422);
 /* harmony import */ var _providers_neon_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(40936);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2462);
+/* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(24643);
 /**
  * What backup, restore and the post step share about Neon: the client from
  * settings, finding branches, the database and role to connect as, masked
  * connections, the backups this action made, and the temporary resources the
  * post step removes after a cancelled run.
  */
+
 
 
 
@@ -364,13 +367,12 @@ async function connectionTo(api, q, secrets) {
     }
     return (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDatabaseUrl */ .mx)(uri, 'neon', 'the Neon connection URI');
 }
-/** `{name}-{YYYYMMDDTHHMMSSZ}` exactly: the only names retention and `latest` consider. */
+/** `{name}-{YYYYMMDDTHHMMSSZ}`, or that with `-unverified` (set aside after a failed verification): the only names retention and `latest` consider. */
 function backupNamePattern(name) {
-    return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}Z)$`);
+    return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}Z)(${UNVERIFIED})?$`);
 }
-function stampDate(stamp) {
-    return new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`);
-}
+/** The suffix a backup that failed verification is renamed with (DESIGN.md §8: ours, and `failed`). */
+const UNVERIFIED = '-unverified';
 /**
  * The branches or snapshots of `name` this action made: branches carrying our
  * annotation for this name, never the default or a protected one, whatever
@@ -388,18 +390,25 @@ async function listBackups(api, kind, name) {
             const a = annotations[b.id] ?? {};
             if (!m || a[OWNER_KEY] !== name || b.default || b.protected)
                 continue;
-            const verify = a[VERIFY_KEY] ?? 'none';
-            out.push({ kind, id: b.id, key: b.name, createdAt: stampDate(m[1]), verified: verify !== 'none' && b.current_state === 'ready', hasChildren: parents.has(b.id), branch: b });
+            out.push({ kind, id: b.id, key: b.name, createdAt: (0,_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: branchState(b, a, !!m[2]), hasChildren: parents.has(b.id), branch: b });
         }
     }
     else {
         for (const s of await api.listSnapshots()) {
             const m = pattern.exec(s.name);
             if (m)
-                out.push({ kind, id: s.id, key: s.name, createdAt: stampDate(m[1]), verified: true, hasChildren: false, snapshot: s });
+                out.push({ kind, id: s.id, key: s.name, createdAt: (0,_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: m[2] ? 'failed' : 'verified', hasChildren: false, snapshot: s });
         }
     }
     return out.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+}
+/** A backup branch's state: set aside → failed; made with verify: none → unverified; else verified once Neon finished it. */
+function branchState(b, a, setAside) {
+    if (setAside)
+        return 'failed';
+    if (!['ready', 'archived'].includes(b.current_state))
+        return 'incomplete';
+    return (a[VERIFY_KEY] ?? 'none') === 'none' ? 'unverified' : 'verified';
 }
 /** Temporary computes and branches, recorded for the post step and forgotten once removed. */
 class NeonTemporaries {

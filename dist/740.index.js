@@ -11,9 +11,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83916);
-/* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(25546);
+/* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(24643);
 /* harmony import */ var _neon_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(84119);
+/* harmony import */ var _verify_states_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8911);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(28855);
+
 
 
 
@@ -47,29 +49,40 @@ async function neonRestore(s) {
 async function chooseSource(api, s, target, name) {
     if (s.neon.pointInTime)
         return { kind: 'history', point: s.neon.pointInTime };
-    if (s.backup === 'latest') {
-        const all = [...(await (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .listBackups */ .Cw)(api, 'branch', name)), ...(await (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .listBackups */ .Cw)(api, 'snapshot', name))].filter(b => b.kind === 'snapshot' || b.branch.current_state === 'ready');
-        const newest = all.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
-        if (!newest)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore, `No backup branch or snapshot named ${name}-{YYYYMMDDTHHMMSSZ} in Neon project ${api.projectId}: give 'backup' (a branch or snapshot by name or id) or 'name'.`);
+    if (s.backup === 'latest' || s.backup === 'latest-verified') {
+        const all = [...(await (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .listBackups */ .Cw)(api, 'branch', name)), ...(await (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .listBackups */ .Cw)(api, 'snapshot', name))];
+        const newest = (0,_verify_states_js__WEBPACK_IMPORTED_MODULE_5__/* .pickLatest */ .xJ)(all, s.backup);
+        if (!newest) {
+            const others = all.length ? ` (there ${all.length === 1 ? 'is' : 'are'} ${(0,_verify_states_js__WEBPACK_IMPORTED_MODULE_5__/* .describeOthers */ .Hi)(all)})` : '';
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore, `No ${s.backup === 'latest' ? 'good' : 'verified'} backup branch or snapshot named ${name}-{YYYYMMDDTHHMMSSZ} in Neon project ${api.projectId}${others}: give 'backup' (a branch or snapshot by name or id) or 'name'.`);
+        }
         return { kind: 'backup', backup: newest };
     }
     // A backup's age is the time in its name; a branch or snapshot named otherwise is as old as Neon says.
     const created = (n, fallback) => {
-        const m = /-(\d{8}T\d{6}Z)$/.exec(n);
-        return m ? (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .stampDate */ .sD)(m[1]) : new Date(fallback);
+        const m = /-(\d{8}T\d{6}Z)(-unverified)?$/.exec(n);
+        return m ? (0,_manifest_js__WEBPACK_IMPORTED_MODULE_2__/* .stampDate */ .sD)(m[1]) : new Date(fallback);
     };
-    const { branches } = await api.listBranches(s.backup);
+    const { branches, annotations } = await api.listBranches(s.backup);
     const branch = branches.find(b => b.id === s.backup) ?? branches.find(b => b.name === s.backup);
     if (branch) {
         if (branch.id === target.id)
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restoreRefused, `Input 'backup' names the branch being restored (${target.name}); to go back in its own history, set 'neon-point-in-time' instead.`);
-        return { kind: 'backup', backup: { kind: 'branch', id: branch.id, key: branch.name, createdAt: created(branch.name, branch.created_at), verified: false, hasChildren: false, branch } };
+        const state = (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .branchState */ .al)(branch, annotations[branch.id] ?? {}, branch.name.endsWith(_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .UNVERIFIED */ .Yg));
+        return named({ kind: 'branch', id: branch.id, key: branch.name, createdAt: created(branch.name, branch.created_at), state, hasChildren: false, branch });
     }
     const snapshot = (await api.listSnapshots()).find(x => x.id === s.backup || x.name === s.backup);
     if (snapshot)
-        return { kind: 'backup', backup: { kind: 'snapshot', id: snapshot.id, key: snapshot.name, createdAt: created(snapshot.name, snapshot.created_at), verified: false, hasChildren: false, snapshot } };
+        return named({ kind: 'snapshot', id: snapshot.id, key: snapshot.name, createdAt: created(snapshot.name, snapshot.created_at), state: snapshot.name.endsWith(_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .UNVERIFIED */ .Yg) ? 'failed' : 'verified', hasChildren: false, snapshot });
     throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore, `Neon project ${api.projectId} has no branch or snapshot named or with id '${s.backup}' (input 'backup').`);
+}
+/** A backup named explicitly restores whatever its state, but a failed one says so and an unfinished one is refused (DESIGN.md §8). */
+function named(backup) {
+    if (backup.state === 'incomplete')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restoreRefused, `The ${backup.kind} ${backup.key} is not ready in Neon (its operations have not finished): it is not a backup to restore yet.`);
+    if (backup.state === 'failed')
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The ${backup.kind} ${backup.key} is a failed backup (its verification failed); restoring it because 'backup' names it.`, { title: 'Restoring a failed backup' });
+    return { kind: 'backup', backup };
 }
 /** Returns the id the target branch has afterwards (a snapshot restore moves its name and computes to a new branch). */
 async function restoreInPlace(api, target, source, preserve) {
@@ -99,10 +112,11 @@ async function restoreInPlace(api, target, source, preserve) {
 /* harmony export */   E0: () => (/* binding */ findBranch),
 /* harmony export */   NeonTemporaries: () => (/* binding */ NeonTemporaries),
 /* harmony export */   RA: () => (/* binding */ chooseDatabase),
+/* harmony export */   Yg: () => (/* binding */ UNVERIFIED),
+/* harmony export */   al: () => (/* binding */ branchState),
 /* harmony export */   kD: () => (/* binding */ VERIFY_KEY),
 /* harmony export */   mQ: () => (/* binding */ connectionTo),
-/* harmony export */   neonApi: () => (/* binding */ neonApi),
-/* harmony export */   sD: () => (/* binding */ stampDate)
+/* harmony export */   neonApi: () => (/* binding */ neonApi)
 /* harmony export */ });
 /* unused harmony export backupNamePattern */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
@@ -110,12 +124,14 @@ async function restoreInPlace(api, target, source, preserve) {
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(38422);
 /* harmony import */ var _providers_neon_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(40936);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2462);
+/* harmony import */ var _manifest_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(24643);
 /**
  * What backup, restore and the post step share about Neon: the client from
  * settings, finding branches, the database and role to connect as, masked
  * connections, the backups this action made, and the temporary resources the
  * post step removes after a cancelled run.
  */
+
 
 
 
@@ -166,13 +182,12 @@ async function connectionTo(api, q, secrets) {
     }
     return (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDatabaseUrl */ .mx)(uri, 'neon', 'the Neon connection URI');
 }
-/** `{name}-{YYYYMMDDTHHMMSSZ}` exactly: the only names retention and `latest` consider. */
+/** `{name}-{YYYYMMDDTHHMMSSZ}`, or that with `-unverified` (set aside after a failed verification): the only names retention and `latest` consider. */
 function backupNamePattern(name) {
-    return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}Z)$`);
+    return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}Z)(${UNVERIFIED})?$`);
 }
-function stampDate(stamp) {
-    return new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`);
-}
+/** The suffix a backup that failed verification is renamed with (DESIGN.md §8: ours, and `failed`). */
+const UNVERIFIED = '-unverified';
 /**
  * The branches or snapshots of `name` this action made: branches carrying our
  * annotation for this name, never the default or a protected one, whatever
@@ -190,18 +205,25 @@ async function listBackups(api, kind, name) {
             const a = annotations[b.id] ?? {};
             if (!m || a[OWNER_KEY] !== name || b.default || b.protected)
                 continue;
-            const verify = a[VERIFY_KEY] ?? 'none';
-            out.push({ kind, id: b.id, key: b.name, createdAt: stampDate(m[1]), verified: verify !== 'none' && b.current_state === 'ready', hasChildren: parents.has(b.id), branch: b });
+            out.push({ kind, id: b.id, key: b.name, createdAt: (0,_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: branchState(b, a, !!m[2]), hasChildren: parents.has(b.id), branch: b });
         }
     }
     else {
         for (const s of await api.listSnapshots()) {
             const m = pattern.exec(s.name);
             if (m)
-                out.push({ kind, id: s.id, key: s.name, createdAt: stampDate(m[1]), verified: true, hasChildren: false, snapshot: s });
+                out.push({ kind, id: s.id, key: s.name, createdAt: (0,_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: m[2] ? 'failed' : 'verified', hasChildren: false, snapshot: s });
         }
     }
     return out.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+}
+/** A backup branch's state: set aside → failed; made with verify: none → unverified; else verified once Neon finished it. */
+function branchState(b, a, setAside) {
+    if (setAside)
+        return 'failed';
+    if (!['ready', 'archived'].includes(b.current_state))
+        return 'incomplete';
+    return (a[VERIFY_KEY] ?? 'none') === 'none' ? 'unverified' : 'verified';
 }
 /** Temporary computes and branches, recorded for the post step and forgotten once removed. */
 class NeonTemporaries {

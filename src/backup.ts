@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { BackupSettings } from './settings.js'
-import { ActionError, Titles } from './errors.js'
+import { ActionError, Titles, errorMessage } from './errors.js'
 import { SourceSession, serverInfo, withConnection } from './source.js'
 import { dumpToStorage, resolveClient, runnerResolveDeps, type PgClient } from './dump.js'
 import { Storage, type Target } from './destinations/index.js'
@@ -12,10 +12,17 @@ import { reportBackup, type BackupReport } from './summary.js'
 import { Workspace } from './workspace.js'
 import type { EncryptionInfo } from './transforms/encrypt.js'
 import { applyRetention, reportRetention } from './prune.js'
+import { Catalog, type Listing } from './catalog.js'
+import { otherSources, sourceOf } from './storage/series.js'
 
 export type BackupOutcome = BackupReport
 
-/** The story of a backup: settings → source → pipeline → destinations → verify → manifest → report → retention. */
+/**
+ * The story of a backup: settings → source → pipeline → destinations →
+ * verify → manifest → report → retention. Until the manifest is written, a
+ * failure (or a cancel) removes what the run stored; from then on the backup
+ * stays, whatever fails later.
+ */
 export async function backup(s: BackupSettings, signal: AbortSignal): Promise<BackupOutcome> {
   // Keys are read before anything else happens: an unreadable key is an Invalid input, not a half-made backup.
   const encryption = s.encryption ? await (await import('./transforms/encrypt.js')).prepareEncryption(s.encryption) : undefined
@@ -24,31 +31,78 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
   try {
     const storage = new Storage(s, work)
     const target = storage.target(backupFileName(s.name, createdAt, fileExtension(s.format, s.compression.algorithm, s.encryption?.kind)))
-    const { session, client, dumped } = await dump(s, storage, target, work, signal)
-    const copies = await core.group('Publish', () => storage.publish(target))
-    const manifestOf = (finishedAt: Date, verification: Verification): ManifestV1 =>
-      buildManifest({
-        settings: s, key: target.backupKey, createdAt, finishedAt, server: session.info, dumpVersion: client.version, snapshot: session.snapshot,
-        compressionLevel: s.compression.algorithm === 'none' ? null : (s.compression.level ?? DEFAULT_LEVEL[s.compression.algorithm]), encryption,
-        sizeBytes: dumped.sizeBytes, sha256: dumped.sha256, tables: dumped.tables, verification,
-        destinations: copies.map(c => ({ kind: c.kind, location: c.location })), env: process.env
-      })
-    // Restore verification compares with the manifest as it will be written.
-    const { verification, comparison } = await core.group(`Verify (${s.verify})`, () => verify(s, copies, client, manifestOf(new Date(), { level: s.verify, passed: false, details: [] }), work))
-    const finishedAt = new Date()
-    const manifest = manifestOf(finishedAt, verification)
-    await core.group('Write manifest', () => storage.writeManifest(target, manifest))
-    const verified = verification.level !== 'none' && verification.passed
-    const durationSeconds = (finishedAt.getTime() - createdAt.getTime()) / 1000
-    const outcome = { manifest, backupKey: target.backupKey, locations: copies.map(c => c.location), artifactId: storage.artifactId, durationSeconds, verified, comparison }
+    // The run's one listing of this name (series check, retention), read while the dump runs.
+    const earlier = new Catalog({ ...s, artifactRunId: undefined }, work).listEach(s.name)
+    earlier.catch(() => undefined) // awaited later; this only keeps an early failure from going unhandled
+    let stored: { manifest: ManifestV1; copies: StoredCopy[]; comparison?: TableComparison[] }
+    try {
+      stored = await dumpVerifyDescribe(s, storage, target, createdAt, encryption, work, signal)
+    } catch (e) {
+      await storage.discardUnvouched(s.secrets)
+      throw e
+    }
+    // Stored and described: nothing below removes it.
+    const { manifest, copies, comparison } = stored
+    const durationSeconds = manifest.durationMs / 1000
+    const outcome = { manifest, backupKey: target.backupKey, locations: copies.map(c => c.location), artifactId: storage.artifactId, durationSeconds, verified: manifest.state === 'verified', comparison }
     await reportBackup(outcome, s.secrets)
-    if (s.verify !== 'none' && !verification.passed) throw new ActionError(Titles.verification, verification.details.join('\n'))
+    await warnMixedSources(s.name, manifest, earlier)
+    if (manifest.state === 'failed') throw new ActionError(Titles.verification, manifest.verification.details.join('\n'))
+    signal.throwIfAborted()
     // Only after a good run: a failed backup or verification never deletes anything.
-    const retention = await core.group('Retention', () => applyRetention(s, target, work))
-    if (retention) await reportRetention(retention, s.retention.dryRun)
+    const retention = await core.group('Retention', () =>
+      applyRetention(s, { s3Key: target.s3Key, fileName: target.fileName, createdAt, state: manifest.state }, earlier)
+    )
+    if (retention) await reportRetention(retention, s.retention.dryRun, s.secrets)
     return outcome
   } finally {
     work.cleanup()
+  }
+}
+
+/** Everything before the backup is vouched for: dump into every destination, publish, verify, write the manifest. */
+async function dumpVerifyDescribe(
+  s: BackupSettings,
+  storage: Storage,
+  target: Target,
+  createdAt: Date,
+  encryption: EncryptionInfo | undefined,
+  work: Workspace,
+  signal: AbortSignal
+): Promise<{ manifest: ManifestV1; copies: StoredCopy[]; comparison?: TableComparison[] }> {
+  const { session, client, dumped } = await dump(s, storage, target, work, signal)
+  signal.throwIfAborted()
+  const copies = await core.group('Publish', () => storage.publish(target))
+  signal.throwIfAborted()
+  const manifestOf = (finishedAt: Date, verification: Verification): ManifestV1 =>
+    buildManifest({
+      settings: s, key: target.backupKey, createdAt, finishedAt, server: session.info, dumpVersion: client.version, snapshot: session.snapshot,
+      compressionLevel: s.compression.algorithm === 'none' ? null : (s.compression.level ?? DEFAULT_LEVEL[s.compression.algorithm]), encryption,
+      sizeBytes: dumped.sizeBytes, sha256: dumped.sha256, tables: dumped.tables, verification,
+      destinations: copies.map(c => ({ kind: c.kind, location: c.location })), env: process.env
+    })
+  // Restore verification compares with the manifest as it will be written.
+  const { verification, comparison } = await core.group(`Verify (${s.verify})`, () => verify(s, copies, client, manifestOf(new Date(), { level: s.verify, passed: false, details: [] }), work))
+  signal.throwIfAborted()
+  const manifest = manifestOf(new Date(), verification)
+  await core.group('Write manifest', () => storage.writeManifest(target, manifest))
+  return { manifest, copies, comparison }
+}
+
+/** DESIGN.md §3: one series per source; a name whose earlier backups came from elsewhere gets a warning naming both. */
+async function warnMixedSources(name: string, manifest: ManifestV1, earlier: Promise<Listing>): Promise<void> {
+  let listed: Listing
+  try {
+    listed = await earlier
+  } catch (e) {
+    core.warning(`Could not list the earlier backups of '${name}' to check they come from the same source: ${errorMessage(e)}`, { title: 'Backup series not checked' })
+    return
+  }
+  for (const other of otherSources([...listed.values()].flat(), manifest)) {
+    core.warning(
+      `The name '${name}' already holds backups of ${other.source} (newest ${other.newest.key}, ${other.newest.createdAt}); this one is of ${sourceOf(manifest)}. latest, check and retention treat them as one series: give each source its own 'name'.`,
+      { title: 'Backup series mixes sources' }
+    )
   }
 }
 

@@ -4,10 +4,14 @@ import { ActionError, Titles } from './errors.js'
 import { ArtifactDestination } from './destinations/artifact.js'
 import { S3Destination } from './destinations/s3.js'
 import { RepoArtifacts } from './destinations/github-artifacts.js'
-import type { ManifestV1 } from './manifest.js'
+import { stampDate, type ManifestV1 } from './manifest.js'
 import type { BackupRef, ReadSettings } from './settings.js'
 import type { Workspace } from './workspace.js'
 import { mapLimit } from './concurrency.js'
+import { describeOthers, entryState, pickLatest, type BackupState } from './verify/states.js'
+
+/** What each destination holds of a name, newest first. */
+export type Listing = Map<'s3' | 'artifact', CatalogEntry[]>
 
 /** One stored backup as the commands other than `backup` see it. */
 export interface CatalogEntry {
@@ -17,10 +21,14 @@ export interface CatalogEntry {
   name: string
   /** From the file name; the manifest's createdAt is what orders backups. */
   stamp: string
+  /** The manifest's createdAt; for an incomplete backup, the time in its name. */
+  createdAt: Date
   /** Undefined for an incomplete backup (no manifest beside it: nothing proves it finished). */
   manifest: ManifestV1 | undefined
   /** False when a manifest's backup object is gone (a crash during retention). */
   objectPresent: boolean
+  /** DESIGN.md §3: what `latest`, check and retention may use it for. */
+  state: BackupState
   location: string
   sizeBytes: number
   artifactId?: number
@@ -51,8 +59,13 @@ function parseJson(text: string): unknown {
 
 /** Newest first by manifest time; incomplete backups (no manifest) by the time in their name. */
 export function newestFirst(a: CatalogEntry, b: CatalogEntry): number {
-  const t = (e: CatalogEntry): string => e.manifest?.createdAt ?? `${e.stamp.slice(0, 4)}-${e.stamp.slice(4, 6)}-${e.stamp.slice(6, 8)}T${e.stamp.slice(9, 11)}:${e.stamp.slice(11, 13)}:${e.stamp.slice(13, 15)}Z`
-  return t(b).localeCompare(t(a))
+  return b.createdAt.getTime() - a.createdAt.getTime()
+}
+
+/** The fields every entry derives from its manifest (or the lack of one) and whether its object is there. */
+function described(parsed: { name: string; stamp: string }, manifest: ManifestV1 | undefined, objectPresent: boolean) {
+  const created = manifest ? new Date(manifest.createdAt) : stampDate(parsed.stamp)
+  return { ...parsed, manifest, objectPresent, createdAt: Number.isNaN(created.getTime()) ? stampDate(parsed.stamp) : created, state: entryState(manifest, objectPresent) }
 }
 
 /** The backups in the destinations, read through their manifests (never the storage's modification times). */
@@ -73,9 +86,14 @@ export class Catalog {
 
   /** Every destination, in `destination` order. */
   async listAll(name: string | undefined): Promise<CatalogEntry[]> {
-    const out: CatalogEntry[] = []
-    for (const kind of this.s.destinations.order) out.push(...(await this.list(kind, name)))
-    return out.sort(newestFirst)
+    return [...(await this.listEach(name)).values()].flat().sort(newestFirst)
+  }
+
+  /** Each destination's entries: a backup run's one listing, for the series check and retention. */
+  async listEach(name: string | undefined): Promise<Listing> {
+    const out: Listing = new Map()
+    for (const kind of this.s.destinations.order) out.set(kind, await this.list(kind, name))
+    return out
   }
 
   private async listS3(name: string | undefined): Promise<CatalogEntry[]> {
@@ -97,7 +115,7 @@ export class Catalog {
         if (!ours(m, parsed.name, objectKey)) return undefined // someone else's file: never listed, never touched
         manifest = m
       }
-      return { kind: 's3', key: objectKey, ...parsed, manifest, objectPresent: present.has(objectKey), location: s3.url(objectKey), sizeBytes: present.get(objectKey) ?? 0 }
+      return { kind: 's3', key: objectKey, ...described(parsed, manifest, present.has(objectKey)), location: s3.url(objectKey), sizeBytes: present.get(objectKey) ?? 0 }
     })
     return entries.filter(e => e !== undefined).sort(newestFirst)
   }
@@ -120,34 +138,45 @@ export class Catalog {
         const parsedManifest = parseJson(fs.readFileSync(await a.download(m.id, m.name, this.s.artifactRunId, this.s.githubToken), 'utf8'))
         if (ours(parsedManifest, parsed.name, art.name)) manifest = parsedManifest
       }
-      return { kind: 'artifact', key: art.name, ...parsed, manifest, objectPresent: true, location: `artifact ${art.name} (id ${art.id})`, sizeBytes: art.size, artifactId: art.id, manifestArtifactId: m?.id }
+      return { kind: 'artifact', key: art.name, ...described(parsed, manifest, true), location: `artifact ${art.name} (id ${art.id})`, sizeBytes: art.size, artifactId: art.id, manifestArtifactId: m?.id }
     })
     return entries.sort(newestFirst)
   }
 
-  /** `latest` (by manifest createdAt, from the first destination), an S3 key or an artifact name. */
-  async find(ref: BackupRef, name: string): Promise<CatalogEntry & { manifest: ManifestV1 }> {
+  /**
+   * `latest` (the newest good backup) or `latest-verified`, from the first
+   * destination; or the backup an S3 key or artifact name names, in whatever
+   * state it is (the caller decides what an explicit reference may restore).
+   */
+  async find(ref: BackupRef, name: string): Promise<CatalogEntry> {
     const kind = ref.kind === 'key' ? 's3' : ref.kind === 'artifact' ? 'artifact' : this.s.destinations.order[0]
     if ((kind === 's3' && !this.s3) || (kind === 'artifact' && !this.artifact)) {
       throw new ActionError(Titles.restore, `Input 'backup' names ${kind === 's3' ? 'an S3 key' : 'an artifact'}, but 'destination' does not include ${kind}.`)
     }
     if (ref.kind === 'key') return this.byKey(ref.key, name)
     const entries = await this.list(kind, name)
-    const found = ref.kind === 'latest' ? entries.find(e => e.manifest && e.objectPresent) : entries.find(e => e.key === ref.name)
-    if (!found) throw new ActionError(Titles.restore, ref.kind === 'latest' ? `No complete backup named '${name}' in ${kind}.` : `Backup '${ref.name}' was not found in ${kind}.`)
-    if (!found.manifest) throw new ActionError(Titles.restore, `${found.location} has no manifest: it is an incomplete backup, and its checksum cannot be checked.`)
-    return found as CatalogEntry & { manifest: ManifestV1 }
+    if (ref.kind === 'artifact') {
+      const found = entries.find(e => e.key === ref.name)
+      if (!found) throw new ActionError(Titles.restore, `Backup '${ref.name}' was not found in ${kind}.`)
+      return found
+    }
+    const found = pickLatest(entries, ref.kind)
+    if (!found) {
+      const others = entries.length ? ` (there ${entries.length === 1 ? 'is' : 'are'} ${describeOthers(entries)})` : ''
+      throw new ActionError(Titles.restore, `No ${ref.kind === 'latest' ? 'good (verified or unverified)' : 'verified'} backup named '${name}' in ${kind}${others}.`)
+    }
+    return found
   }
 
   /** An S3 key is read directly, wherever it lives (another prefix included), with its manifest beside it. */
-  private async byKey(key: string, name: string): Promise<CatalogEntry & { manifest: ManifestV1 }> {
+  private async byKey(key: string, name: string): Promise<CatalogEntry> {
     const s3 = this.s3!
     const parsed = parseFileName(key.split('/').pop()!)
     const [exists, text] = await Promise.all([s3.exists(key), s3.getText(key + MANIFEST).catch(() => undefined)])
-    if (!exists || !parsed) throw new ActionError(Titles.restore, `Backup '${key}' was not found in s3://${s3.settings.bucket}.`)
     const manifest = text === undefined ? undefined : parseJson(text)
-    if (!ours(manifest, name, key)) throw new ActionError(Titles.restore, `${s3.url(key)} has no manifest of ours beside it: it is an incomplete backup, and its checksum cannot be checked.`)
-    return { kind: 's3', key, ...parsed, manifest, objectPresent: true, location: s3.url(key), sizeBytes: manifest.sizeBytes }
+    const mine = ours(manifest, name, key) ? manifest : undefined
+    if (!parsed || (!exists && !mine)) throw new ActionError(Titles.restore, `Backup '${key}' was not found in s3://${s3.settings.bucket}.`)
+    return { kind: 's3', key, ...described(parsed, mine, exists), location: s3.url(key), sizeBytes: mine?.sizeBytes ?? 0 }
   }
 
   async open(e: CatalogEntry): Promise<Readable> {

@@ -2,29 +2,43 @@ import * as core from '@actions/core'
 import { ActionError, Titles } from './errors.js'
 import { Catalog } from './catalog.js'
 import type { CheckSettings } from './settings.js'
+import { describeOthers, freshness } from './verify/states.js'
+import { setOutputs, writeSummary } from './report/safely.js'
 import { Workspace } from './workspace.js'
 
-/** `check`: fail when the newest backup (by manifest time) is older than max-age, or when there is none. */
+const hours = (seconds: number): string => `${(seconds / 3600).toFixed(1)} h`
+
+/**
+ * `check`: fail when the newest good backup (verified or unverified, by
+ * manifest time) is older than max-age, or when there is none; a newer
+ * backup that failed verification is no proof of freshness, only a warning.
+ */
 export async function check(s: CheckSettings, now = new Date()): Promise<void> {
   const work = new Workspace()
   try {
     const kind = s.destinations.order[0]
     const entries = await new Catalog(s, work).list(kind, s.name)
-    const newest = entries.find(e => e.manifest && e.objectPresent)
-    if (!newest) throw new ActionError(Titles.tooOld, `No backup named '${s.name}' in ${kind}: nothing has been backed up there.`)
-    const age = Math.max(0, Math.round((now.getTime() - new Date(newest.manifest!.createdAt).getTime()) / 1000))
-    core.setOutput('newest-age-seconds', String(age))
-    await core.summary
-      .addHeading(`Backup freshness: ${s.name}`, 2)
-      .addTable([
-        [{ data: 'Newest backup', header: true }, { data: 'Created', header: true }, { data: 'Age', header: true }, { data: 'max-age', header: true }],
-        [newest.location, newest.manifest!.createdAt, `${(age / 3600).toFixed(1)} h`, `${(s.maxAgeSeconds / 3600).toFixed(1)} h`]
-      ])
-      .write()
-    if (age > s.maxAgeSeconds) {
-      throw new ActionError(Titles.tooOld, `The newest backup of '${s.name}' (${newest.location}) is ${(age / 3600).toFixed(1)} h old, more than max-age (${(s.maxAgeSeconds / 3600).toFixed(1)} h).`)
+    const f = freshness(entries, now)
+    for (const e of f.newerFailed) {
+      core.warning(`${e.location} is newer but failed its verification (${e.manifest?.verification.details[0] ?? 'see its manifest'}); it does not count as a backup.`, { title: 'Failed backup' })
     }
-    core.info(`Newest backup ${newest.location} is ${(age / 3600).toFixed(1)} h old.`)
+    if (!f.newest || f.ageSeconds === undefined) {
+      const others = entries.length ? ` (only ${describeOthers(entries)} backup${entries.length === 1 ? '' : 's'})` : ''
+      throw new ActionError(Titles.tooOld, `No good backup named '${s.name}' in ${kind}${others}: nothing restorable has been backed up there.`)
+    }
+    const newest = f.newest
+    const age = f.ageSeconds
+    setOutputs({ 'newest-age-seconds': String(age) }, s.secrets)
+    await writeSummary(
+      core.summary.addHeading(`Backup freshness: ${s.name}`, 2).addTable([
+        [{ data: 'Newest good backup', header: true }, { data: 'State', header: true }, { data: 'Created', header: true }, { data: 'Age', header: true }, { data: 'max-age', header: true }],
+        [newest.location, newest.state, newest.createdAt.toISOString(), hours(age), hours(s.maxAgeSeconds)]
+      ])
+    )
+    if (age > s.maxAgeSeconds) {
+      throw new ActionError(Titles.tooOld, `The newest good backup of '${s.name}' (${newest.location}) is ${hours(age)} old, more than max-age (${hours(s.maxAgeSeconds)}).`)
+    }
+    core.info(`Newest good backup ${newest.location} (${newest.state}) is ${hours(age)} old.`)
   } finally {
     work.cleanup()
   }

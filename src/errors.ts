@@ -7,7 +7,9 @@ export const Titles = {
   restoreRefused: 'Restore refused',
   restore: 'Restore failed',
   tooOld: 'Backup too old',
-  retention: 'Retention failed'
+  retention: 'Retention failed',
+  list: 'List failed',
+  check: 'Check failed'
 } as const
 
 export type Title = (typeof Titles)[keyof typeof Titles]

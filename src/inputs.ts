@@ -504,17 +504,18 @@ function parseName(name: string): string {
   return name
 }
 
-/** `backup:` — latest, an S3 key (contains `/`) or an artifact name (DESIGN.md §7). */
+/** `backup:` — latest, latest-verified, an S3 key (contains `/`) or an artifact name (DESIGN.md §2, §7). */
 export function parseBackupRef(value: string): BackupRef {
   if (!value || value === 'latest') return { kind: 'latest' }
-  if (!/^[A-Za-z0-9._\-/]+$/.test(value) || value.includes('..')) throw new InputError(`Input 'backup' must be latest, an S3 key or an artifact name; got '${value}'.`)
+  if (value === 'latest-verified') return { kind: 'latest-verified' }
+  if (!/^[A-Za-z0-9._\-/]+$/.test(value) || value.includes('..')) throw new InputError(`Input 'backup' must be latest, latest-verified, an S3 key or an artifact name; got '${value}'.`)
   return value.includes('/') ? { kind: 'key', key: value } : { kind: 'artifact', name: value }
 }
 
 function nameFromBackupRef(ref: BackupRef): string {
   const file = ref.kind === 'key' ? ref.key.split('/').pop()! : ref.kind === 'artifact' ? ref.name : ''
   const m = /^(.+)-\d{8}T\d{6}Z\./.exec(file)
-  if (!m) throw new InputError(`Input 'name' is required to find the ${ref.kind === 'latest' ? 'latest backup' : 'backup'} (or give 'backup' as a key or artifact name made by this action).`)
+  if (!m) throw new InputError(`Input 'name' is required to find the ${ref.kind === 'latest' || ref.kind === 'latest-verified' ? `${ref.kind} backup` : 'backup'} (or give 'backup' as a key or artifact name made by this action).`)
   return m[1]
 }
 

@@ -1,12 +1,13 @@
 import * as core from '@actions/core'
 import { getSettings } from './inputs.js'
 import type { Settings } from './settings.js'
-import { ActionError, Titles, errorMessage, scrub } from './errors.js'
+import { ActionError, Titles, errorMessage, scrub, type Title } from './errors.js'
 import { backup } from './backup.js'
 import { restore, restoreTest } from './restore-command.js'
 import { list } from './list.js'
 import { check } from './check.js'
 import { save, State } from './state.js'
+import { setOutputs } from './report/safely.js'
 
 /** One command per run; each tells its own story (backup.ts: settings → source → pipeline → destinations → verify → manifest → report). */
 async function dispatch(s: Settings, signal: AbortSignal): Promise<void> {
@@ -27,6 +28,15 @@ async function dispatch(s: Settings, signal: AbortSignal): Promise<void> {
   }
 }
 
+/** The title of an error no step classified: it happened while the command did its work (DESIGN.md §7, §8). */
+const FALLBACK_TITLE: Record<Settings['command'], Title> = {
+  backup: Titles.backup,
+  restore: Titles.restore,
+  'restore-test': Titles.restore,
+  list: Titles.list,
+  check: Titles.check
+}
+
 export async function run(): Promise<void> {
   let secrets: readonly string[] = []
   let settings: Settings | undefined
@@ -38,8 +48,8 @@ export async function run(): Promise<void> {
     secrets = settings.secrets
     await dispatch(settings, abort.signal)
   } catch (e) {
-    const title = e instanceof ActionError ? e.title : settings?.command === 'restore' ? Titles.restore : Titles.backup
-    if (title === Titles.verification) core.setOutput('verified', 'false')
+    const title = e instanceof ActionError ? e.title : FALLBACK_TITLE[settings?.command ?? 'backup']
+    if (title === Titles.verification) setOutputs({ verified: 'false' }, secrets)
     const message = scrub(errorMessage(e), secrets)
     // setFailed's own annotation has no title; one titled annotation plus the failure exit code says it once.
     core.error(message, { title })

@@ -1,6 +1,8 @@
 import type { BackupSettings, NeonOrigin } from './settings.js'
 import type { ServerInfo, TableCount } from './source.js'
 import { TOOL } from './version.js'
+import { supabaseProjectRef } from './providers/supabase.js'
+import { stateOfVerification, type RecordedState } from './verify/states.js'
 
 export interface Verification {
   level: BackupSettings['verify']
@@ -16,7 +18,16 @@ export interface ManifestV1 {
   createdAt: string
   finishedAt: string
   durationMs: number
-  source: { provider: string; host: string; port: number; database: string; serverVersion: string; serverVersionNum: number }
+  source: {
+    provider: string
+    host: string
+    port: number
+    database: string
+    serverVersion: string
+    serverVersionNum: number
+    /** Supabase: the project the host or user names (one series per project, DESIGN.md §3). */
+    projectRef?: string
+  }
   dump: { tool: string; version: string; format: string; snapshot: string; args: string[] }
   compression: { algorithm: string; level: number | null }
   encryption: { algorithm: string; recipients: string[] } | null
@@ -25,6 +36,8 @@ export interface ManifestV1 {
   extensions: { name: string; version: string }[]
   tables: TableCount[]
   verification: Verification
+  /** DESIGN.md §3; manifests written before it existed are read through recordedState(). */
+  state: RecordedState
   destinations: { kind: string; location: string }[]
   github: { repository: string; runId: string; runAttempt: string; workflow: string; sha: string; ref: string; serverUrl: string }
   /** Where a dump of a temporary Neon branch read (neon-mode: dump with the API). */
@@ -34,6 +47,11 @@ export interface ManifestV1 {
 /** `2026-11-22T09:05:03.123Z` → `20261122T090503Z` (UTC). */
 export function timestamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+}
+
+/** `20261122T090503Z` → that instant: the inverse of timestamp(). */
+export function stampDate(stamp: string): Date {
+  return new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`)
 }
 
 export function backupFileName(name: string, at: Date, ext: string): string {
@@ -62,6 +80,8 @@ export interface ManifestInput {
   env: NodeJS.ProcessEnv
 }
 
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>))
+
 /** Manifest v1 (DESIGN.md §3). Holds no secret: the source is described by host, port and database only. */
 export function buildManifest(m: ManifestInput): ManifestV1 {
   const s = m.settings
@@ -79,7 +99,8 @@ export function buildManifest(m: ManifestInput): ManifestV1 {
       port: s.source.port,
       database: s.source.database,
       serverVersion: m.server.serverVersion,
-      serverVersionNum: m.server.serverVersionNum
+      serverVersionNum: m.server.serverVersionNum,
+      ...optional('projectRef', s.source.provider === 'supabase' ? supabaseProjectRef(s.source.host, s.source.user) : undefined)
     },
     dump: { tool: 'pg_dump', version: m.dumpVersion, format: s.format, snapshot: m.snapshot, args: s.pgDumpArgs },
     compression: { algorithm: s.compression.algorithm, level: m.compressionLevel },
@@ -89,6 +110,7 @@ export function buildManifest(m: ManifestInput): ManifestV1 {
     extensions: m.server.extensions,
     tables: m.tables,
     verification: m.verification,
+    state: stateOfVerification(m.verification),
     destinations: m.destinations,
     github: {
       repository: m.env.GITHUB_REPOSITORY ?? '',

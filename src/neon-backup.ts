@@ -5,6 +5,7 @@ import { timestamp, type Verification } from './manifest.js'
 import {
   NeonTemporaries,
   OWNER_KEY,
+  UNVERIFIED,
   VERIFY_KEY,
   chooseDatabase,
   connectionTo,
@@ -67,7 +68,7 @@ async function branchOrSnapshot(s: NeonBackupSettings, api: NeonApi, parent: Neo
   )
   if (failed) throw new ActionError(Titles.verification, verification.details.join('\n'))
   const retention = await core.group('Retention', () => neonRetention(api, s, made.kind, name, key))
-  if (retention) await reportRetention(retention, s.retention.dryRun)
+  if (retention) await reportRetention(retention, s.retention.dryRun, s.secrets)
 }
 
 function checkedName(name: string): string {
@@ -236,13 +237,13 @@ async function onBackup<T>(api: NeonApi, made: Made, ref: Reference, temporaries
   }
 }
 
-/** Renames a backup whose verification failed to `{key}-unverified`: kept for inspection, never a backup retention or `latest` counts. */
+/** Renames a backup whose verification failed to `{key}-unverified`: kept for inspection, never what `latest` restores; retention removes it once a newer good backup exists. */
 async function setAside(api: NeonApi, made: Made, key: string): Promise<string> {
-  const aside = `${key}-unverified`
+  const aside = `${key}${UNVERIFIED}`
   try {
     if (made.branch) await api.renameBranch(made.branch.id, aside)
     else await api.renameSnapshot(made.snapshot!.id, aside)
-    core.warning(`The ${made.kind} ${key} failed verification and was renamed ${aside}: it is kept for inspection and never counted as a backup. Delete it when done.`, { title: 'Neon backup set aside' })
+    core.warning(`The ${made.kind} ${key} failed verification and was renamed ${aside}: it is kept for inspection and never restored as the latest; retention removes it once a newer good backup exists.`, { title: 'Neon backup set aside' })
     return aside
   } catch (e) {
     core.warning(`The ${made.kind} ${key} failed verification and could not be renamed (${errorMessage(e)}); rename or delete it by hand so it is not taken for a good backup.`, { title: 'Neon backup set aside' })
@@ -258,7 +259,7 @@ async function neonRetention(api: NeonApi, s: NeonBackupSettings, kind: 'branch'
   if (!hasPolicy(s.retention.policy)) return undefined
   try {
     const backups = await listBackups(api, kind, name)
-    const plan = selectRetention(backups.map(b => ({ id: b.key, createdAt: b.createdAt, verified: b.verified })), s.retention.policy, now, [thisRun])
+    const plan = selectRetention(backups.map(b => ({ id: b.key, createdAt: b.createdAt, state: b.state })), s.retention.policy, now, [thisRun])
     const byKey = new Map(backups.map(b => [b.key, b]))
     for (const d of plan) {
       if (!d.keep && byKey.get(d.id)!.hasChildren) Object.assign(d, { keep: true, reasons: ['has child branches (Neon cannot delete it)'] })

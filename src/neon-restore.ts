@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { ActionError, Titles } from './errors.js'
-import { timestamp } from './manifest.js'
-import { findBranch, listBackups, neonApi, stampDate, type NeonBackup } from './neon.js'
+import { stampDate, timestamp } from './manifest.js'
+import { UNVERIFIED, branchState, findBranch, listBackups, neonApi, type NeonBackup } from './neon.js'
+import { describeOthers, pickLatest } from './verify/states.js'
 import type { NeonApi, NeonBranch } from './providers/neon.js'
 import type { NeonPoint, NeonRestoreSettings } from './settings.js'
 import { reportNeonRestore } from './summary.js'
@@ -40,26 +41,40 @@ export async function neonRestore(s: NeonRestoreSettings): Promise<void> {
 
 async function chooseSource(api: NeonApi, s: NeonRestoreSettings, target: NeonBranch, name: string): Promise<NeonSource> {
   if (s.neon.pointInTime) return { kind: 'history', point: s.neon.pointInTime }
-  if (s.backup === 'latest') {
-    const all = [...(await listBackups(api, 'branch', name)), ...(await listBackups(api, 'snapshot', name))].filter(b => b.kind === 'snapshot' || b.branch!.current_state === 'ready')
-    const newest = all.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0]
-    if (!newest) throw new ActionError(Titles.restore, `No backup branch or snapshot named ${name}-{YYYYMMDDTHHMMSSZ} in Neon project ${api.projectId}: give 'backup' (a branch or snapshot by name or id) or 'name'.`)
+  if (s.backup === 'latest' || s.backup === 'latest-verified') {
+    const all = [...(await listBackups(api, 'branch', name)), ...(await listBackups(api, 'snapshot', name))]
+    const newest = pickLatest(all, s.backup)
+    if (!newest) {
+      const others = all.length ? ` (there ${all.length === 1 ? 'is' : 'are'} ${describeOthers(all)})` : ''
+      throw new ActionError(
+        Titles.restore,
+        `No ${s.backup === 'latest' ? 'good' : 'verified'} backup branch or snapshot named ${name}-{YYYYMMDDTHHMMSSZ} in Neon project ${api.projectId}${others}: give 'backup' (a branch or snapshot by name or id) or 'name'.`
+      )
+    }
     return { kind: 'backup', backup: newest }
   }
   // A backup's age is the time in its name; a branch or snapshot named otherwise is as old as Neon says.
   const created = (n: string, fallback: string): Date => {
-    const m = /-(\d{8}T\d{6}Z)$/.exec(n)
+    const m = /-(\d{8}T\d{6}Z)(-unverified)?$/.exec(n)
     return m ? stampDate(m[1]) : new Date(fallback)
   }
-  const { branches } = await api.listBranches(s.backup)
+  const { branches, annotations } = await api.listBranches(s.backup)
   const branch = branches.find(b => b.id === s.backup) ?? branches.find(b => b.name === s.backup)
   if (branch) {
     if (branch.id === target.id) throw new ActionError(Titles.restoreRefused, `Input 'backup' names the branch being restored (${target.name}); to go back in its own history, set 'neon-point-in-time' instead.`)
-    return { kind: 'backup', backup: { kind: 'branch', id: branch.id, key: branch.name, createdAt: created(branch.name, branch.created_at), verified: false, hasChildren: false, branch } }
+    const state = branchState(branch, annotations[branch.id] ?? {}, branch.name.endsWith(UNVERIFIED))
+    return named({ kind: 'branch', id: branch.id, key: branch.name, createdAt: created(branch.name, branch.created_at), state, hasChildren: false, branch })
   }
   const snapshot = (await api.listSnapshots()).find(x => x.id === s.backup || x.name === s.backup)
-  if (snapshot) return { kind: 'backup', backup: { kind: 'snapshot', id: snapshot.id, key: snapshot.name, createdAt: created(snapshot.name, snapshot.created_at), verified: false, hasChildren: false, snapshot } }
+  if (snapshot) return named({ kind: 'snapshot', id: snapshot.id, key: snapshot.name, createdAt: created(snapshot.name, snapshot.created_at), state: snapshot.name.endsWith(UNVERIFIED) ? 'failed' : 'verified', hasChildren: false, snapshot })
   throw new ActionError(Titles.restore, `Neon project ${api.projectId} has no branch or snapshot named or with id '${s.backup}' (input 'backup').`)
+}
+
+/** A backup named explicitly restores whatever its state, but a failed one says so and an unfinished one is refused (DESIGN.md §8). */
+function named(backup: NeonBackup): NeonSource {
+  if (backup.state === 'incomplete') throw new ActionError(Titles.restoreRefused, `The ${backup.kind} ${backup.key} is not ready in Neon (its operations have not finished): it is not a backup to restore yet.`)
+  if (backup.state === 'failed') core.warning(`The ${backup.kind} ${backup.key} is a failed backup (its verification failed); restoring it because 'backup' names it.`, { title: 'Restoring a failed backup' })
+  return { kind: 'backup', backup }
 }
 
 /** Returns the id the target branch has afterwards (a snapshot restore moves its name and computes to a new branch). */

@@ -10,6 +10,8 @@ import { parseDatabaseUrl, secretForms } from './inputs.js'
 import { NeonApi, type Annotations, type NeonBranch, type NeonSnapshot } from './providers/neon.js'
 import type { NeonSettings, SourceSettings } from './settings.js'
 import { read, save, State } from './state.js'
+import { stampDate } from './manifest.js'
+import type { BackupState } from './verify/states.js'
 
 /** Annotation keys on the branches this action creates (DESIGN.md §7: Neon ownership). */
 export const OWNER_KEY = 'pg-backup-action'
@@ -63,14 +65,13 @@ export async function connectionTo(
   return parseDatabaseUrl(uri, 'neon', 'the Neon connection URI')
 }
 
-/** `{name}-{YYYYMMDDTHHMMSSZ}` exactly: the only names retention and `latest` consider. */
+/** `{name}-{YYYYMMDDTHHMMSSZ}`, or that with `-unverified` (set aside after a failed verification): the only names retention and `latest` consider. */
 export function backupNamePattern(name: string): RegExp {
-  return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}Z)$`)
+  return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}Z)(${UNVERIFIED})?$`)
 }
 
-export function stampDate(stamp: string): Date {
-  return new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`)
-}
+/** The suffix a backup that failed verification is renamed with (DESIGN.md §8: ours, and `failed`). */
+export const UNVERIFIED = '-unverified'
 
 /** One backup this action made: a branch or a snapshot. */
 export interface NeonBackup {
@@ -79,8 +80,8 @@ export interface NeonBackup {
   /** `{name}-{stamp}`: what `backup-key` and `deleted` report. */
   key: string
   createdAt: Date
-  /** Its verification ran and passed (snapshots: it exists, complete). */
-  verified: boolean
+  /** DESIGN.md §3, §8: a snapshot is verified once it exists; a branch by the verify level it was made with; `-unverified` ones failed. */
+  state: BackupState
   /** Branches with children cannot be deleted (Neon refuses). */
   hasChildren: boolean
   branch?: NeonBranch
@@ -103,16 +104,22 @@ export async function listBackups(api: NeonApi, kind: 'branch' | 'snapshot', nam
       const m = pattern.exec(b.name)
       const a: Annotations = annotations[b.id] ?? {}
       if (!m || a[OWNER_KEY] !== name || b.default || b.protected) continue
-      const verify = a[VERIFY_KEY] ?? 'none'
-      out.push({ kind, id: b.id, key: b.name, createdAt: stampDate(m[1]), verified: verify !== 'none' && b.current_state === 'ready', hasChildren: parents.has(b.id), branch: b })
+      out.push({ kind, id: b.id, key: b.name, createdAt: stampDate(m[1]), state: branchState(b, a, !!m[2]), hasChildren: parents.has(b.id), branch: b })
     }
   } else {
     for (const s of await api.listSnapshots()) {
       const m = pattern.exec(s.name)
-      if (m) out.push({ kind, id: s.id, key: s.name, createdAt: stampDate(m[1]), verified: true, hasChildren: false, snapshot: s })
+      if (m) out.push({ kind, id: s.id, key: s.name, createdAt: stampDate(m[1]), state: m[2] ? 'failed' : 'verified', hasChildren: false, snapshot: s })
     }
   }
   return out.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+}
+
+/** A backup branch's state: set aside → failed; made with verify: none → unverified; else verified once Neon finished it. */
+export function branchState(b: NeonBranch, a: Annotations, setAside: boolean): BackupState {
+  if (setAside) return 'failed'
+  if (!['ready', 'archived'].includes(b.current_state)) return 'incomplete'
+  return (a[VERIFY_KEY] ?? 'none') === 'none' ? 'unverified' : 'verified'
 }
 
 /** A temporary compute (by id) or branch (by name, recorded before it exists). */

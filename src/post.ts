@@ -2,13 +2,18 @@ import * as fs from 'node:fs'
 import * as core from '@actions/core'
 import { getSettings } from './inputs.js'
 import { S3Destination } from './destinations/s3.js'
+import { ArtifactDestination } from './destinations/artifact.js'
+import { manifestKey } from './manifest.js'
 import { errorMessage, scrub } from './errors.js'
 import { read, State } from './state.js'
+import type { Destinations } from './settings.js'
 
 /**
  * Cleanup after a cancelled or killed main step: stop pg_dump, abort the
- * multipart upload it was feeding, remove the temp directory and the
- * temporary Neon computes and branches. Warnings only:
+ * multipart upload it was feeding, remove what the step stored but never
+ * described with a manifest (an S3 object, an artifact: it would be an
+ * incomplete backup), remove the temp directory and the temporary Neon
+ * computes and branches. A copy whose manifest made it stays. Warnings only:
  * a post step never fails the job.
  */
 export async function post(): Promise<void> {
@@ -27,18 +32,35 @@ export async function post(): Promise<void> {
     const dir = read(State.tempDir)
     if (dir) fs.rmSync(dir, { recursive: true, force: true })
     const key = read(State.s3Key)
+    const artifactName = read(State.artifactName)
     const neonLeft = (JSON.parse(read(State.neonTemporaries) || '[]') as unknown[]).length > 0
-    if (!key && !neonLeft) return
+    if (!key && !artifactName && !neonLeft) return
     const settings = getSettings()
     secrets = settings.secrets
-    const s3 = 'destinations' in settings ? settings.destinations.s3 : settings.command === 'backup' ? settings.dump?.destinations.s3 : undefined
-    if (key && s3) {
-      const n = await new S3Destination(s3).abortPending(key)
-      if (n) core.info(`Aborted ${n} unfinished multipart upload(s) of ${key}.`)
+    const destinations: Destinations | undefined = 'destinations' in settings ? settings.destinations : settings.command === 'backup' ? settings.dump?.destinations : undefined
+    // Each cleanup on its own: one that fails must not leave the others undone.
+    const attempt = async (fn: () => Promise<void>): Promise<void> => fn().catch((e: unknown) => core.warning(`Cleanup after the cancelled step was incomplete: ${scrub(errorMessage(e), secrets)}`))
+    if (key && destinations?.s3) {
+      const s3 = new S3Destination(destinations.s3)
+      await attempt(async () => {
+        const n = await s3.abortPending(key)
+        if (n) core.info(`Aborted ${n} unfinished multipart upload(s) of ${key}.`)
+        if (!(await s3.exists(manifestKey(key))) && (await s3.removeIfPresent([key]))) core.info(`Removed ${s3.url(key)}: the step ended before its manifest was written.`)
+      })
+    }
+    if (artifactName && destinations?.artifact) {
+      const artifacts = new ArtifactDestination(destinations.artifact)
+      await attempt(async () => {
+        const names = new Set((await artifacts.list()).map(a => a.name))
+        if (!names.has(manifestKey(artifactName)) && (await artifacts.removeIfPresent([artifactName]))) core.info(`Removed artifact ${artifactName}: the step ended before its manifest was written.`)
+      })
     }
     if (neonLeft && 'neon' in settings) {
-      const { NeonTemporaries, neonApi } = await import('./neon.js')
-      for (const what of await NeonTemporaries.removeLeftovers(neonApi(settings.neon))) core.info(`Removed the temporary Neon ${what} left by the cancelled step.`)
+      const neon = settings.neon
+      await attempt(async () => {
+        const { NeonTemporaries, neonApi } = await import('./neon.js')
+        for (const what of await NeonTemporaries.removeLeftovers(neonApi(neon))) core.info(`Removed the temporary Neon ${what} left by the cancelled step.`)
+      })
     }
   } catch (e) {
     core.warning(`Cleanup after the cancelled backup was incomplete: ${scrub(errorMessage(e), secrets)}`)

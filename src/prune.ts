@@ -1,44 +1,55 @@
 import * as core from '@actions/core'
 import { ActionError, Titles, errorMessage } from './errors.js'
-import { Catalog } from './catalog.js'
+import type { CatalogEntry, Listing } from './catalog.js'
 import { S3Destination } from './destinations/s3.js'
 import { manifestKey } from './manifest.js'
 import { RepoArtifacts } from './destinations/github-artifacts.js'
 import { hasPolicy, selectRetention, type RetentionDecision } from './retention.js'
 import type { BackupSettings } from './settings.js'
-import type { Workspace } from './workspace.js'
+import type { RecordedState } from './verify/states.js'
+import { setOutputs, writeSummary } from './report/safely.js'
 
 export interface RetentionResult {
   plan: RetentionDecision[]
   deleted: string[]
 }
 
+/** This run's backup, which the listing taken before it was written does not hold. */
+export interface ThisRun {
+  s3Key?: string
+  fileName: string
+  createdAt: Date
+  state: RecordedState
+}
+
 /**
  * Retention after a good run, per destination: the pure selection over this
  * name's manifests (ours only: a backup without our manifest beside it is
- * never touched), then the backups deleted first and their manifests second,
- * so a crash in between leaves a manifest whose backup is missing — which
- * `list` shows and the next run cleans up — never an undescribed backup.
+ * never touched) from the run's one listing, then the backups deleted first
+ * and their manifests second, so a crash in between leaves a manifest whose
+ * backup is missing — which `list` shows and the next run cleans up — never
+ * an undescribed backup.
  */
-export async function applyRetention(s: BackupSettings, thisRun: { s3Key?: string; fileName: string }, work: Workspace, now = new Date()): Promise<RetentionResult | undefined> {
+export async function applyRetention(s: BackupSettings, thisRun: ThisRun, listing: Promise<Listing>, now = new Date()): Promise<RetentionResult | undefined> {
   if (!hasPolicy(s.retention.policy)) return undefined
-  const catalog = new Catalog({ ...s, artifactRunId: undefined }, work)
   const result: RetentionResult = { plan: [], deleted: [] }
   try {
+    const listed = await listing
     for (const kind of s.destinations.order) {
       if (kind === 'artifact' && !s.githubToken) {
         core.notice("Artifacts are not pruned without 'github-token' (actions: write); they expire after artifact-retention-days.", { title: 'Retention' })
         continue
       }
-      const entries = (await catalog.list(kind, s.name)).filter(e => e.manifest)
+      const id = kind === 's3' ? (thisRun.s3Key ?? '') : thisRun.fileName
+      const entries = (listed.get(kind) ?? []).filter(e => e.manifest && e.key !== id)
       const plan = selectRetention(
-        entries.map(e => ({ id: e.key, createdAt: new Date(e.manifest!.createdAt), verified: e.manifest!.verification.level !== 'none' && e.manifest!.verification.passed })),
+        [...entries.map(e => ({ id: e.key, createdAt: e.createdAt, state: e.state })), { id, createdAt: thisRun.createdAt, state: thisRun.state }],
         s.retention.policy,
         now,
-        [kind === 's3' ? (thisRun.s3Key ?? '') : thisRun.fileName]
+        [id]
       )
       result.plan.push(...plan)
-      const doomed = plan.filter(d => !d.keep).map(d => entries.find(e => e.key === d.id)!)
+      const doomed = plan.filter(d => !d.keep).map(d => entries.find(e => e.key === d.id)).filter((e): e is CatalogEntry => e !== undefined)
       if (s.retention.dryRun || doomed.length === 0) continue
       if (kind === 's3') {
         const s3 = new S3Destination(s.destinations.s3!)
@@ -58,13 +69,12 @@ export async function applyRetention(s: BackupSettings, thisRun: { s3Key?: strin
   }
 }
 
-export async function reportRetention(r: RetentionResult, dryRun: boolean): Promise<void> {
-  core.setOutput('deleted', JSON.stringify(r.deleted))
-  await core.summary
-    .addHeading(dryRun ? 'Retention plan (dry run: nothing deleted)' : 'Retention', 3)
-    .addTable([
-      [{ data: 'Backup', header: true }, { data: 'Created', header: true }, { data: 'Decision', header: true }],
-      ...r.plan.map(d => [d.id, d.createdAt.toISOString(), d.keep ? `kept: ${d.reasons.join(', ')}` : dryRun ? 'would be deleted' : 'deleted'])
+export async function reportRetention(r: RetentionResult, dryRun: boolean, secrets: readonly string[]): Promise<void> {
+  setOutputs({ deleted: JSON.stringify(r.deleted) }, secrets)
+  await writeSummary(
+    core.summary.addHeading(dryRun ? 'Retention plan (dry run: nothing deleted)' : 'Retention', 3).addTable([
+      [{ data: 'Backup', header: true }, { data: 'Created', header: true }, { data: 'State', header: true }, { data: 'Decision', header: true }],
+      ...r.plan.map(d => [d.id, d.createdAt.toISOString(), d.state, d.keep ? `kept: ${d.reasons.join(', ')}` : dryRun ? 'would be deleted' : 'deleted'])
     ])
-    .write()
+  )
 }

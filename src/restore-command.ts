@@ -16,6 +16,23 @@ import { Workspace } from './workspace.js'
 
 type Entry = CatalogEntry & { manifest: ManifestV1 }
 
+/**
+ * What a found backup may be restored as (DESIGN.md §8): `latest` only ever
+ * finds a good one; a backup named explicitly restores even when its
+ * verification failed (with a warning), never when it is incomplete (nothing
+ * proves it finished, and there is no checksum to check) or missing.
+ */
+function restorable(e: CatalogEntry): Entry {
+  if (e.state === 'incomplete' || !e.manifest) {
+    throw new ActionError(Titles.restoreRefused, `${e.location} has no manifest of ours beside it: it is an incomplete backup (nothing proves it finished), and its checksum cannot be checked. Nothing was restored.`)
+  }
+  if (e.state === 'missing') throw new ActionError(Titles.restore, `${e.location} has a manifest but its backup object is gone (removed outside the action, or by an interrupted retention).`)
+  if (e.state === 'failed') {
+    core.warning(`${e.location} is a failed backup (its verification failed: ${e.manifest.verification.details.join('; ')}); restoring it because 'backup' names it.`, { title: 'Restoring a failed backup' })
+  }
+  return e as Entry
+}
+
 function ageSeconds(m: ManifestV1, now = new Date()): number {
   return (now.getTime() - new Date(m.createdAt).getTime()) / 1000
 }
@@ -42,7 +59,7 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
   const work = new Workspace()
   try {
     const catalog = new Catalog(s, work)
-    const entry = await core.group('Find the backup', () => catalog.find(s.backup, s.name))
+    const entry = restorable(await core.group('Find the backup', () => catalog.find(s.backup, s.name)))
     const file = await core.group(`Download and check ${entry.key}`, () => spoolVerified(() => catalog.open(entry), entry, work))
     const info = await withConnection(s.target, c => serverInfo(c))
     const target = `${s.target.database} on ${s.target.host}:${s.target.port}`
@@ -108,7 +125,7 @@ export async function restoreTest(s: RestoreTestSettings): Promise<void> {
   const work = new Workspace()
   try {
     const catalog = new Catalog(s, work)
-    const entry = await core.group('Find the backup', () => catalog.find(s.backup, s.name))
+    const entry = restorable(await core.group('Find the backup', () => catalog.find(s.backup, s.name)))
     const info = await withConnection(s.scratch.server, c => serverInfo(c))
     const client = await resolveClient(s.pgVersion, info, runnerResolveDeps(), dumpMajor(entry.manifest))
     const r = await core.group('Restore into a scratch database', () => scratchRestore(() => catalog.open(entry), entry.manifest, s.scratch, client, work, s.secrets, s.decryption))

@@ -2,6 +2,7 @@
  * Which backups to keep: a pure function of the backups' manifests and
  * `now` (DESIGN.md §4). Periods are UTC days, ISO weeks, months and years.
  */
+import { isGood, type BackupState } from './verify/states.js'
 
 export interface RetentionPolicy {
   keepLast?: number
@@ -16,13 +17,14 @@ export interface RetentionCandidate {
   /** Key, artifact name or branch name: what `deleted` reports. */
   id: string
   createdAt: Date
-  /** The manifest's verification ran and passed. */
-  verified: boolean
+  /** Only good backups fill keep-* slots; a failed one waits for a newer good one; a missing one's manifest goes. */
+  state: BackupState
 }
 
 export interface RetentionDecision {
   id: string
   createdAt: Date
+  state: BackupState
   keep: boolean
   /** Why it is kept: the rules that keep it ('keep-daily', 'this run', …); empty when deleted. */
   reasons: string[]
@@ -58,19 +60,24 @@ export function yearKey(d: Date): string {
 
 /**
  * Decides every candidate. A backup is kept when any rule keeps it; with no
- * keep-* set nothing is deleted. `protect` lists ids kept whatever the policy
- * (the backup this run made). The newest verified backup is always kept.
+ * keep-* set nothing is deleted. Only good backups (verified or unverified)
+ * fill keep-* slots: a failed one is kept for inspection until a newer good
+ * backup exists, a missing one (its object gone) only has its manifest left,
+ * and an incomplete one is never ours to delete. `protect` lists ids kept
+ * whatever the policy (the backup this run made). The newest verified backup
+ * is always kept.
  */
 export function selectRetention(candidates: readonly RetentionCandidate[], p: RetentionPolicy, now: Date, protect: readonly string[] = []): RetentionDecision[] {
   const sorted = [...candidates].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id))
   const reasons = new Map<string, string[]>(sorted.map(c => [c.id, []]))
   const keep = (c: RetentionCandidate, why: string): void => void reasons.get(c.id)!.push(why)
+  const good = sorted.filter(c => isGood(c.state))
 
   if (!hasPolicy(p)) sorted.forEach(c => keep(c, 'no keep-* set'))
-  if (p.keepLast) sorted.slice(0, p.keepLast).forEach(c => keep(c, 'keep-last'))
+  if (p.keepLast) good.slice(0, p.keepLast).forEach(c => keep(c, 'keep-last'))
   if (p.keepDays) {
     const cutoff = now.getTime() - p.keepDays * 86400000
-    sorted.filter(c => c.createdAt.getTime() > cutoff).forEach(c => keep(c, 'keep-days'))
+    good.filter(c => c.createdAt.getTime() > cutoff).forEach(c => keep(c, 'keep-days'))
   }
   const gfs: [number | undefined, string, (d: Date) => string][] = [
     [p.keepDaily, 'keep-daily', dayKey],
@@ -80,9 +87,9 @@ export function selectRetention(candidates: readonly RetentionCandidate[], p: Re
   ]
   for (const [n, rule, period] of gfs) {
     if (!n) continue
-    // Newest first, so the first backup seen in a period is that period's newest; a period without backups uses no slot.
+    // Newest first, so the first backup seen in a period is that period's newest; a period without good backups uses no slot.
     const seen = new Set<string>()
-    for (const c of sorted) {
+    for (const c of good) {
       const k = period(c.createdAt)
       if (seen.has(k)) continue
       if (seen.size === n) break
@@ -91,7 +98,11 @@ export function selectRetention(candidates: readonly RetentionCandidate[], p: Re
     }
   }
   for (const c of sorted) if (protect.includes(c.id)) keep(c, 'this run')
-  const newestVerified = sorted.find(c => c.verified)
+  const newestVerified = good.find(c => c.state === 'verified')
   if (newestVerified) keep(newestVerified, 'newest verified')
-  return sorted.map(c => ({ id: c.id, createdAt: c.createdAt, keep: reasons.get(c.id)!.length > 0, reasons: reasons.get(c.id)! }))
+  for (const c of sorted) {
+    if (c.state === 'failed' && !good.some(g => g.createdAt.getTime() > c.createdAt.getTime())) keep(c, 'failed, kept until a newer good backup exists')
+    if (c.state === 'incomplete') keep(c, 'incomplete: nothing proves it is ours')
+  }
+  return sorted.map(c => ({ id: c.id, createdAt: c.createdAt, state: c.state, keep: reasons.get(c.id)!.length > 0, reasons: reasons.get(c.id)! }))
 }

@@ -171,8 +171,8 @@ export interface ScratchSettings {
   verifySql: string[]
 }
 
-/** `backup:` — `latest` by manifest time, an S3 key (contains `/`) or an artifact name. */
-export type BackupRef = { kind: 'latest' } | { kind: 'key'; key: string } | { kind: 'artifact'; name: string }
+/** `backup:` — `latest` (the newest good backup) or `latest-verified`, an S3 key (contains `/`) or an artifact name. */
+export type BackupRef = { kind: 'latest' } | { kind: 'latest-verified' } | { kind: 'key'; key: string } | { kind: 'artifact'; name: string }
 
 /** Where commands other than backup find backups. */
 export interface ReadSettings {

@@ -9,6 +9,7 @@ export const State = {
   tempDir: 'temp-dir',
   pgDumpPid: 'pg-dump-pid',
   s3Key: 's3-pending-key',
+  artifactName: 'artifact-pending-name',
   neonTemporaries: 'neon-temporaries',
   finished: 'main-finished'
 } as const

@@ -6,6 +6,8 @@ import type { NeonBranch, NeonSnapshot } from './providers/neon.js'
 import type { NeonPoint } from './settings.js'
 import type { TableCount } from './source.js'
 import { TOOL } from './version.js'
+import { setOutputs, writeSummary } from './report/safely.js'
+import type { BackupState } from './verify/states.js'
 
 export interface BackupReport {
   manifest: ManifestV1
@@ -51,24 +53,25 @@ export async function reportBackup(r: BackupReport, secrets: readonly string[]):
   const tableRows = r.comparison
     ? [[h('Table'), h('Rows in manifest'), h('Rows restored'), h('')], ...r.comparison.map(comparisonRow)]
     : [[h('Table'), h('Rows')], ...m.tables.map(t => [`${t.schema}.${t.name}`, t.rows === null ? 'not dumped' : String(t.rows)])]
-  await core.summary
-    .addHeading(`PostgreSQL backup: ${m.name}`, 2)
-    .addTable([
-      [h('Field'), h('Value')],
-      ['Database', `${m.source.database} on ${m.source.host}:${m.source.port}`],
-      ['Server version', m.source.serverVersion],
-      ['pg_dump', m.dump.version],
-      ['Format', m.dump.format],
-      ['Compression', m.compression.algorithm + (m.compression.level === null ? '' : ` (level ${m.compression.level})`)],
-      ['Size', `${humanBytes(m.sizeBytes)} (${m.sizeBytes} bytes)`],
-      ['sha256', `<code>${m.sha256}</code>`],
-      ['Duration', `${r.durationSeconds.toFixed(1)} s`],
-      ['Location', r.locations.join('<br>')],
-      ['Verification', verificationText(m.verification)]
-    ])
-    .addHeading(`Tables (${m.tables.length})`, 3)
-    .addTable(tableRows)
-    .write()
+  await writeSummary(
+    core.summary
+      .addHeading(`PostgreSQL backup: ${m.name}`, 2)
+      .addTable([
+        [h('Field'), h('Value')],
+        ['Database', `${m.source.database} on ${m.source.host}:${m.source.port}`],
+        ['Server version', m.source.serverVersion],
+        ['pg_dump', m.dump.version],
+        ['Format', m.dump.format],
+        ['Compression', m.compression.algorithm + (m.compression.level === null ? '' : ` (level ${m.compression.level})`)],
+        ['Size', `${humanBytes(m.sizeBytes)} (${m.sizeBytes} bytes)`],
+        ['sha256', `<code>${m.sha256}</code>`],
+        ['Duration', `${r.durationSeconds.toFixed(1)} s`],
+        ['Location', r.locations.join('<br>')],
+        ['Verification', verificationText(m.verification)]
+      ])
+      .addHeading(`Tables (${m.tables.length})`, 3)
+      .addTable(tableRows)
+  )
   core.notice(`Backup stored at ${r.locations.join(', ')} (${humanBytes(m.sizeBytes)}, sha256 ${m.sha256.slice(0, 12)}…)`, {
     title: 'Backup stored'
   })
@@ -87,21 +90,6 @@ function verificationText(v: ManifestV1['verification']): string {
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-}
-
-/** Sets outputs, warning when one holds a secret (the runner would withhold it). */
-export function setOutputs(outputs: Record<string, string>, secrets: readonly string[]): void {
-  for (const [name, value] of Object.entries(outputs)) {
-    core.setOutput(name, value)
-    const hit = secrets.find(s => s && value.includes(s))
-    if (hit && name !== 'manifest') {
-      core.warning(
-        `The output '${name}' contains text that is also a secret (the database password or a key), so the runner will withhold it. Use a real password, or set 'name' so the backup key does not contain it.`,
-        { title: 'Output withheld' }
-      )
-    }
-  }
-
 }
 
 export interface RestoreReport {
@@ -130,24 +118,33 @@ export async function reportRestore(r: RestoreReport, secrets: readonly string[]
     secrets
   )
   const m = r.entry.manifest
-  await core.summary
-    .addHeading(r.title, 2)
-    .addTable([
-      [h('Field'), h('Value')],
-      ['Backup', r.entry.location],
-      ['Taken', `${m.createdAt} (${(r.backupAgeSeconds / 3600).toFixed(1)} h ago) from ${m.source.database} on ${m.source.host}, PostgreSQL ${m.source.serverVersion}`],
-      ['Size', `${humanBytes(m.sizeBytes)}, sha256 <code>${m.sha256}</code>`],
-      ['Restored into', r.target],
-      ['Restore time (RTO)', r.dryRun ? 'dry run: nothing restored' : `${r.restoreSeconds.toFixed(1)} s`],
-      ['Result', `${r.verified ? 'passed' : r.dryRun ? 'not run' : 'FAILED'}<br>${r.details.map(escapeHtml).join('<br>')}`]
-    ])
-    .addHeading(`Tables (${r.comparison.length || m.tables.length})`, 3)
-    .addTable(
-      r.comparison.length
-        ? [[h('Table'), h('Rows in manifest'), h('Rows restored'), h('')], ...r.comparison.map(comparisonRow)]
-        : [[h('Table'), h('Rows in manifest')], ...m.tables.map(t => [`${t.schema}.${t.name}`, t.rows === null ? 'not dumped' : String(t.rows)])]
-    )
-    .write()
+  await writeSummary(
+    core.summary
+      .addHeading(r.title, 2)
+      .addTable([
+        [h('Field'), h('Value')],
+        ['Backup', r.entry.location],
+        ['Taken', `${m.createdAt} (${(r.backupAgeSeconds / 3600).toFixed(1)} h ago) from ${m.source.database} on ${m.source.host}, PostgreSQL ${m.source.serverVersion}`],
+        ['Size', `${humanBytes(m.sizeBytes)}, sha256 <code>${m.sha256}</code>`],
+        ['Restored into', r.target],
+        ['Restore time (RTO)', r.dryRun ? 'dry run: nothing restored' : `${r.restoreSeconds.toFixed(1)} s`],
+        ['Result', `${r.verified ? 'passed' : r.dryRun ? 'not run' : 'FAILED'}<br>${r.details.map(escapeHtml).join('<br>')}`]
+      ])
+      .addHeading(`Tables (${r.comparison.length || m.tables.length})`, 3)
+      .addTable(
+        r.comparison.length
+          ? [[h('Table'), h('Rows in manifest'), h('Rows restored'), h('')], ...r.comparison.map(comparisonRow)]
+          : [[h('Table'), h('Rows in manifest')], ...m.tables.map(t => [`${t.schema}.${t.name}`, t.rows === null ? 'not dumped' : String(t.rows)])]
+      )
+  )
+}
+
+const STATE_TEXT: Record<BackupState, string> = {
+  verified: 'verified',
+  unverified: 'unverified (verify: none)',
+  failed: '❌ failed verification',
+  incomplete: 'incomplete (no manifest)',
+  missing: 'missing (manifest without its backup)'
 }
 
 /** `list`: newest first, as a summary table and the `backups` output. */
@@ -159,18 +156,19 @@ export async function reportList(entries: CatalogEntry[], secrets: readonly stri
     createdAt: e.manifest?.createdAt ?? null,
     sizeBytes: e.manifest?.sizeBytes ?? e.sizeBytes,
     sha256: e.manifest?.sha256 ?? null,
-    verified: e.manifest ? e.manifest.verification.level !== 'none' && e.manifest.verification.passed : false,
-    status: !e.manifest ? 'incomplete (no manifest)' : !e.objectPresent ? 'backup object missing' : 'complete',
+    state: e.state,
+    verified: e.state === 'verified',
     location: e.location
   }))
   setOutputs({ backups: JSON.stringify(backups) }, secrets)
-  await core.summary
-    .addHeading(`Backups (${backups.length})`, 2)
-    .addTable([
-      [h('Created'), h('Name'), h('Size'), h('Verified'), h('Status'), h('Location')],
-      ...backups.map(b => [b.createdAt ?? '?', b.name, humanBytes(b.sizeBytes), b.verified ? 'yes' : 'no', b.status, b.location])
-    ])
-    .write()
+  await writeSummary(
+    core.summary
+      .addHeading(`Backups (${backups.length})`, 2)
+      .addTable([
+        [h('Created'), h('Name'), h('Size'), h('State'), h('Location')],
+        ...backups.map(b => [b.createdAt ?? '?', b.name, humanBytes(b.sizeBytes), STATE_TEXT[b.state], b.location])
+      ])
+  )
 }
 
 export interface NeonBackupReport {
@@ -232,20 +230,21 @@ export async function reportNeonBackup(r: NeonBackupReport, secrets: readonly st
     },
     secrets
   )
-  await core.summary
-    .addHeading(`Neon ${r.kind} backup: ${r.name}`, 2)
-    .addTable([
-      [h('Field'), h('Value')],
-      ['Project', r.projectId],
-      ['Source branch', `${r.parent.name} (${r.parent.id})`],
-      ['Point', r.point ? `${r.point.kind === 'lsn' ? 'LSN' : 'time'} ${r.point.value}` : 'now'],
-      [r.kind === 'branch' ? 'Backup branch' : 'Snapshot', `${r.key} (${id})`],
-      ['Location', location],
-      ['Duration', `${(record.durationMs / 1000).toFixed(1)} s`],
-      ['Verification', verificationText(r.verification)]
-    ])
-    .addTable(r.comparison ? [[h('Table'), h('Rows in the source'), h('Rows in the backup'), h('')], ...r.comparison.map(comparisonRow)] : [[h('Tables'), h('')], ['not counted (verify: restore counts them)', '']])
-    .write()
+  await writeSummary(
+    core.summary
+      .addHeading(`Neon ${r.kind} backup: ${r.name}`, 2)
+      .addTable([
+        [h('Field'), h('Value')],
+        ['Project', r.projectId],
+        ['Source branch', `${r.parent.name} (${r.parent.id})`],
+        ['Point', r.point ? `${r.point.kind === 'lsn' ? 'LSN' : 'time'} ${r.point.value}` : 'now'],
+        [r.kind === 'branch' ? 'Backup branch' : 'Snapshot', `${r.key} (${id})`],
+        ['Location', location],
+        ['Duration', `${(record.durationMs / 1000).toFixed(1)} s`],
+        ['Verification', verificationText(r.verification)]
+      ])
+      .addTable(r.comparison ? [[h('Table'), h('Rows in the source'), h('Rows in the backup'), h('')], ...r.comparison.map(comparisonRow)] : [[h('Tables'), h('')], ['not counted (verify: restore counts them)', '']])
+  )
   core.notice(`Neon ${r.kind} ${r.key} (${id}) made in project ${r.projectId}${verified ? ', verified' : ''}.`, { title: 'Backup stored' })
 }
 
@@ -275,15 +274,16 @@ export async function reportNeonRestore(r: NeonRestoreReport, secrets: readonly 
     },
     secrets
   )
-  await core.summary
-    .addHeading(`Neon restore of ${r.target.name}${r.dryRun ? ' (dry run: nothing changed)' : ''}`, 2)
-    .addTable([
-      [h('Field'), h('Value')],
-      ['Project', r.projectId],
-      ['Branch restored', `${r.target.name} (${r.branchId})`],
-      ['From', r.from],
-      ['Previous state kept as', r.dryRun ? `${r.preserve} (would be)` : r.preserve],
-      ['Restore time (RTO)', r.dryRun ? 'dry run: nothing restored' : `${r.restoreSeconds.toFixed(1)} s`]
-    ])
-    .write()
+  await writeSummary(
+    core.summary
+      .addHeading(`Neon restore of ${r.target.name}${r.dryRun ? ' (dry run: nothing changed)' : ''}`, 2)
+      .addTable([
+        [h('Field'), h('Value')],
+        ['Project', r.projectId],
+        ['Branch restored', `${r.target.name} (${r.branchId})`],
+        ['From', r.from],
+        ['Previous state kept as', r.dryRun ? `${r.preserve} (would be)` : r.preserve],
+        ['Restore time (RTO)', r.dryRun ? 'dry run: nothing restored' : `${r.restoreSeconds.toFixed(1)} s`]
+      ])
+  )
 }

@@ -28,8 +28,14 @@ export class ArtifactDestination {
   private loaded: ArtifactClient | undefined
   constructor(
     private readonly settings: ArtifactSettings,
-    private readonly work: Workspace
+    /** Where spools and downloads go; the post step, which only lists and removes, has none. */
+    private readonly work?: Workspace
   ) {}
+
+  private workspace(): Workspace {
+    if (!this.work) throw new Error('no workspace for artifact files')
+    return this.work
+  }
 
   /** The artifact client (large: Azure and Octokit) is loaded on first use. */
   private async client(): Promise<ArtifactClient> {
@@ -38,7 +44,7 @@ export class ArtifactDestination {
   }
 
   openSpool(fileName: string): Sink & { file: string } {
-    const file = this.work.createFile(fileName)
+    const file = this.workspace().createFile(fileName)
     const stream = fs.createWriteStream(file, { flags: 'r+', highWaterMark: 1024 * 1024 })
     const done = new Promise<void>((resolve, reject) => {
       stream.once('finish', () => resolve())
@@ -65,13 +71,22 @@ export class ArtifactDestination {
 
   /** Downloads one artifact (a single raw file, see skipArchive) into the workspace; returns its path. */
   async download(id: number, name: string, runId?: number, token?: string): Promise<string> {
-    const dir = this.work.path(`artifact-${id}`)
+    const dir = this.workspace().path(`artifact-${id}`)
     fs.mkdirSync(dir, { mode: 0o700 })
     await (await this.client()).downloadArtifact(id, { path: dir, findBy: this.findBy(runId, token) })
     // The client names a raw download after the service's Content-Disposition; expect exactly one file either way.
     const files = fs.readdirSync(dir)
     if (files.length !== 1) throw new Error(`artifact ${name} did not download as a single file (got ${files.length})`)
     return path.join(dir, files[0])
+  }
+
+  /** Removes those of this run's artifacts named `names` that exist; false when none did. */
+  async removeIfPresent(names: string[]): Promise<boolean> {
+    const client = await this.client()
+    const present = new Set((await this.list()).map(a => a.name))
+    const doomed = names.filter(n => present.has(n))
+    for (const n of doomed) await client.deleteArtifact(n)
+    return doomed.length > 0
   }
 
   private findBy(runId?: number, token?: string) {
@@ -84,7 +99,7 @@ export class ArtifactDestination {
 
   /** The manifest is its own artifact, `{file}.manifest.json`, readable without downloading the backup. */
   async uploadJson(fileName: string, value: unknown): Promise<StoredArtifact> {
-    const file = this.work.createFile(fileName)
+    const file = this.workspace().createFile(fileName)
     fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n')
     return this.upload(file)
   }

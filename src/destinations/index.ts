@@ -1,9 +1,10 @@
 import * as fs from 'node:fs'
-import type { BackupSettings } from '../settings.js'
+import * as core from '@actions/core'
+import type { BackupSettings, DestinationKind } from '../settings.js'
 import type { Sink } from '../pipeline.js'
 import type { StoredCopy } from '../verify.js'
 import type { Workspace } from '../workspace.js'
-import { ActionError, Titles } from '../errors.js'
+import { ActionError, Titles, errorMessage, scrub } from '../errors.js'
 import { ArtifactDestination, type StoredArtifact } from './artifact.js'
 import { S3Destination, choosePartSize, maxParts } from './s3.js'
 import { manifestKey } from '../manifest.js'
@@ -19,12 +20,25 @@ export interface Target {
   s3Key: string | undefined
 }
 
-/** Every destination of one run, fed from one dump. */
+/** A copy this run wrote under its final name that no manifest vouches for yet, and how to take it back. */
+interface Unvouched {
+  label: string
+  /** Removes the copy (and a manifest that may have half-arrived); false when there was nothing to remove. */
+  remove: () => Promise<boolean>
+}
+
+/**
+ * Every destination of one run, fed from one dump. Until a destination's
+ * manifest is written, what the run put there is unvouched: a failing run
+ * removes it (discardUnvouched), so a failure never leaves an incomplete
+ * backup behind (DESIGN.md §3). Once the manifest is written, it stays.
+ */
 export class Storage {
   readonly s3: S3Destination | undefined
   readonly artifact: ArtifactDestination | undefined
   private spool: string | undefined
   private stored: StoredArtifact | undefined
+  private readonly unvouched = new Map<DestinationKind, Unvouched>()
 
   constructor(
     private readonly s: BackupSettings,
@@ -54,7 +68,15 @@ export class Storage {
       if (kind === 's3' && this.s3 && t.s3Key) {
         save(State.s3Key, t.s3Key)
         const partSize = choosePartSize(databaseSize, maxParts(this.s3.settings.endpoint), this.s3.settings.partSizeMiB)
-        sinks.push(this.s3.openUpload(t.s3Key, contentType, partSize))
+        const sink = this.s3.openUpload(t.s3Key, contentType, partSize)
+        const s3 = this.s3
+        const key = t.s3Key
+        // Attached before the pipeline's own handlers: once the object is complete, a later failure removes it.
+        sink.done.then(
+          () => this.unvouched.set('s3', { label: s3.url(key), remove: () => s3.removeIfPresent([key, manifestKey(key)]) }),
+          () => undefined
+        )
+        sinks.push(sink)
       }
       if (kind === 'artifact' && this.artifact) {
         const spool = this.artifact.openSpool(t.fileName)
@@ -76,7 +98,11 @@ export class Storage {
       }
       if (kind === 'artifact' && this.artifact && this.spool) {
         const spool = this.spool
-        this.stored = await this.artifact.upload(spool)
+        const artifact = this.artifact
+        // Before the upload: an answer lost after the service finalized it still leaves an artifact to remove.
+        save(State.artifactName, t.fileName)
+        this.unvouched.set('artifact', { label: `artifact ${t.fileName}`, remove: () => artifact.removeIfPresent([t.fileName, manifestKey(t.fileName)]) })
+        this.stored = await artifact.upload(spool)
         copies.push({ kind, location: this.stored.url, reportedSha256: this.stored.digest, open: async () => fs.createReadStream(spool) })
       }
     }
@@ -87,9 +113,32 @@ export class Storage {
     return this.stored?.id
   }
 
-  /** Written once, after the backup object completed and was verified. */
+  /** Written once, after the backup object completed and was verified; from then on each copy is a backup that stays. */
   async writeManifest(t: Target, manifest: unknown): Promise<void> {
-    if (this.s3 && t.s3Key) await this.s3.putJson(manifestKey(t.s3Key), manifest)
-    if (this.artifact && this.stored) await this.artifact.uploadJson(manifestKey(t.fileName), manifest)
+    if (this.s3 && t.s3Key) {
+      await this.s3.putJson(manifestKey(t.s3Key), manifest)
+      this.unvouched.delete('s3')
+    }
+    if (this.artifact && this.stored) {
+      await this.artifact.uploadJson(manifestKey(t.fileName), manifest)
+      this.unvouched.delete('artifact')
+    }
+  }
+
+  /** After a failure: removes every copy no manifest vouches for, saying so; a copy that cannot be removed is named with what to do. */
+  async discardUnvouched(secrets: readonly string[]): Promise<void> {
+    for (const [kind, u] of this.unvouched) {
+      try {
+        if (await u.remove()) {
+          core.warning(`Removed ${u.label}: the run failed before its manifest was written, so it would have been an incomplete backup.`, { title: 'Unfinished backup removed' })
+        }
+        this.unvouched.delete(kind)
+      } catch (e) {
+        core.warning(
+          `Could not remove ${u.label} after the failure (${scrub(errorMessage(e), secrets)}). It has no manifest: list shows it as incomplete and retention never deletes it; delete it by hand.`,
+          { title: 'Unfinished backup left' }
+        )
+      }
+    }
   }
 }

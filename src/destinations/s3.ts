@@ -146,6 +146,13 @@ export class S3Destination {
     }
   }
 
+  /** Removes those of `keys` that exist; false when none did (a run that failed before storing anything). */
+  async removeIfPresent(keys: string[]): Promise<boolean> {
+    const present = (await Promise.all(keys.map(async k => ((await this.exists(k)) ? k : undefined)))).filter(k => k !== undefined)
+    if (present.length) await this.remove(present)
+    return present.length > 0
+  }
+
   /** Used by the post step: aborts uploads a killed main step left open for `key`. */
   async abortPending(key: string): Promise<number> {
     const r = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.settings.bucket, Prefix: key }))
