@@ -50,7 +50,7 @@ describe('a nightly backup whose verification failed', () => {
     failed = await backup(prefix, { verify: 'restore', 'scratch-database-url': stack.pg.url('postgres'), 'verify-sql': 'SELECT count(*) = 0 FROM orders' })
   }, 120000)
 
-  afterAll(() => stack.pg.psql('shop', ['-c', 'DELETE FROM orders WHERE id > 100']))
+  afterAll(() => void stack.pg.psql('shop', ['-c', 'DELETE FROM orders WHERE id > 100']))
 
   it('fails the run and is kept, its manifest saying failed', async () => {
     expect(failed.code).toBe(1)

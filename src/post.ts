@@ -45,6 +45,8 @@ export async function post(): Promise<void> {
       await attempt(async () => {
         const n = await s3.abortPending(key)
         if (n) core.info(`Aborted ${n} unfinished multipart upload(s) of ${key}.`)
+      })
+      await attempt(async () => {
         if (!(await s3.exists(manifestKey(key))) && (await s3.removeIfPresent([key]))) core.info(`Removed ${s3.url(key)}: the step ended before its manifest was written.`)
       })
     }

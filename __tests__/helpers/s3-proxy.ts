@@ -16,12 +16,26 @@ export interface ProxiedRequest {
  * in flight), and implements AbortMultipartUpload, which s3rver lacks, by
  * removing s3rver's pending parts — so "no leftover parts" is observable.
  */
-export async function startS3Proxy(target: { port: number; directory: string }, opts: { uploadPartDelayMs?: number; flipByteInReads?: boolean } = {}) {
+export interface ProxyHooks {
+  /** Answer this request with a fault instead of forwarding it (undefined forwards it); may wait first. */
+  before?: (q: ProxiedRequest) => Promise<{ status: number; code: string } | undefined> | { status: number; code: string } | undefined
+  /** Runs once s3rver has answered, before the answer goes back to the client. */
+  after?: (q: ProxiedRequest) => Promise<void> | void
+}
+
+export async function startS3Proxy(target: { port: number; directory: string }, opts: { uploadPartDelayMs?: number; flipByteInReads?: boolean } & ProxyHooks = {}) {
   const requests: ProxiedRequest[] = []
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x')
-    const entry: ProxiedRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams }
+    const entry: ProxiedRequest = { method: req.method ?? '', path: decodeURIComponent(url.pathname), query: url.searchParams }
     requests.push(entry)
+    const fault = await opts.before?.(entry)
+    if (fault) {
+      req.resume()
+      entry.status = fault.status
+      res.writeHead(fault.status, { 'Content-Type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>${fault.code} (injected by the test)</Message></Error>`)
+      return
+    }
     if (req.method === 'DELETE' && url.searchParams.has('uploadId')) {
       const id = url.searchParams.get('uploadId')!
       for (const dir of findDirs(target.directory, id)) fs.rmSync(dir, { recursive: true, force: true })
@@ -46,12 +60,13 @@ export async function startS3Proxy(target: { port: number; directory: string }, 
         })
         return
       }
-      const send = () => {
+      const send = async () => {
+        await opts.after?.(entry)
         res.writeHead(up.statusCode ?? 502, up.headers)
         up.pipe(res)
       }
-      if (isPart && opts.uploadPartDelayMs) setTimeout(send, opts.uploadPartDelayMs)
-      else send()
+      if (isPart && opts.uploadPartDelayMs) setTimeout(() => void send(), opts.uploadPartDelayMs)
+      else void send()
     })
     upstream.on('error', e => {
       res.writeHead(502).end(String(e))

@@ -230,6 +230,8 @@ export async function startArtifactService() {
     send(404, { message: 'Not Found' })
   }
   const restCalls = []
+  /** @type {{ before?: (method: string, body: any) => Promise<[number, unknown] | undefined> | [number, unknown] | undefined, after?: (method: string, body: any, status: number) => Promise<void> | void }} */
+  const hooks = {}
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith('/repos/')) {
       req.resume()
@@ -237,15 +239,19 @@ export async function startArtifactService() {
     }
     let body = ''
     req.on('data', d => (body += d))
-    req.on('end', () => {
+    req.on('end', async () => {
       const method = /\/twirp\/github\.actions\.results\.api\.v1\.ArtifactService\/(\w+)$/.exec(req.url ?? '')?.[1]
       calls.push({ method, body })
       const handler = method && handlers[method]
+      const parsed = JSON.parse(body || '{}')
       let status = 200
       let out
       try {
-        out = handler ? handler(JSON.parse(body || '{}')) : [404, { code: 'bad_route', msg: `no method ${req.url}` }]
+        // A test's fault, answered instead of the service (hooks.before), or its action once the service answered (hooks.after).
+        const fault = await hooks.before?.(method, parsed)
+        out = fault ?? (handler ? handler(parsed) : [404, { code: 'bad_route', msg: `no method ${req.url}` }])
         if (Array.isArray(out)) [status, out] = out
+        await hooks.after?.(method, parsed, status)
       } catch (e) {
         status = 500
         out = { code: 'internal', msg: String(e) }
@@ -269,6 +275,8 @@ export async function startArtifactService() {
     artifacts,
     calls,
     restCalls,
+    /** Set by a test to fail or act on Twirp calls; cleared with clear(). */
+    hooks,
     /** The token the REST stand-in accepts (github-token). */
     githubToken: GITHUB_TOKEN,
     envForRun,
