@@ -196,3 +196,24 @@ describe('references to a backup in another state', () => {
     expect(await listKeys(stack.s3, prefix)).toEqual([next.outputs['backup-key'], `${next.outputs['backup-key']}.manifest.json`].sort())
   })
 })
+
+describe('one series per source', () => {
+  it('a backup under a name that holds another database’s backups warns, naming the name and both sources', async () => {
+    const prefix = 'series/'
+    stack.pg.psql('postgres', ['-c', 'CREATE DATABASE billing'])
+    const first = await backup(prefix, { name: 'prod' })
+    expect(first.annotations.filter(a => a.title === 'Backup series mixes sources')).toEqual([])
+    await new Promise(r => setTimeout(r, 1100))
+    const same = await backup(prefix, { name: 'prod' })
+    expect(same.annotations.filter(a => a.title === 'Backup series mixes sources')).toEqual([])
+
+    await new Promise(r => setTimeout(r, 1100))
+    const other = await runAction({ 'database-url': stack.pg.url('billing'), name: 'prod', ...s3(prefix) }, { env: stack.env })
+    expect(other.code).toBe(0)
+    const warned = other.annotations.filter(a => a.title === 'Backup series mixes sources')
+    expect(warned).toHaveLength(1)
+    expect(warned[0]).toMatchObject({ level: 'warning' })
+    expect(warned[0].message).toContain("The name 'prod' already holds backups of 127.0.0.1:")
+    expect(warned[0].message).toMatch(new RegExp(`backups of 127\\.0\\.0\\.1:${stack.pg.port}/shop \\(newest ${same.outputs['backup-key']}.*this one is of 127\\.0\\.0\\.1:${stack.pg.port}/billing`))
+  })
+})
