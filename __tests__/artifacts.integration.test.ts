@@ -96,3 +96,62 @@ describe('artifact retention', () => {
     expect(r.annotations).toContainEqual(expect.objectContaining({ level: 'notice', message: expect.stringMatching(/not pruned without 'github-token'/) }))
   })
 })
+
+describe('trusted artifact sources', () => {
+  // A real backup from a scheduled run, then a newer genuine-looking one — a real dump, a manifest
+  // that claims to be ours — uploaded by a pull request from a fork, and one by a same-repository pull request.
+  let good: Awaited<ReturnType<typeof runAction>>
+  const planted: string[] = []
+  const token = () => stack.artifacts.githubToken
+
+  beforeAll(async () => {
+    stack.pg.psql('postgres', ['-c', 'CREATE DATABASE planted'])
+    stack.pg.psql('planted', ['-c', 'CREATE TABLE "Artist" ("ArtistId" int, "Name" text); INSERT INTO "Artist" VALUES (1, $$mallory$$)'])
+    stack.artifacts.runs.set(7101, { event: 'pull_request', headRepository: 'mallory/shop' })
+    stack.artifacts.runs.set(7102, { event: 'pull_request_target', headRepository: 'acme/shop' })
+    stack.artifacts.runs.set(7103, { event: 'workflow_run', headRepository: 'mallory/shop' })
+    good = await runAction({ 'database-url': stack.pg.url('chinook'), name: 'trusted', verify: 'none' }, { env: inRun(7100) })
+    expect(good.code).toBe(0)
+    for (const run of [7101, 7102, 7103]) {
+      await new Promise(r => setTimeout(r, 1100))
+      const r = await runAction({ 'database-url': stack.pg.url('planted'), name: 'trusted', verify: 'none' }, { env: inRun(run) })
+      expect(r.code).toBe(0)
+      planted.push(r.outputs['backup-key'])
+    }
+  }, 120000)
+
+  it('list shows only the artifacts of this repository’s own non-pull-request runs', async () => {
+    const r = await runAction({ command: 'list', name: 'trusted', 'github-token': token() }, { env: inRun(7110) })
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.outputs.backups).map((b: { key: string }) => b.key)).toEqual([good.outputs['backup-key']])
+    const said = /Left out \d+ artifact\(s\) of runs that are not this repository's own non-pull-request runs \((.*)\)\./.exec(r.stdout)?.[1].split('; ').sort()
+    expect(said).toEqual(['run 7101: a pull_request run', 'run 7102: a pull_request_target run', 'run 7103: a run of mallory/shop, not of acme/shop'])
+  })
+
+  it('restore of latest restores the trusted backup, never a newer planted one', async () => {
+    createDatabase(stack.pg, 'trusted_target')
+    const r = await runAction({ command: 'restore', name: 'trusted', 'github-token': token(), 'target-database-url': stack.pg.url('trusted_target') }, { env: inRun(7111) })
+    expect(errors(r)).toEqual([])
+    expect(r.outputs['backup-key']).toBe(good.outputs['backup-key'])
+    expect(await tableDigests(stack.pg, 'trusted_target')).toEqual(chinook)
+  })
+
+  it('artifact-run-id of a pull-request run is refused', async () => {
+    createDatabase(stack.pg, 'refused_target')
+    const r = await runAction(
+      { command: 'restore', backup: planted[0], 'artifact-run-id': '7101', 'github-token': token(), 'target-database-url': stack.pg.url('refused_target') },
+      { env: inRun(7112) }
+    )
+    expect(r.code).toBe(1)
+    expect(errors(r)).toEqual([expect.objectContaining({ title: 'Restore refused', message: expect.stringMatching(/run 7101, a pull_request run: artifacts of pull-request runs/) })])
+    expect(await tableDigests(stack.pg, 'refused_target')).toEqual({})
+  })
+
+  it('retention neither counts nor deletes artifacts of untrusted runs', async () => {
+    const r = await runAction({ 'database-url': stack.pg.url('chinook'), name: 'trusted', verify: 'none', 'keep-last': '1', 'github-token': token() }, { env: inRun(7113) })
+    expect(errors(r)).toEqual([])
+    expect(JSON.parse(r.outputs.deleted)).toEqual([good.outputs['backup-key']])
+    const left = [...stack.artifacts.artifacts.values()].map(a => a.name)
+    for (const p of planted) expect(left).toEqual(expect.arrayContaining([p, `${p}.manifest.json`]))
+  })
+})

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs'
+import * as core from '@actions/core'
 import type { Readable } from 'node:stream'
 import { ActionError, Titles } from './errors.js'
 import { ArtifactDestination } from './destinations/artifact.js'
 import { S3Destination } from './destinations/s3.js'
-import { RepoArtifacts } from './destinations/github-artifacts.js'
+import { RepoArtifacts, untrustedBecause } from './destinations/github-artifacts.js'
 import { stampDate, type ManifestV1 } from './manifest.js'
 import type { BackupRef, ReadSettings } from './settings.js'
 import type { Workspace } from './workspace.js'
@@ -120,13 +121,47 @@ export class Catalog {
     return entries.filter(e => e !== undefined).sort(newestFirst)
   }
 
+  /** Per run id: why its artifacts are not ours to use (undefined: trusted), asked of the REST API once. */
+  private readonly trust = new Map<number, Promise<string | undefined>>()
+
+  private untrusted(repo: RepoArtifacts, runId: number): Promise<string | undefined> {
+    // The current run's own artifacts always count.
+    if (String(runId) === process.env.GITHUB_RUN_ID) return Promise.resolve(undefined)
+    let verdict = this.trust.get(runId)
+    if (!verdict) {
+      verdict = repo.run(runId).then(run => untrustedBecause(run, repo.repositoryName))
+      this.trust.set(runId, verdict)
+    }
+    return verdict
+  }
+
   /**
    * Artifacts of this run; of `artifact-run-id`; or, with a github-token and no
-   * run id, of every run of the repository (what list and retention need).
+   * run id, of every run of the repository (what list and retention need) —
+   * only ever of this repository's own non-pull-request runs (DESIGN.md §8).
    */
   private async listArtifacts(name: string | undefined): Promise<CatalogEntry[]> {
     const a = this.artifact!
-    const all = this.s.githubToken && !this.s.artifactRunId ? await new RepoArtifacts(this.s.githubToken).list() : await a.list(this.s.artifactRunId, this.s.githubToken)
+    const token = this.s.githubToken
+    let all: { id: number; name: string; size: number }[]
+    if (token && this.s.artifactRunId) {
+      const why = await this.untrusted(new RepoArtifacts(token), this.s.artifactRunId)
+      if (why) {
+        throw new ActionError(
+          Titles.restoreRefused,
+          `Input 'artifact-run-id' names run ${this.s.artifactRunId}, ${why}: artifacts of pull-request runs and of other repositories are never listed or restored, since a fork could plant one that claims to be a backup.`
+        )
+      }
+      all = await a.list(this.s.artifactRunId, token)
+    } else if (token) {
+      const repo = new RepoArtifacts(token)
+      const listed = await repo.list()
+      const runs = [...new Set(listed.filter(x => parseFileName(x.name.replace(/\.manifest\.json$/, ''))).map(x => x.runId ?? 0))]
+      const verdicts = new Map(await mapLimit(runs, 8, async id => [id, await this.untrusted(repo, id)] as const))
+      const left = listed.filter(x => verdicts.get(x.runId ?? 0))
+      if (left.length) core.info(`Left out ${left.length} artifact(s) of runs that are not this repository's own non-pull-request runs (${[...new Set(left.map(x => `run ${x.runId}: ${verdicts.get(x.runId ?? 0)}`))].join('; ')}).`)
+      all = listed.filter(x => !verdicts.get(x.runId ?? 0))
+    } else all = await a.list()
     const byName = new Map(all.map(x => [x.name, x]))
     const wanted = all.flatMap(art => {
       const parsed = art.name.endsWith(MANIFEST) ? undefined : parseFileName(art.name)

@@ -201,7 +201,7 @@ export async function startArtifactService() {
     }
   }
   const runIdOf = backendId => Number(/^run-(\d+)$/.exec(backendId)?.[1] ?? 4242)
-  const restArtifact = a => ({ id: a.id, name: a.name, size_in_bytes: a.size, created_at: a.createdAt, expired: false, digest: a.hash, workflow_run: { id: runIdOf(a.run) } })
+  const restArtifact = a => ({ id: a.id, name: a.name, size_in_bytes: a.size, created_at: a.createdAt, expired: false, digest: a.hash, workflow_run: { id: runIdOf(a.run), repository_id: 1, head_repository_id: 1 } })
   /** The REST endpoints the action and the artifact client use across runs (GITHUB_API_URL). */
   function rest(req, res) {
     const url = new URL(req.url, 'http://x')
@@ -218,6 +218,12 @@ export async function startArtifactService() {
     let m
     if (req.method === 'GET' && /\/actions\/artifacts$/.test(url.pathname)) return paged(finalized.filter(a => !url.searchParams.get('name') || a.name === url.searchParams.get('name')))
     if (req.method === 'GET' && (m = /\/actions\/runs\/(\d+)\/artifacts$/.exec(url.pathname))) return paged(finalized.filter(a => runIdOf(a.run) === Number(m[1])))
+    if (req.method === 'GET' && (m = /^\/repos\/([^/]+\/[^/]+)\/actions\/runs\/(\d+)$/.exec(url.pathname))) {
+      const run = runs.get(Number(m[2])) ?? { event: 'schedule', headRepository: m[1] }
+      if (run.missing) return send(404, { message: 'Not Found' })
+      // The fields of GitHub's workflow-run object the action reads (GET /repos/{owner}/{repo}/actions/runs/{run_id}).
+      return send(200, { id: Number(m[2]), event: run.event, head_repository: run.headRepository ? { full_name: run.headRepository } : null, repository: { full_name: m[1] } })
+    }
     if ((m = /\/actions\/artifacts\/(\d+)(\/zip)?$/.exec(url.pathname))) {
       const a = artifacts.get(Number(m[1]))
       if (!a || !a.finalized) return send(404, { message: 'Not Found' })
@@ -230,6 +236,8 @@ export async function startArtifactService() {
     send(404, { message: 'Not Found' })
   }
   const restCalls = []
+  /** Workflow runs other than the default (a scheduled run of this repository): { event, headRepository, missing }. */
+  const runs = new Map()
   /** @type {{ before?: (method: string, body: any) => Promise<[number, unknown] | undefined> | [number, unknown] | undefined, after?: (method: string, body: any, status: number) => Promise<void> | void }} */
   const hooks = {}
   const server = http.createServer((req, res) => {
@@ -275,8 +283,10 @@ export async function startArtifactService() {
     artifacts,
     calls,
     restCalls,
-    /** Set by a test to fail or act on Twirp calls; cleared with clear(). */
+    /** Set by a test to fail or act on Twirp calls. */
     hooks,
+    /** Set by a test: how the REST API describes a run (a pull request from a fork, say). */
+    runs,
     /** The token the REST stand-in accepts (github-token). */
     githubToken: GITHUB_TOKEN,
     envForRun,

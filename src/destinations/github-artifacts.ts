@@ -9,6 +9,28 @@ export interface RepoArtifact {
   runId: number | undefined
 }
 
+/** What decides whether a run's artifacts may be trusted: its event and where its code came from. */
+export interface WorkflowRun {
+  id: number
+  event: string
+  /** `owner/name` of the head repository; undefined when GitHub no longer knows it (a deleted fork). */
+  headRepository: string | undefined
+}
+
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
+
+/**
+ * Why a run's artifacts must not be listed, restored or pruned as ours
+ * (DESIGN.md §8): a pull-request run, or code from another repository, could
+ * upload an artifact whose manifest claims to be ours. Undefined: trusted.
+ */
+export function untrustedBecause(run: WorkflowRun | undefined, repository: string): string | undefined {
+  if (!run) return `which is not a run of ${repository}`
+  if (PULL_REQUEST_EVENTS.includes(run.event)) return `a ${run.event} run`
+  if (run.headRepository?.toLowerCase() !== repository.toLowerCase()) return `a run of ${run.headRepository ?? 'a repository that no longer exists'}, not of ${repository}`
+  return undefined
+}
+
 export class RepoArtifacts {
   constructor(
     private readonly token: string,
@@ -46,6 +68,18 @@ export class RepoArtifacts {
       if (!body.artifacts?.length || page * 100 >= body.total_count) break
     }
     return out
+  }
+
+  /** The workflow run object (GET /actions/runs/{id}); undefined when the repository has no such run. */
+  async run(id: number): Promise<WorkflowRun | undefined> {
+    const res = await this.request('GET', `/actions/runs/${id}`)
+    if (res.status === 404) return undefined
+    const body = (await res.json()) as { id: number; event: string; head_repository?: { full_name?: string } | null }
+    return { id: body.id, event: body.event, headRepository: body.head_repository?.full_name ?? undefined }
+  }
+
+  get repositoryName(): string {
+    return this.repository
   }
 
   async remove(id: number): Promise<void> {
