@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { createDatabase, getObject, loadChinook, restoreWithTools, runAction, startStack, tableDigests, type TableDigest } from './helpers/stack.js'
+import { createDatabase, getObject, listKeys, loadChinook, restoreWithTools, runAction, startStack, tableDigests, type TableDigest } from './helpers/stack.js'
 
 // Encrypted backups opened with the real age and gpg CLIs, and read back by the action itself.
 type Stack = Awaited<ReturnType<typeof startStack>>
@@ -132,5 +132,66 @@ describe('restore of encrypted backups', () => {
     expect(error?.message).toMatch(/identity|passphrase|key|OpenPGP|decrypt/i)
     expect(error?.message).not.toMatch(/\*\*\*/)
     expect(await tableDigests(stack.pg, db)).toEqual({})
+  })
+})
+
+describe('safety backups of encrypted backups', () => {
+  // The restore step has only the decryption inputs: the target's safety backup is encrypted to their public half.
+  beforeAll(async () => {
+    for (const inputs of <Record<string, string>[]>[
+      { name: 'safe-age', 'age-recipients': keys.ageRecipient },
+      { name: 'safe-gpg', 'gpg-public-key': keys.gpgPublic }
+    ]) {
+      const r = await runAction({ 'database-url': stack.pg.url('chinook'), ...s3(), destination: 's3', verify: 'none', ...inputs }, { env: stack.env })
+      if (r.code !== 0) throw new Error(r.stdout)
+    }
+  }, 60000)
+
+  /** A non-empty target, as a restore over production finds it. */
+  function target(db: string): void {
+    createDatabase(stack.pg, db)
+    stack.pg.psql(db, ['-c', 'CREATE TABLE before_restore (id int); INSERT INTO before_restore SELECT generate_series(1, 7)'])
+  }
+  const safetyKey = async (db: string) => (await listKeys(stack.s3, `pg-backups/${db}-pre-restore/`)).find(k => !k.endsWith('.manifest.json'))
+
+  it('age: the safety backup is .age, to the identity’s recipient, and opens with `age -d -i`', async () => {
+    target('safe_age_target')
+    const r = await runAction({ command: 'restore', name: 'safe-age', ...s3(), destination: 's3', 'target-database-url': stack.pg.url('safe_age_target'), confirm: 'safe_age_target', 'age-identity': keys.ageIdentity }, { env: stack.env })
+    expect(r.annotations.filter(a => a.level === 'error')).toEqual([])
+    const key = (await safetyKey('safe_age_target'))!
+    expect(key).toMatch(/\.dump\.zst\.age$/)
+    const manifest = JSON.parse((await getObject(stack.s3, `${key}.manifest.json`)).toString())
+    expect(manifest.encryption).toEqual({ algorithm: 'age-x25519', recipients: [keys.ageRecipient] })
+    expect(manifest.state).toBe('verified')
+    const plain = run('age', ['-d', '-i', keys.ageIdentityFile], { input: await getObject(stack.s3, key) })
+    await restoreWithTools(stack.pg, plain, stripExt(key.split('/').pop()!), 'safe_age_check')
+    expect((await tableDigests(stack.pg, 'safe_age_check'))['public.before_restore'].rows).toBe(7)
+    // pg_restore --clean replaces what the backup holds; a table only the target had is left as it was.
+    const { 'public.before_restore': kept, ...restored } = await tableDigests(stack.pg, 'safe_age_target')
+    expect(restored).toEqual(chinook)
+    expect(kept.rows).toBe(7)
+  })
+
+  it('OpenPGP: the safety backup is .gpg, to the private key’s public part, and opens with `gpg --decrypt`', async () => {
+    target('safe_gpg_target')
+    const r = await runAction({ command: 'restore', name: 'safe-gpg', ...s3(), destination: 's3', 'target-database-url': stack.pg.url('safe_gpg_target'), confirm: 'safe_gpg_target', 'gpg-private-key': keys.gpgPrivate }, { env: stack.env })
+    expect(r.annotations.filter(a => a.level === 'error')).toEqual([])
+    const key = (await safetyKey('safe_gpg_target'))!
+    expect(key).toMatch(/\.dump\.zst\.gpg$/)
+    const plain = run('gpg', ['--batch', '--quiet', '--decrypt'], { input: await getObject(stack.s3, key), env: { GNUPGHOME: keys.gnupghome } })
+    await restoreWithTools(stack.pg, plain, stripExt(key.split('/').pop()!), 'safe_gpg_check')
+    expect((await tableDigests(stack.pg, 'safe_gpg_check'))['public.before_restore'].rows).toBe(7)
+  })
+
+  it('with no key to derive it from, the restore is refused before a clear-text safety backup or any change', async () => {
+    target('safe_none_target')
+    const before = await tableDigests(stack.pg, 'safe_none_target')
+    const r = await runAction({ command: 'restore', name: 'safe-age', ...s3(), destination: 's3', 'target-database-url': stack.pg.url('safe_none_target'), confirm: 'safe_none_target' }, { env: stack.env })
+    expect(r.code).toBe(1)
+    expect(r.annotations.filter(a => a.level === 'error')).toEqual([
+      expect.objectContaining({ title: 'Restore refused', message: expect.stringMatching(/age-encrypted, so the safety backup of the target must be encrypted too, but no 'age-identity' was given/) })
+    ])
+    expect(await listKeys(stack.s3, 'pg-backups/safe_none_target-pre-restore/')).toEqual([])
+    expect(await tableDigests(stack.pg, 'safe_none_target')).toEqual(before)
   })
 })

@@ -11,6 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   createDecryptor: () => (/* binding */ createDecryptor),
 /* harmony export */   createEncryptor: () => (/* binding */ createEncryptor),
 /* harmony export */   prepareEncryption: () => (/* binding */ prepareEncryption),
+/* harmony export */   safetyEncryption: () => (/* binding */ safetyEncryption),
 /* harmony export */   webStage: () => (/* binding */ webStage)
 /* harmony export */ });
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(57075);
@@ -134,6 +135,49 @@ async function createDecryptor(info, d) {
 }
 /** Public recipient of an age identity (for tests and messages). */
 const ageRecipientOf = (identity) => (0,age_encryption__WEBPACK_IMPORTED_MODULE_2__/* .identityToRecipient */ .RE)(identity);
+/**
+ * How a restore's safety backup is encrypted when the backup being restored
+ * is (DESIGN.md §3): with the encryption inputs when given, else to the
+ * public half of the decryption inputs that open it (an age identity's
+ * recipient, an OpenPGP key's public part) or the same passphrase.
+ * Undefined: neither is encrypted. Throws when no key can be derived, before
+ * anything is changed.
+ */
+async function safetyEncryption(restored, given, d) {
+    if (!restored || given)
+        return given;
+    const refuse = (what) => {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .Titles */ .yd.restoreRefused, `The backup is ${restored.algorithm.startsWith('age') ? 'age' : 'OpenPGP'}-encrypted, so the safety backup of the target must be encrypted too, but ${what}. Give the encryption inputs for it (age-recipients or gpg-public-key), or set safety-backup: false.`);
+    };
+    switch (restored.algorithm) {
+        case 'age-x25519':
+            if (!d.ageIdentities.length)
+                refuse(`no 'age-identity' was given to derive its recipient from`);
+            return { kind: 'age', recipients: await Promise.all(d.ageIdentities.map(id => (0,age_encryption__WEBPACK_IMPORTED_MODULE_2__/* .identityToRecipient */ .RE)(id))), passphrase: undefined };
+        case 'age-scrypt':
+            if (d.agePassphrase === undefined)
+                refuse(`no 'age-passphrase' was given`);
+            return { kind: 'age', recipients: [], passphrase: d.agePassphrase };
+        case 'openpgp-symmetric':
+            if (d.gpgPassphrase === undefined)
+                refuse(`no 'gpg-passphrase' was given`);
+            return { kind: 'gpg', publicKeys: [], passphrase: d.gpgPassphrase };
+        case 'openpgp': {
+            const openpgp = await pgp();
+            const keys = (await Promise.all(d.gpgPrivateKeys.map(a => openpgp.readPrivateKeys({ armoredKeys: a })))).flat();
+            const publicKeys = [];
+            for (const k of keys) {
+                const pub = k.toPublic();
+                // A sign-only key cannot be encrypted to; it is no recipient of anything.
+                if (await pub.getEncryptionKey().then(() => true, () => false))
+                    publicKeys.push(pub.armor());
+            }
+            if (!publicKeys.length)
+                refuse(d.gpgPrivateKeys.length ? `no key in 'gpg-private-key' can be encrypted to` : `no 'gpg-private-key' was given to derive its public key from`);
+            return { kind: 'gpg', publicKeys, passphrase: undefined };
+        }
+    }
+}
 
 
 /***/ })

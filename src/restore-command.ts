@@ -8,7 +8,8 @@ import { Catalog, type CatalogEntry } from './catalog.js'
 import { resolveClient, runnerResolveDeps } from './dump.js'
 import type { ManifestV1 } from './manifest.js'
 import { compareCounts, countMismatches, dumpMajor, restoreArchive, scratchRestore } from './restore.js'
-import type { BackupSettings, RestoreSettings, RestoreTestSettings } from './settings.js'
+import type { BackupSettings, EncryptionSettings, RestoreSettings, RestoreTestSettings } from './settings.js'
+import type { EncryptionInfo } from './transforms/encrypt.js'
 import { serverInfo, withConnection } from './source.js'
 import { reportRestore } from './summary.js'
 import { backup } from './backup.js'
@@ -63,6 +64,9 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
     const file = await core.group(`Download and check ${entry.key}`, () => spoolVerified(() => catalog.open(entry), entry, work))
     const info = await withConnection(s.target, c => serverInfo(c))
     const target = `${s.target.database} on ${s.target.host}:${s.target.port}`
+    const safety = info.userTables > 0 && s.safetyBackup
+    // Decided before anything changes, dry runs included: an encrypted backup's safety backup is never stored in the clear.
+    const safetyEncryption = safety ? await (await import('./transforms/encrypt.js')).safetyEncryption(entry.manifest.encryption as EncryptionInfo | null, s.encryption, s.decryption) : undefined
     const base = { title: `Restore of ${entry.manifest.name}`, entry, target, backupAgeSeconds: ageSeconds(entry.manifest), comparison: [], restoreSeconds: 0 }
     if (s.dryRun) {
       const details = [`dry run: would restore ${entry.manifest.tables.length} tables into ${target} (${info.userTables} tables there now${info.userTables ? ', which would be replaced' : ''}); nothing was changed`]
@@ -76,8 +80,8 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
         `The target database '${s.target.database}' holds ${info.userTables} table(s). Restoring would overwrite them: set 'confirm: ${s.target.database}' to proceed${s.safetyBackup ? ' (a safety backup is taken first)' : ''}.`
       )
     }
-    if (info.userTables > 0 && s.safetyBackup) {
-      await core.group('Safety backup of the target', () => backup(safetyBackupSettings(s), signal))
+    if (safety) {
+      await core.group('Safety backup of the target', () => backup(safetyBackupSettings(s, safetyEncryption), signal))
     }
     const client = await resolveClient(s.pgVersion, info, runnerResolveDeps(), dumpMajor(entry.manifest))
     const started = Date.now()
@@ -95,8 +99,14 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
   }
 }
 
+/** Whether these decryption inputs can read back what this encryption writes (so it can be verified). */
+function canDecrypt(e: EncryptionSettings, d: RestoreSettings['decryption']): boolean {
+  if (e.passphrase !== undefined) return true
+  return e.kind === 'age' ? d.ageIdentities.length > 0 : d.gpgPrivateKeys.length > 0
+}
+
 /** The target's own backup before it is overwritten, under `{database}-pre-restore` so it never becomes the source's latest. */
-function safetyBackupSettings(s: RestoreSettings): BackupSettings {
+function safetyBackupSettings(s: RestoreSettings, encryption: EncryptionSettings | undefined): BackupSettings {
   return {
     command: 'backup',
     mode: 'dump',
@@ -110,11 +120,11 @@ function safetyBackupSettings(s: RestoreSettings): BackupSettings {
     lockWaitTimeout: '5min',
     destinations: s.destinations,
     // Read back only when this run can decrypt it.
-    verify: !s.encryption || s.encryption.passphrase !== undefined || s.decryption.ageIdentities.length || s.decryption.gpgPrivateKeys.length ? 'archive' : 'none',
+    verify: !encryption || canDecrypt(encryption, s.decryption) ? 'archive' : 'none',
     scratch: undefined,
     retention: { policy: {}, dryRun: false },
     githubToken: s.githubToken,
-    encryption: s.encryption,
+    encryption,
     decryption: s.decryption,
     secrets: s.secrets
   }

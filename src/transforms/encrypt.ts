@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { Decrypter, Encrypter, identityToRecipient } from 'age-encryption'
 import type * as OpenPGP from 'openpgp'
-import { InputError } from '../errors.js'
+import { ActionError, InputError, Titles } from '../errors.js'
 import type { DecryptionSettings, EncryptionSettings } from '../settings.js'
 
 /** What the manifest records: the algorithm and public recipients (age keys, OpenPGP fingerprints), never a secret. */
@@ -119,3 +119,44 @@ export async function createDecryptor(info: EncryptionInfo, d: DecryptionSetting
 
 /** Public recipient of an age identity (for tests and messages). */
 export const ageRecipientOf = (identity: string): Promise<string> => identityToRecipient(identity)
+
+/**
+ * How a restore's safety backup is encrypted when the backup being restored
+ * is (DESIGN.md §3): with the encryption inputs when given, else to the
+ * public half of the decryption inputs that open it (an age identity's
+ * recipient, an OpenPGP key's public part) or the same passphrase.
+ * Undefined: neither is encrypted. Throws when no key can be derived, before
+ * anything is changed.
+ */
+export async function safetyEncryption(restored: EncryptionInfo | null, given: EncryptionSettings | undefined, d: DecryptionSettings): Promise<EncryptionSettings | undefined> {
+  if (!restored || given) return given
+  const refuse = (what: string): never => {
+    throw new ActionError(
+      Titles.restoreRefused,
+      `The backup is ${restored.algorithm.startsWith('age') ? 'age' : 'OpenPGP'}-encrypted, so the safety backup of the target must be encrypted too, but ${what}. Give the encryption inputs for it (age-recipients or gpg-public-key), or set safety-backup: false.`
+    )
+  }
+  switch (restored.algorithm) {
+    case 'age-x25519':
+      if (!d.ageIdentities.length) refuse(`no 'age-identity' was given to derive its recipient from`)
+      return { kind: 'age', recipients: await Promise.all(d.ageIdentities.map(id => identityToRecipient(id))), passphrase: undefined }
+    case 'age-scrypt':
+      if (d.agePassphrase === undefined) refuse(`no 'age-passphrase' was given`)
+      return { kind: 'age', recipients: [], passphrase: d.agePassphrase }
+    case 'openpgp-symmetric':
+      if (d.gpgPassphrase === undefined) refuse(`no 'gpg-passphrase' was given`)
+      return { kind: 'gpg', publicKeys: [], passphrase: d.gpgPassphrase }
+    case 'openpgp': {
+      const openpgp = await pgp()
+      const keys = (await Promise.all(d.gpgPrivateKeys.map(a => openpgp.readPrivateKeys({ armoredKeys: a })))).flat()
+      const publicKeys: string[] = []
+      for (const k of keys) {
+        const pub = k.toPublic()
+        // A sign-only key cannot be encrypted to; it is no recipient of anything.
+        if (await pub.getEncryptionKey().then(() => true, () => false)) publicKeys.push(pub.armor())
+      }
+      if (!publicKeys.length) refuse(d.gpgPrivateKeys.length ? `no key in 'gpg-private-key' can be encrypted to` : `no 'gpg-private-key' was given to derive its public key from`)
+      return { kind: 'gpg', publicKeys, passphrase: undefined }
+    }
+  }
+}
