@@ -264,3 +264,34 @@ describe('latest and list', () => {
     expect(r.summary).toMatch(/Backups \(\d+\)/)
   })
 })
+
+describe('scratch copies are made like the source', () => {
+  // Each check runs on the scratch copy itself: it passes only when the copy has the source's encoding and locale.
+  const likeSource = (encoding: string, collation: string, provider: string, icu: string | null) =>
+    `SELECT pg_encoding_to_char(encoding) = '${encoding}' AND datcollate = '${collation}' AND datctype = '${collation}' AND datlocprovider = '${provider}' AND daticulocale IS NOT DISTINCT FROM ${icu === null ? 'NULL' : `'${icu}'`} FROM pg_database WHERE datname = current_database()`
+
+  it.each([
+    ['LATIN1 with the C locale', 'latin1_src', `ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'`, likeSource('LATIN1', 'C', 'c', null)],
+    ['UTF8 with the ICU locale de-DE', 'icu_src', `ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'de-DE' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`, likeSource('UTF8', 'C.UTF-8', 'i', 'de-DE')]
+  ])('verify: restore and restore-test of a %s database', async (_what, db, options, check) => {
+    stack.pg.psql('postgres', ['-c', `CREATE DATABASE ${db} TEMPLATE template0 ${options}`])
+    stack.pg.psql(db, ['-c', `CREATE TABLE words (w text); INSERT INTO words VALUES ('Straße'), ('Äpfel'), ('zebra')`])
+    const r = await backup(db, { name: db, verify: 'restore', 'scratch-database-url': scratch(), 'verify-sql': check })
+    expect(errors(r)).toEqual([])
+    expect(JSON.parse(r.outputs.manifest).source).toMatchObject({ encoding: options.includes('LATIN1') ? 'LATIN1' : 'UTF8', localeProvider: options.includes('icu') ? 'icu' : 'libc' })
+    const t = await runAction({ command: 'restore-test', name: db, ...s3Inputs(), 'scratch-database-url': scratch(), 'verify-sql': check }, { env: stack.env })
+    expect(errors(t)).toEqual([])
+    expect(t.outputs.verified).toBe('true')
+  })
+
+  it('a scratch server that cannot make such a database fails verification, naming the locale', async () => {
+    const r = await backup('chinook', { name: 'alien-locale' })
+    const key = r.outputs['backup-key']
+    const m = JSON.parse(r.outputs.manifest)
+    await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: `${key}.manifest.json`, Body: JSON.stringify({ ...m, source: { ...m.source, collation: 'xx_XX.UTF-8', ctype: 'xx_XX.UTF-8' } }) }))
+    const t = await runAction({ command: 'restore-test', name: 'alien-locale', ...s3Inputs(), 'scratch-database-url': scratch() }, { env: stack.env })
+    expect(t.code).toBe(1)
+    expect(errors(t)).toEqual([expect.objectContaining({ title: 'Backup verification failed', message: expect.stringMatching(/cannot create a database like the source \(encoding UTF8, collation xx_XX\.UTF-8, ctype xx_XX\.UTF-8, libc\)/) })])
+    expect(await scratchDatabases()).toEqual([])
+  })
+})

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { entryState, freshness, pickLatest, recordedState, stateOfVerification, type BackupState } from '../src/verify/states.js'
+import { createLikeSql } from '../src/restore.js'
 
 const e = (iso: string, state: BackupState) => ({ id: `${iso} ${state}`, createdAt: new Date(iso), state })
 const ids = (x: { id: string } | undefined) => x?.id
@@ -85,5 +86,24 @@ describe('check: the age of the newest good backup', () => {
 
   it('an age is never negative (a clock slightly behind the manifest)', () => {
     expect(freshness([e('2026-11-22T12:00:05Z', 'verified')], now).ageSeconds).toBe(0)
+  })
+})
+
+describe('scratch databases like the source', () => {
+  it.each([
+    ['a manifest without locale', {}, 150018, 'CREATE DATABASE "x"'],
+    ['libc on 15', { encoding: 'LATIN1', collation: 'C', ctype: 'C', localeProvider: 'libc' as const, locale: null }, 150018, `CREATE DATABASE "x" TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' LOCALE_PROVIDER libc`],
+    ['libc on 14', { encoding: 'UTF8', collation: 'en_US.UTF-8', ctype: 'en_US.UTF-8', localeProvider: 'libc' as const, locale: null }, 140011, `CREATE DATABASE "x" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'en_US.UTF-8' LC_CTYPE 'en_US.UTF-8'`],
+    ['icu', { encoding: 'UTF8', collation: 'C', ctype: 'C', localeProvider: 'icu' as const, locale: "de-DE" }, 160004, `CREATE DATABASE "x" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' LOCALE_PROVIDER icu ICU_LOCALE 'de-DE'`],
+    ['builtin on 17', { encoding: 'UTF8', collation: 'C', ctype: 'C', localeProvider: 'builtin' as const, locale: 'C.UTF-8' }, 170002, `CREATE DATABASE "x" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8'`]
+  ])('%s', (_what, locale, version, sql) => expect(createLikeSql('x', locale, version)).toBe(sql))
+
+  it('refuses what the scratch server cannot make, saying which version it needs', () => {
+    expect(() => createLikeSql('x', { encoding: 'UTF8', collation: 'C', ctype: 'C', localeProvider: 'icu', locale: 'de-DE' }, 140011)).toThrow(/ICU locale de-DE.*PostgreSQL 15 or newer/)
+    expect(() => createLikeSql('x', { encoding: 'UTF8', collation: 'C', ctype: 'C', localeProvider: 'builtin', locale: 'C.UTF-8' }, 160004)).toThrow(/PostgreSQL 17 or newer/)
+  })
+
+  it('quotes what it is given', () => {
+    expect(createLikeSql('we"ird', { encoding: 'UTF8', collation: "it's", ctype: 'C', localeProvider: 'libc', locale: null }, 150000)).toBe(`CREATE DATABASE "we""ird" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'it''s' LC_CTYPE 'C' LOCALE_PROVIDER libc`)
   })
 })

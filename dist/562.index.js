@@ -19,7 +19,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _providers_neon_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(40936);
 /* harmony import */ var _restore_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(473);
 /* harmony import */ var _retention_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(57449);
-/* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(61067);
+/* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(4998);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(28855);
 /* harmony import */ var _prune_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(14023);
 

@@ -1,5 +1,5 @@
 import type { BackupSettings, NeonOrigin } from './settings.js'
-import type { ServerInfo, TableCount } from './source.js'
+import type { DatabaseLocale, ServerInfo, TableCount } from './source.js'
 import { TOOL } from './version.js'
 import { supabaseProjectRef } from './providers/supabase.js'
 import { stateOfVerification, type RecordedState } from './verify/states.js'
@@ -27,7 +27,7 @@ export interface ManifestV1 {
     serverVersionNum: number
     /** Supabase: the project the host or user names (one series per project, DESIGN.md §3). */
     projectRef?: string
-  }
+  } & Partial<DatabaseLocale>
   dump: { tool: string; version: string; format: string; snapshot: string; args: string[] }
   compression: { algorithm: string; level: number | null }
   encryption: { algorithm: string; recipients: string[] } | null
@@ -100,7 +100,8 @@ export function buildManifest(m: ManifestInput): ManifestV1 {
       database: s.source.database,
       serverVersion: m.server.serverVersion,
       serverVersionNum: m.server.serverVersionNum,
-      ...optional('projectRef', s.source.provider === 'supabase' ? supabaseProjectRef(s.source.host, s.source.user) : undefined)
+      ...optional('projectRef', s.source.provider === 'supabase' ? supabaseProjectRef(s.source.host, s.source.user) : undefined),
+      ...m.server.locale
     },
     dump: { tool: 'pg_dump', version: m.dumpVersion, format: s.format, snapshot: m.snapshot, args: s.pgDumpArgs },
     compression: { algorithm: s.compression.algorithm, level: m.compressionLevel },

@@ -1,15 +1,15 @@
 import * as fs from 'node:fs'
 import type { Duplex, Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type pg from 'pg'
-import { ActionError, Titles, scrub } from './errors.js'
+import pg from 'pg'
+import { ActionError, Titles, errorMessage, scrub } from './errors.js'
 import { Seal } from './pipeline.js'
 import { spawnReader, spawnTool } from './process.js'
 import { pgDumpEnv } from './providers/pg-dump.js'
 import type { ManifestV1, Verification } from './manifest.js'
 import type { CompressionAlgorithm, DecryptionSettings, ScratchSettings, SourceSettings } from './settings.js'
 import type { EncryptionInfo } from './transforms/encrypt.js'
-import { withConnection, withDatabase } from './source.js'
+import { withConnection, withDatabase, type DatabaseLocale } from './source.js'
 import type { PgClient } from './dump.js'
 import type { Workspace } from './workspace.js'
 
@@ -123,6 +123,29 @@ export async function runVerifySql(c: pg.Client, queries: readonly string[]): Pr
   return problems
 }
 
+/**
+ * CREATE DATABASE for a scratch copy that compares like with like (DESIGN.md
+ * §8): the source's encoding, collation, ctype and locale provider, from
+ * template0 (template1 may hold another encoding); manifests written before
+ * the locale was recorded get the server's default. Throws when this server
+ * version cannot make such a database.
+ */
+export function createLikeSql(db: string, l: Partial<DatabaseLocale>, serverVersionNum: number): string {
+  const ident = pg.escapeIdentifier
+  const lit = pg.escapeLiteral
+  if (!l.encoding || !l.collation || !l.ctype) return `CREATE DATABASE ${ident(db)}`
+  const sql = [`CREATE DATABASE ${ident(db)} TEMPLATE template0 ENCODING ${lit(l.encoding)} LC_COLLATE ${lit(l.collation)} LC_CTYPE ${lit(l.ctype)}`]
+  const major = Math.floor(serverVersionNum / 10000)
+  if (l.localeProvider === 'icu') {
+    if (major < 15) throw new Error(`the source uses the ICU locale ${l.locale}, and PostgreSQL ${major} creates no ICU databases; use a scratch server of PostgreSQL 15 or newer`)
+    sql.push(`LOCALE_PROVIDER icu ICU_LOCALE ${lit(l.locale ?? '')}`)
+  } else if (l.localeProvider === 'builtin') {
+    if (major < 17) throw new Error(`the source uses the builtin locale ${l.locale}, which needs a scratch server of PostgreSQL 17 or newer (this one is ${major})`)
+    sql.push(`LOCALE_PROVIDER builtin BUILTIN_LOCALE ${lit(l.locale ?? '')}`)
+  } else if (major >= 15) sql.push('LOCALE_PROVIDER libc')
+  return sql.join(' ')
+}
+
 const EXTENSION_IMAGES: Record<string, string> = { postgis: 'postgis/postgis', vector: 'pgvector/pgvector', timescaledb: 'timescale/timescaledb' }
 
 export interface ScratchResult {
@@ -148,7 +171,16 @@ export async function scratchRestore(
   const db = `pgba_verify_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
   const target = withDatabase(scratch.server, db)
   const fail = (details: string[], tables: TableComparison[] = [], restoreSeconds = 0): ScratchResult => ({ verification: { level: 'restore', passed: false, details }, tables, restoreSeconds })
-  await withConnection(scratch.server, c => c.query(`CREATE DATABASE ${c.escapeIdentifier(db)}`))
+  const like = `encoding ${m.source.encoding}, collation ${m.source.collation}, ctype ${m.source.ctype}, ${m.source.localeProvider}${m.source.locale ? ` locale ${m.source.locale}` : ''}`
+  const made = await withConnection(scratch.server, async c => {
+    try {
+      await c.query(createLikeSql(db, m.source, Number((await c.query('SHOW server_version_num')).rows[0].server_version_num)))
+      return undefined
+    } catch (e) {
+      return `the scratch server cannot create a database like the source (${like}): ${errorMessage(e)}. Run the scratch server with that locale available (initdb --locale, or an image that has it), so the restore is compared like with like`
+    }
+  })
+  if (made) return fail([made])
   try {
     const available = await withConnection(target, async c => new Set((await c.query<{ name: string }>('SELECT name FROM pg_available_extensions')).rows.map(r => r.name)))
     const missing = m.extensions.filter(e => !available.has(e.name)).map(e => e.name)

@@ -13,6 +13,32 @@ export interface ServerInfo {
   serverVersionNum: number
   databaseSize: number
   extensions: { name: string; version: string }[]
+  /** The database's encoding and locale, read for the source: scratch copies are made like it. */
+  locale?: DatabaseLocale
+}
+
+/** What CREATE DATABASE needs to make a database that sorts and classifies text like the source. */
+export interface DatabaseLocale {
+  encoding: string
+  collation: string
+  ctype: string
+  /** libc before PostgreSQL 15; icu or builtin (17) since. */
+  localeProvider: 'libc' | 'icu' | 'builtin'
+  /** The ICU or builtin locale; null for libc. */
+  locale: string | null
+}
+
+/** The current database's encoding and locale, in the columns each server version has. */
+export async function databaseLocale(c: pg.Client, versionNum: number): Promise<DatabaseLocale> {
+  const provider = versionNum >= 150000 ? 'datlocprovider::text' : `'c'`
+  const locale = versionNum >= 170000 ? 'datlocale' : versionNum >= 150000 ? 'daticulocale' : 'NULL::text'
+  const { rows } = await c.query<{ encoding: string; collation: string; ctype: string; provider: string; locale: string | null }>(
+    `SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collation, datctype AS ctype, ${provider} AS provider, ${locale} AS locale
+       FROM pg_database WHERE datname = current_database()`
+  )
+  const r = rows[0]
+  const localeProvider = r.provider === 'i' ? 'icu' : r.provider === 'b' ? 'builtin' : 'libc'
+  return { encoding: r.encoding, collation: r.collation, ctype: r.ctype, localeProvider, locale: localeProvider === 'libc' ? null : r.locale }
 }
 
 /**
@@ -54,7 +80,8 @@ export class SourceSession {
         serverVersion: rows[0].v.split(' ')[0],
         serverVersionNum: Number(rows[0].n),
         databaseSize: Number(rows[0].size),
-        extensions: ext.rows
+        extensions: ext.rows,
+        locale: await databaseLocale(client, Number(rows[0].n))
       }
       return new SourceSession(client, info, rows[0].snap, rows[0].lsn)
     } catch (e) {
