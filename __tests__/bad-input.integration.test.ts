@@ -68,7 +68,7 @@ const cases: Case[] = [
   ['unknown verify level', { verify: 'maybe' }, 'verify'],
   ['verify: restore without scratch', { verify: 'restore' }, 'scratch-database-url'],
   ['verify-sql without verify: restore', { 'verify-sql': 'SELECT true' }, 'verify-sql'],
-  ['age and gpg together', { 'age-passphrase': 'a', 'gpg-passphrase': 'b' }, 'age-*'],
+  ['age and gpg together', { 'age-passphrase': 'a', 'gpg-passphrase': 'b' }, "age-passphrase' and 'gpg-passphrase"],
   ['age recipients and passphrase together', { 'age-recipients': 'age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq', 'age-passphrase': 'x' }, 'age-recipients'],
   ['not an age recipient', { 'age-recipients': 'ssh-rsa AAAAB3NzaC1yc2E' }, 'age-recipients'],
   ['unreadable armored gpg key', { 'gpg-public-key': ARMORED_JUNK, verify: 'none' }, 'gpg-public-key'],

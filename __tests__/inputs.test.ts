@@ -105,6 +105,14 @@ describe('parseInputs', () => {
     expect(run).toThrow(message)
   })
 
+  it.each([
+    [{ 'age-recipients': 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p', 'gpg-public-key': '-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n-----END PGP PUBLIC KEY BLOCK-----' }, "Inputs 'age-recipients' and 'gpg-public-key' cannot be combined"],
+    [{ 'age-passphrase': 'a', 'gpg-passphrase': 'b' }, "Inputs 'age-passphrase' and 'gpg-passphrase' cannot be combined"],
+    [{ 'age-passphrase': 'a', 'gpg-passphrase': 'b', 'gpg-public-key': '-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n-----END PGP PUBLIC KEY BLOCK-----' }, "Inputs 'age-passphrase', 'gpg-public-key' and 'gpg-passphrase' cannot be combined"]
+  ])('a refusal names the inputs actually given: %j', (inputs, message) => {
+    expect(() => parse({ verify: 'none', ...inputs })).toThrow(message)
+  })
+
   it('never quotes the URL or password in an error', () => {
     for (const url of ['postgres://u:hunter2@/db', 'mysql://u:hunter2@h/db', 'postgres://u:hunter2%ZZ@h/db']) {
       try {

@@ -468,7 +468,10 @@ function parseEncryption(read: InputReader): EncryptionSettings | undefined {
   const gpgPassphrase = read('gpg-passphrase') || undefined
   const age = recipients.length > 0 || agePassphrase !== undefined
   const gpg = gpgKeys.length > 0 || gpgPassphrase !== undefined
-  if (age && gpg) throw new InputError(`Inputs 'age-*' and 'gpg-*' cannot be combined: choose age or OpenPGP encryption.`)
+  if (age && gpg) {
+    const given = ['age-recipients', 'age-passphrase', 'gpg-public-key', 'gpg-passphrase'].filter(i => read(i)).map(i => `'${i}'`)
+    throw new InputError(`Inputs ${given.slice(0, -1).join(', ')} and ${given[given.length - 1]} cannot be combined: choose age or OpenPGP encryption.`)
+  }
   if (recipients.length && agePassphrase !== undefined) {
     throw new InputError(`Inputs 'age-recipients' and 'age-passphrase' cannot be combined (the age format allows recipients or one passphrase).`)
   }
