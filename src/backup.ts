@@ -31,12 +31,19 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
   try {
     const storage = new Storage(s, work)
     const target = storage.target(backupFileName(s.name, createdAt, fileExtension(s.format, s.compression.algorithm, s.encryption?.kind)))
-    // The run's one listing of this name (series check, retention), read while the dump runs.
-    const earlier = new Catalog({ ...s, artifactRunId: undefined }, work).listEach(s.name)
-    earlier.catch(() => undefined) // awaited later; this only keeps an early failure from going unhandled
+    // The run's one listing of this name (series check, retention), read while the backup is published and verified:
+    // started once the dump is done, so it never delays pg_dump's start.
+    let listing: Promise<Listing> | undefined
+    const earlier = (): Promise<Listing> => {
+      if (!listing) {
+        listing = new Catalog({ ...s, artifactRunId: undefined }, work).listEach(s.name)
+        listing.catch(() => undefined) // awaited later; this only keeps an early failure from going unhandled
+      }
+      return listing
+    }
     let stored: { manifest: ManifestV1; copies: StoredCopy[]; comparison?: TableComparison[] }
     try {
-      stored = await dumpVerifyDescribe(s, storage, target, createdAt, encryption, work, signal)
+      stored = await dumpVerifyDescribe(s, storage, target, createdAt, encryption, work, signal, earlier)
     } catch (e) {
       await storage.discardUnvouched(s.secrets)
       throw e
@@ -46,12 +53,12 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
     const durationSeconds = manifest.durationMs / 1000
     const outcome = { manifest, backupKey: target.backupKey, locations: copies.map(c => c.location), artifactId: storage.artifactId, durationSeconds, verified: manifest.state === 'verified', comparison }
     await reportBackup(outcome, s.secrets)
-    await warnMixedSources(s.name, manifest, earlier)
+    await warnMixedSources(s.name, manifest, earlier())
     if (manifest.state === 'failed') throw new ActionError(Titles.verification, manifest.verification.details.join('\n'))
     signal.throwIfAborted()
     // Only after a good run: a failed backup or verification never deletes anything.
     const retention = await core.group('Retention', () =>
-      applyRetention(s, { s3Key: target.s3Key, fileName: target.fileName, createdAt, state: manifest.state }, earlier)
+      applyRetention(s, { s3Key: target.s3Key, fileName: target.fileName, createdAt, state: manifest.state }, earlier())
     )
     if (retention) await reportRetention(retention, s.retention.dryRun, s.secrets)
     return outcome
@@ -68,9 +75,11 @@ async function dumpVerifyDescribe(
   createdAt: Date,
   encryption: EncryptionInfo | undefined,
   work: Workspace,
-  signal: AbortSignal
+  signal: AbortSignal,
+  listEarlier: () => unknown
 ): Promise<{ manifest: ManifestV1; copies: StoredCopy[]; comparison?: TableComparison[] }> {
   const { session, client, dumped } = await dump(s, storage, target, work, signal)
+  listEarlier()
   signal.throwIfAborted()
   const copies = await core.group('Publish', () => storage.publish(target))
   signal.throwIfAborted()
