@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { BackupSettings } from './settings.js'
-import { ActionError, Titles, errorMessage } from './errors.js'
+import { ActionError, Titles, errorMessage, scrub } from './errors.js'
 import { SourceSession, serverInfo, withConnection } from './source.js'
 import { dumpToStorage, resolveClient, runnerResolveDeps, type PgClient } from './dump.js'
 import { Storage, type Target } from './destinations/index.js'
@@ -53,7 +53,7 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
     const durationSeconds = manifest.durationMs / 1000
     const outcome = { manifest, backupKey: target.backupKey, locations: copies.map(c => c.location), artifactId: storage.artifactId, durationSeconds, verified: manifest.state === 'verified', comparison }
     await reportBackup(outcome, s.secrets)
-    await warnMixedSources(s.name, manifest, earlier())
+    await warnMixedSources(s.name, manifest, earlier(), s.secrets)
     if (manifest.state === 'failed') throw new ActionError(Titles.verification, manifest.verification.details.join('\n'))
     signal.throwIfAborted()
     // Only after a good run: a failed backup or verification never deletes anything.
@@ -99,12 +99,12 @@ async function dumpVerifyDescribe(
 }
 
 /** DESIGN.md §3: one series per source; a name whose earlier backups came from elsewhere gets a warning naming both. */
-async function warnMixedSources(name: string, manifest: ManifestV1, earlier: Promise<Listing>): Promise<void> {
+async function warnMixedSources(name: string, manifest: ManifestV1, earlier: Promise<Listing>, secrets: readonly string[]): Promise<void> {
   let listed: Listing
   try {
     listed = await earlier
   } catch (e) {
-    core.warning(`Could not list the earlier backups of '${name}' to check they come from the same source: ${errorMessage(e)}`, { title: 'Backup series not checked' })
+    core.warning(`Could not list the earlier backups of '${name}' to check they come from the same source: ${scrub(errorMessage(e), secrets)}`, { title: 'Backup series not checked' })
     return
   }
   for (const other of otherSources([...listed.values()].flat(), manifest)) {
