@@ -170,18 +170,45 @@ describe('commands other than backup', () => {
 
 describe('parseDatabaseUrl', () => {
   it.each([
-    ['postgres://u:p@ep-cool-1.us-east-2.aws.neon.tech/neondb', 'auto', 'neon', 'sslmode=require'],
-    ['postgres://u:p@db.abc.supabase.co:5432/postgres', 'auto', 'supabase', 'sslmode=require'],
-    ['postgres://u:p@aws-0-eu.pooler.supabase.com:6543/postgres', 'auto', 'supabase', 'sslmode=require'],
-    ['postgres://u:p@dpg-1.oregon-postgres.render.com/app', 'auto', 'render', 'sslmode=require'],
-    ['postgres://u:p@ep-1.neon.tech/db?sslmode=verify-full', 'auto', 'neon', 'sslmode=verify-full'],
-    ['postgres://u:p@localhost:5432/app', 'auto', 'postgres', undefined],
-    ['postgres://u:p@10.0.0.5/app', 'neon', 'neon', undefined]
-  ])('%s (%s) → %s with %s', (url, provider, expected, ssl) => {
+    ['postgres://u:p@ep-cool-1.us-east-2.aws.neon.tech/neondb', 'auto', 'neon', 'require'],
+    ['postgres://u:p@db.abc.supabase.co:5432/postgres', 'auto', 'supabase', 'require'],
+    ['postgres://u:p@aws-0-eu.pooler.supabase.com:6543/postgres', 'auto', 'supabase', 'require'],
+    ['postgres://u:p@dpg-1.oregon-postgres.render.com/app', 'auto', 'render', 'require'],
+    ['postgres://u:p@ep-1.neon.tech/db?sslmode=verify-full', 'auto', 'neon', 'verify-full'],
+    ['postgres://u:p@localhost:5432/app', 'auto', 'postgres', 'prefer'],
+    ['postgres://u:p@localhost:5432/app?sslmode=disable', 'auto', 'postgres', 'disable'],
+    ['postgres://u:p@10.0.0.5/app', 'neon', 'neon', 'prefer']
+  ])('%s (%s) → %s with sslmode %s, which libpq gets from its environment, not the URI', (url, provider, expected, mode) => {
     const s = parseDatabaseUrl(url, provider)
     expect(s.provider).toBe(expected)
-    if (ssl) expect(s.uri).toContain(ssl)
-    else expect(s.uri).not.toContain('sslmode')
+    expect(s.ssl.mode).toBe(mode)
+    expect(s.uri).not.toContain('sslmode')
+  })
+
+  it('takes sslrootcert, sslcert, sslkey and sslpassword from the URL, and keeps every secret out of the URI', () => {
+    const s = parseDatabaseUrl('postgres://u@db.example.com/app?sslmode=verify-full&sslrootcert=/ca.pem&sslcert=/c.pem&sslkey=/k.pem&sslpassword=kp%40ss&password=pw%2Fx&application_name=x', 'auto')
+    expect(s.ssl).toEqual({ mode: 'verify-full', rootCert: '/ca.pem', rootCertPem: undefined, cert: '/c.pem', key: '/k.pem', keyPassword: 'kp@ss' })
+    expect(s.password).toBe('pw/x')
+    expect(s.uri).toBe('postgres://u@db.example.com/app?application_name=x')
+  })
+
+  it('refuses an sslmode libpq does not know, naming the input', () => {
+    expect(() => parseDatabaseUrl('postgres://u@h/d?sslmode=required', 'auto', 'scratch-database-url')).toThrow("Input 'scratch-database-url' has sslmode=required; it must be one of disable, allow, prefer, require, verify-ca, verify-full.")
+  })
+
+  it('a ?password= is masked like the userinfo one', () => {
+    const masked: string[] = []
+    parseInputs(reader({ 'database-url': 'postgres://u@h/d?password=qp-secret' }), m => masked.push(m))
+    expect(masked).toContain('qp-secret')
+  })
+
+  it('ssl-root-cert takes PEM text and applies to every server; with a URL that names its own CA it is refused', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----'
+    const s = parse({ 'ssl-root-cert': `intro text\n${pem}\n`, verify: 'restore', 'scratch-database-url': 'postgres://u@scratch/db' })
+    expect(s.source.ssl.rootCertPem).toBe(`${pem}\n`)
+    expect(s.scratch?.server.ssl.rootCertPem).toBe(`${pem}\n`)
+    expect(() => parse({ 'ssl-root-cert': 'not a certificate' })).toThrow(/Input 'ssl-root-cert' must be PEM text/)
+    expect(() => parse({ 'ssl-root-cert': pem, 'database-url': 'postgres://u@h/d?sslrootcert=/x.pem' })).toThrow(/sets sslrootcert and input 'ssl-root-cert' is given too/)
   })
 })
 

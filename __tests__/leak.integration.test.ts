@@ -24,9 +24,10 @@ afterAll(async () => {
   await stack?.stop()
 })
 
-/** argv of every process the action spawns while it runs, sampled from /proc. */
+/** argv and environment of every process the action spawns while it runs, sampled from /proc. */
 function watchChildren(pid: () => number | undefined) {
   const seen = new Map<number, string[]>()
+  const environs = new Map<number, Record<string, string>>()
   const timer = setInterval(() => {
     const parent = pid()
     if (!parent) return
@@ -36,12 +37,13 @@ function watchChildren(pid: () => number | undefined) {
         const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8')
         if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== parent) continue
         seen.set(Number(d), fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').filter(Boolean))
+        environs.set(Number(d), Object.fromEntries(fs.readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').filter(Boolean).map(kv => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])))
       } catch {
         // gone already
       }
     }
   }, 2)
-  return { stop: () => clearInterval(timer), argv: () => [...seen.values()] }
+  return { stop: () => clearInterval(timer), argv: () => [...seen.values()], environs: () => [...environs.values()] }
 }
 
 describe('no secret leaks, per command', () => {
@@ -90,5 +92,11 @@ describe('no secret leaks, per command', () => {
       expect({ place, leaked }).toEqual({ place, leaked: [] })
     }
     if (['backup', 'restore', 'neon dump'].includes(command)) expect(watch.argv().length).toBeGreaterThan(0)
+    // Spawned tools get an allowlisted environment: no INPUT_*, no tokens or keys, and the database password only as PGPASSWORD.
+    for (const env of watch.environs()) {
+      expect(Object.keys(env).filter(k => !/^(PATH|HOME|LANG|LC_[A-Z_]+|TZ|TMPDIR|GNUPGHOME|PG[A-Z_]+)$/.test(k))).toEqual([])
+      const rest = Object.entries(env).filter(([k]) => k !== 'PGPASSWORD')
+      expect(secrets.filter(x => JSON.stringify(rest).includes(x))).toEqual([])
+    }
   })
 })

@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals'
 import { buildPgDumpArgs, chooseClientMajor, dataFilter, patternToRegExp, pgDumpEnv, serverMajor, versionMismatch } from '../src/providers/pg-dump.js'
 import { Titles } from '../src/errors.js'
 import type { DumpArgsOptions } from '../src/providers/pg-dump.js'
-import type { Format } from '../src/settings.js'
+import type { Format, SourceSettings, SslSettings } from '../src/settings.js'
+import { toolEnv } from '../src/process.js'
+import * as fs from 'node:fs'
 
 const base = { uri: 'postgres://app@db:5432/shop', snapshot: '00000003-0000001B-1', lockWaitTimeout: '5min', jobs: 1, directory: undefined, extraArgs: [] }
 
@@ -22,10 +24,27 @@ describe('buildPgDumpArgs', () => {
 })
 
 describe('pgDumpEnv', () => {
-  it('passes the password by PGPASSWORD and lifts statement_timeout', () => {
-    const env = pgDumpEnv({ provider: 'postgres', host: 'h', port: 5432, database: 'd', user: 'u', password: 'pa ss', uri: 'postgres://u@h/d' }, { PATH: '/bin', PGPASSFILE: '/x' })
-    expect(env).toMatchObject({ PATH: '/bin', PGPASSWORD: 'pa ss', PGOPTIONS: '-c statement_timeout=0' })
-    expect(env.PGPASSFILE).toBeUndefined()
+  const source = (ssl: Partial<SslSettings> = {}): SourceSettings => ({
+    provider: 'postgres', host: 'h', port: 5432, database: 'd', user: 'u', password: 'pa ss', uri: 'postgres://u@h/d', input: 'database-url',
+    ssl: { mode: 'prefer', rootCert: undefined, rootCertPem: undefined, cert: undefined, key: undefined, keyPassword: undefined, ...ssl }
+  })
+
+  it('passes the password by PGPASSWORD, the sslmode by PGSSLMODE, and lifts statement_timeout', () => {
+    expect(pgDumpEnv(source())).toEqual({ PGPASSWORD: 'pa ss', PGSSLMODE: 'prefer', PGAPPNAME: 'pg-backup-action pg_dump', PGOPTIONS: '-c statement_timeout=0' })
+  })
+
+  it('gives the tool an allowlisted environment: no INPUT_*, no keys, no inherited PG*', () => {
+    const env = toolEnv(pgDumpEnv(source()), { PATH: '/bin', HOME: '/root', LC_ALL: 'C', INPUT_DATABASE_URL: 'postgres://u:pw@h/d', AWS_SECRET_ACCESS_KEY: 'k', PGPASSFILE: '/x', PGSSLMODE: 'disable', ACTIONS_RUNTIME_TOKEN: 't' })
+    expect(Object.keys(env).sort()).toEqual(['HOME', 'LC_ALL', 'PATH', 'PGAPPNAME', 'PGOPTIONS', 'PGPASSWORD', 'PGSSLMODE'])
+    expect(env.PGSSLMODE).toBe('prefer')
+  })
+
+  it('sslpassword travels in a 0600 service file, never in the environment or argv', () => {
+    const env = pgDumpEnv(source({ keyPassword: 'key pass' }))
+    expect(Object.values(env).join(' ')).not.toContain('key pass')
+    expect(env.PGSERVICE).toBe('pg-backup-action')
+    expect(fs.readFileSync(env.PGSERVICEFILE!, 'utf8')).toBe('[pg-backup-action]\nsslpassword=key pass\n')
+    expect(fs.statSync(env.PGSERVICEFILE!).mode & 0o777).toBe(0o600)
   })
 })
 

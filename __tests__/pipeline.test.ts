@@ -9,6 +9,7 @@ import { Coalesce, runPipeline, type Sink } from '../src/pipeline.js'
 import { pipeline } from 'node:stream/promises'
 import type { CompressionAlgorithm, CompressionSettings, Format } from '../src/settings.js'
 import { compressorCommand, createCompressor, createDecompressor, decompressorCommand, fileExtension } from '../src/transforms/compress.js'
+import { toolEnv } from '../src/process.js'
 
 /** A sink that collects what it receives, slowly when asked, failing when asked. */
 function collector(opts: { delayMs?: number; failAfter?: number } = {}) {
@@ -146,8 +147,8 @@ describe('compressorCommand', () => {
     expect(r?.args).toEqual(args)
     if (r) {
       expect(r.command).toBe(path.join(dir, c.algorithm))
-      // Nothing in the environment may change what the manifest says was used.
-      expect(r.env).toEqual({ PATH: dir, HOME: '/h' })
+      // Nothing in the environment may change what the manifest says was used: the tool's environment is the allowlist.
+      expect(toolEnv({}, { PATH: dir, ZSTD_CLEVEL: '19', ZSTD_NBTHREADS: '4', GZIP: '-9', HOME: '/h' })).toEqual({ PATH: dir, HOME: '/h' })
     }
   })
 

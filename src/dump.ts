@@ -23,6 +23,8 @@ import { compressorCommand, createCompressor, type CompressorCommand } from './t
 import { dataFilter } from './providers/pg-dump.js'
 import type { Storage, Target } from './destinations/index.js'
 import { save, State } from './state.js'
+import { explainServerMessage, explained, lostSnapshot } from './postgres/causes.js'
+import { diskFull } from './process.js'
 import type { Workspace } from './workspace.js'
 
 export interface PgClient extends ClientChoice {
@@ -97,9 +99,13 @@ export interface RunningDump {
 /** Less than this from the compressor means pg_dump wrote nothing: its smallest archive (an empty database's) compresses to hundreds of bytes. */
 const EMPTY_COMPRESSED = 64
 
-function failure(tool: string, p: Spawned, r: Awaited<Spawned['exit']>, secrets: readonly string[]): ActionError {
+function failure(tool: string, p: Spawned, r: Awaited<Spawned['exit']>, secrets: readonly string[], directory?: string): ActionError {
   const how = r.error ? r.error.message : r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`
-  return new ActionError(Titles.backup, scrub(`${tool} ${how}: ${p.stderr.toString() || '(no error output)'}`, secrets))
+  const stderr = p.stderr.toString()
+  const said = `${tool} ${how}: ${stderr || '(no error output)'}`
+  // What pg_dump met is said first, in words that say where to fix it; its own output follows.
+  const why = /No space left on device/.test(stderr) && directory ? diskFull(directory, 'the directory format dumps there before the backup is stored; free disk on the runner, or use format: custom, which streams') : explainServerMessage(stderr)
+  return new ActionError(Titles.backup, scrub(why ? `${why}. (${said})` : said, secrets))
 }
 
 /**
@@ -130,7 +136,7 @@ export async function startDump(s: BackupSettings, client: PgClient, snapshot: s
   const producer = directory ? await tarOf(p, directory, tarCommand!, s.secrets) : { name: 'pg_dump', process: p }
   const checkProducer = async (): Promise<void> => {
     const r = await producer.process.exit
-    if (r.code !== 0) throw failure(producer.name, producer.process, r, s.secrets)
+    if (r.code !== 0) throw failure(producer.name, producer.process, r, s.secrets, directory)
   }
   if (compressor) return compressWith(compressor, producer, s.secrets, checkProducer)
   return {
@@ -151,16 +157,16 @@ function stop(x: Spawned): void {
 async function tarOf(p: Spawned, directory: string, tarCommand: string, secrets: readonly string[]): Promise<{ name: string; process: Spawned }> {
   p.stdout.resume()
   const r = await p.exit
-  if (r.code !== 0) throw failure('pg_dump', p, r, secrets)
+  if (r.code !== 0) throw failure('pg_dump', p, r, secrets, directory)
   if (!fs.existsSync(`${directory}/toc.dat`) || fs.statSync(`${directory}/toc.dat`).size === 0) {
     throw new ActionError(Titles.backup, 'pg_dump exited successfully but wrote no table of contents; no backup was stored.')
   }
-  return { name: 'tar', process: spawnTool(tarCommand, ['-c', '-C', directory, '.'], process.env) }
+  return { name: 'tar', process: spawnTool(tarCommand, ['-c', '-C', directory, '.']) }
 }
 
 /** The compressor process reading the producer's stdout: the kernel pipes one into the other. */
 function compressWith(c: CompressorCommand, producer: { name: string; process: Spawned }, secrets: readonly string[], checkProducer: () => Promise<void>): RunningDump {
-  const z = spawnTool(c.command, c.args, c.env, producer.process.stdout)
+  const z = spawnTool(c.command, c.args, {}, producer.process.stdout)
   // Our copy of the pipe would keep the producer's exit from ever being seen.
   producer.process.stdout.destroy()
   const tool = c.command.split('/').pop() ?? c.command
@@ -193,9 +199,13 @@ export async function dumpToStorage(
   work: Workspace,
   signal: AbortSignal
 ): Promise<PipelineResult & { tables: TableCount[] }> {
-  const counting = session.countRows(dataFilter(s.pgDumpArgs))
-  // Awaited below; this guard only keeps an early pipeline failure from leaving it unhandled.
-  counting.catch(() => undefined)
+  // A failed count (a schema the role cannot read, say) aborts the exporting session and with it the snapshot
+  // pg_dump imports: then its failure, not pg_dump's "could not import the requested snapshot", is the real cause.
+  let countFailure: ActionError | undefined
+  const counting = session.countRows(dataFilter(s.pgDumpArgs)).catch((e: unknown) => {
+    throw (countFailure = new ActionError(Titles.backup, scrub(`Counting the rows of the source failed: ${explained(e).message}`, s.secrets), { cause: e }))
+  })
+  counting.catch(() => undefined) // awaited below; this guard only keeps an early pipeline failure from leaving it unhandled
   const compressor = compressorCommand(s.compression)
   const dump = await startDump(s, client, session.snapshot, work, compressor)
   if (s.compression.algorithm !== 'none') core.info(compressor ? `Compressing with ${compressor.command} ${compressor.args.join(' ')}` : `Compressing ${s.compression.algorithm} in-process`)
@@ -208,6 +218,7 @@ export async function dumpToStorage(
     return { ...result, tables: await counting }
   } catch (e) {
     dump.kill()
+    if (countFailure && e instanceof ActionError && lostSnapshot(e.message)) throw countFailure
     throw e
   }
 }

@@ -22,6 +22,8 @@ import type {
   S3Settings,
   Settings,
   SourceSettings,
+  SslMode,
+  SslSettings,
   VerifyLevel
 } from './settings.js'
 
@@ -37,6 +39,7 @@ const VERIFY_LEVELS = ['archive', 'restore', 'none'] as const
 const DESTINATIONS = ['artifact', 's3'] as const
 const NEON_MODES = ['dump', 'branch', 'snapshot'] as const
 const SSE_VALUES = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const
 const LEVEL_RANGE: Record<CompressionAlgorithm, [number, number] | undefined> = {
   zstd: [1, 19],
   gzip: [1, 9],
@@ -100,7 +103,7 @@ export function secretForms(secret: string): string[] {
  * Parses a PostgreSQL URL into source settings. Errors never quote the URL:
  * it holds the password.
  */
-export function parseDatabaseUrl(raw: string, providerInput: string, inputName = 'database-url'): SourceSettings {
+export function parseDatabaseUrl(raw: string, providerInput: string, inputName = 'database-url', rootCertPem?: string): SourceSettings {
   let url: URL
   try {
     url = new URL(raw)
@@ -118,7 +121,8 @@ export function parseDatabaseUrl(raw: string, providerInput: string, inputName =
   let user: string
   let database: string
   try {
-    password = url.password ? decodeURIComponent(url.password) : undefined
+    // A password may also come as ?password=: it goes the same way as the userinfo one (PGPASSWORD, never argv).
+    password = url.password ? decodeURIComponent(url.password) : (url.searchParams.get('password') ?? undefined)
     user = decodeURIComponent(url.username) || 'postgres'
     database = decodeURIComponent(url.pathname.replace(/^\//, '')) || user
   } catch {
@@ -135,9 +139,15 @@ export function parseDatabaseUrl(raw: string, providerInput: string, inputName =
   // pg_dump through Neon's PgBouncer (the -pooler host) breaks its snapshot and session settings: use the direct host.
   const unpooled = provider === 'neon' ? host.replace(/^(ep-[a-z0-9-]+?)-pooler\./i, '$1.') : host
   if (unpooled !== host) safe.hostname = unpooled
-  // TLS only where the host is a hosted provider's and the URL left it open (DESIGN.md §2).
-  if (hosted && !safe.searchParams.has('sslmode')) safe.searchParams.set('sslmode', 'require')
-  return { provider, host: unpooled, port, database, user, password, uri: safe.toString() }
+  const q = url.searchParams
+  const mode = q.get('sslmode') ?? (hosted ? 'require' : 'prefer') // TLS required only where the host is a hosted provider's and the URL left it open (DESIGN.md §2)
+  if (!(SSL_MODES as readonly string[]).includes(mode)) throw new InputError(`Input '${inputName}' has sslmode=${mode}; it must be one of ${SSL_MODES.join(', ')}.`)
+  const rootCert = q.get('sslrootcert') || undefined
+  if (rootCert && rootCertPem) throw new InputError(`Input '${inputName}' sets sslrootcert and input 'ssl-root-cert' is given too: give the CA once.`)
+  const ssl: SslSettings = { mode: mode as SslMode, rootCert, rootCertPem, cert: q.get('sslcert') || undefined, key: q.get('sslkey') || undefined, keyPassword: q.get('sslpassword') ?? undefined }
+  // libpq reads these from the environment the action builds for it (libpqEnv), so pg_dump and node-postgres see the same; secrets never reach argv.
+  for (const p of ['password', 'sslpassword', 'sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'requiressl']) safe.searchParams.delete(p)
+  return { provider, host: unpooled, port, database, user, password, uri: safe.toString(), ssl, input: inputName }
 }
 
 /** `auto`: Neon when a Neon project is named, else from the URL's host (DESIGN.md §2). */
@@ -296,13 +306,15 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
   }
   const decryption = parseDecryption(read)
   /** Parses a URL input and masks its password in every form. */
+  const rootCertPem = parseRootCert(read('ssl-root-cert'))
   const server = (input: string, provider = read('provider')): SourceSettings => {
     const raw = read(input)
-    const parsed = parseDatabaseUrl(raw, provider, input)
+    const parsed = parseDatabaseUrl(raw, provider, input, rootCertPem)
     if (parsed.password) {
       addSecret(parsed.password)
       addSecret(new URL(raw).password)
     }
+    if (parsed.ssl.keyPassword) addSecret(parsed.ssl.keyPassword)
     return parsed
   }
   const required = (input: string, command: string): void => {
@@ -456,6 +468,14 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
       secrets
     }
   }
+}
+
+/** `ssl-root-cert`: one or more PEM certificates (a provider's bundle, such as RDS's, holds many). */
+function parseRootCert(value: string): string | undefined {
+  if (!value) return undefined
+  const certs = value.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)
+  if (!certs) throw new InputError(`Input 'ssl-root-cert' must be PEM text (-----BEGIN CERTIFICATE----- …), such as the CA bundle your provider publishes; got no certificate.`)
+  return certs.join('\n') + '\n'
 }
 
 const AGE_RECIPIENT = /^age1[0-9a-z]{20,}$/

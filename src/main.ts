@@ -8,6 +8,7 @@ import { list } from './list.js'
 import { check } from './check.js'
 import { save, State } from './state.js'
 import { setOutputs } from './report/safely.js'
+import { dropInheritedPgEnv } from './process.js'
 
 /** One command per run; each tells its own story (backup.ts: settings → source → pipeline → destinations → verify → manifest → report). */
 async function dispatch(s: Settings, signal: AbortSignal): Promise<void> {
@@ -44,8 +45,15 @@ export async function run(): Promise<void> {
   const onSignal = (): void => abort.abort(new Error('the step was cancelled'))
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal)
   try {
+    dropInheritedPgEnv()
     settings = getSettings()
     secrets = settings.secrets
+    if (process.platform !== 'linux') {
+      throw new ActionError(
+        FALLBACK_TITLE[settings.command],
+        `pg-backup-action runs on Linux runners (ubuntu-latest, ubuntu-24.04, or a self-hosted Linux runner); this runner is ${process.platform}. Set runs-on to a Linux runner for this job.`
+      )
+    }
     await dispatch(settings, abort.signal)
   } catch (e) {
     const title = e instanceof ActionError ? e.title : FALLBACK_TITLE[settings?.command ?? 'backup']

@@ -7,6 +7,7 @@ import { manifestKey } from './manifest.js'
 import { errorMessage, scrub } from './errors.js'
 import { read, State } from './state.js'
 import type { Destinations } from './settings.js'
+import { dropInheritedPgEnv } from './process.js'
 
 /**
  * Cleanup after a cancelled or killed main step: stop pg_dump, abort the
@@ -19,6 +20,7 @@ import type { Destinations } from './settings.js'
 export async function post(): Promise<void> {
   if (read(State.finished) === 'true') return
   let secrets: readonly string[] = []
+  dropInheritedPgEnv()
   try {
     const pid = Number(read(State.pgDumpPid))
     if (pid > 0) {
@@ -29,8 +31,7 @@ export async function post(): Promise<void> {
         // already gone
       }
     }
-    const dir = read(State.tempDir)
-    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+    for (const dir of [read(State.tempDir), read(State.connectDir)]) if (dir) fs.rmSync(dir, { recursive: true, force: true })
     const key = read(State.s3Key)
     const artifactName = read(State.artifactName)
     const neonLeft = (JSON.parse(read(State.neonTemporaries) || '[]') as unknown[]).length > 0

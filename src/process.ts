@@ -15,6 +15,39 @@ export class Tail {
   }
 }
 
+/** What a spawned tool inherits from the runner (DESIGN.md §2): nothing else — no INPUT_*, no keys, no inherited PG*. */
+const INHERITED = /^(PATH|HOME|LANG|LC_[A-Z_]+|TZ|TMPDIR|GNUPGHOME)$/
+
+/** A tool's environment: the allowlisted variables of this process, plus what the action sets for it (PGPASSWORD, PGSSLMODE …). */
+export function toolEnv(extra: Record<string, string> = {}, from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(from)) if (INHERITED.test(k) && v !== undefined) env[k] = v
+  return { ...env, ...extra }
+}
+
+/**
+ * Inherited PG* variables (PGSSLMODE, PGSSLROOTCERT, PGSERVICE, PGPASSWORD …)
+ * would change libpq's connections but not node-postgres's explicit ones, or
+ * the other way round: removed before anything connects, so both follow the
+ * URL and the inputs alone.
+ */
+export function dropInheritedPgEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const dropped = Object.keys(env).filter(k => /^PG[A-Z_]+$/.test(k))
+  for (const k of dropped) delete env[k]
+  return dropped
+}
+
+/** A full disk, named with its directory and why the run needed disk there (DESIGN.md §7). */
+export function diskFull(directory: string, why: string): string {
+  return `no space left on the runner's disk in ${directory}: ${why}`
+}
+
+/** ENOSPC from a write into `directory`, explained; anything else as it is. */
+export function explainWriteError(e: unknown, directory: string, why: string): Error {
+  if ((e as { code?: string })?.code === 'ENOSPC') return Object.assign(new Error(diskFull(directory, why), { cause: e }), { code: 'ENOSPC' })
+  return e instanceof Error ? e : new Error(String(e))
+}
+
 export interface Spawned {
   child: ChildProcess
   stdout: Readable
@@ -25,11 +58,12 @@ export interface Spawned {
 
 /**
  * Spawns with an argv array (never a shell), stdout piped for data, stderr
- * kept as a tail. `stdin` may be another child's stdout: the kernel then
- * pipes one into the other and the bytes never pass through Node.
+ * kept as a tail, in the allowlisted environment plus `extraEnv`. `stdin`
+ * may be another child's stdout: the kernel then pipes one into the other
+ * and the bytes never pass through Node.
  */
-export function spawnTool(command: string, args: string[], env: NodeJS.ProcessEnv, stdin: 'ignore' | 'pipe' | Readable = 'ignore'): Spawned {
-  const child = spawn(command, args, { env, stdio: [stdin, 'pipe', 'pipe'] })
+export function spawnTool(command: string, args: string[], extraEnv: Record<string, string> = {}, stdin: 'ignore' | 'pipe' | Readable = 'ignore'): Spawned {
+  const child = spawn(command, args, { env: toolEnv(extraEnv), stdio: [stdin, 'pipe', 'pipe'] })
   const stderr = new Tail()
   child.stderr?.on('data', (d: Buffer) => stderr.push(d))
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(resolve => {
@@ -40,8 +74,8 @@ export function spawnTool(command: string, args: string[], env: NodeJS.ProcessEn
 }
 
 /** Runs a short command to completion, collecting stdout (small outputs only: versions, lists). */
-export async function runTool(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const p = spawnTool(command, args, env)
+export async function runTool(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = spawnTool(command, args, extraEnv)
   let stdout = ''
   p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
   const r = await p.exit
@@ -97,7 +131,7 @@ export interface Reader {
  * archive never passes through Node (a 1 GB read-back took 5 s in-process,
  * 0.9 s so); else the bytes are decompressed in-process into its stdin.
  */
-export function spawnReader(command: string, args: string[], env: NodeJS.ProcessEnv, compression: CompressionAlgorithm): Reader {
+export function spawnReader(command: string, args: string[], env: Record<string, string>, compression: CompressionAlgorithm): Reader {
   const name = (c: string): string => c.split('/').pop() ?? c
   const cli = decompressorCommand(compression)
   if (!cli) {
@@ -112,7 +146,7 @@ export function spawnReader(command: string, args: string[], env: NodeJS.Process
       }
     }
   }
-  const decompressor = spawnTool(cli.command, cli.args, cli.env, 'pipe')
+  const decompressor = spawnTool(cli.command, cli.args, {}, 'pipe')
   const tool = spawnTool(command, args, env, decompressor.stdout)
   decompressor.stdout.destroy()
   return {

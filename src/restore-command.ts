@@ -14,6 +14,7 @@ import { serverInfo, withConnection } from './source.js'
 import { reportRestore } from './summary.js'
 import { backup } from './backup.js'
 import { Workspace } from './workspace.js'
+import { explainWriteError } from './process.js'
 
 type Entry = CatalogEntry & { manifest: ManifestV1 }
 
@@ -42,7 +43,9 @@ function ageSeconds(m: ManifestV1, now = new Date()): number {
 async function spoolVerified(open: () => Promise<Readable>, e: Entry, work: Workspace): Promise<string> {
   const file = work.createFile(`restore-${e.key.split('/').pop()}`)
   const seal = new Seal(async () => undefined)
-  await pipeline(await open(), seal, fs.createWriteStream(file, { flags: 'r+' }))
+  await pipeline(await open(), seal, fs.createWriteStream(file, { flags: 'r+' })).catch((err: unknown) => {
+    throw explainWriteError(err, work.dir, 'a restore reads the whole backup there to check its sha256 before it changes anything. Free disk on the runner')
+  })
   const digest = seal.digest
   if (digest !== e.manifest.sha256) {
     core.setOutput('verified', 'false')

@@ -5,7 +5,7 @@ import pg from 'pg'
 import { ActionError, Titles, errorMessage, scrub } from './errors.js'
 import { Seal } from './pipeline.js'
 import { spawnReader, spawnTool } from './process.js'
-import { pgDumpEnv } from './providers/pg-dump.js'
+import { libpqEnv } from './postgres/connect.js'
 import type { ManifestV1, Verification } from './manifest.js'
 import type { CompressionAlgorithm, DecryptionSettings, ScratchSettings, SourceSettings } from './settings.js'
 import type { EncryptionInfo } from './transforms/encrypt.js'
@@ -39,7 +39,7 @@ export function dumpMajor(m: ManifestV1): number {
  * managed servers. Returns the sha256 and size of the bytes read.
  */
 export async function restoreArchive(stream: Readable, m: ManifestV1, client: PgClient, target: SourceSettings, work: Workspace, o: RestoreOptions): Promise<{ sha256: string; bytes: number }> {
-  const env = pgDumpEnv(target)
+  const env = libpqEnv(target, 'pg-backup-action restore')
   const seal = new Seal(async () => undefined)
   const stages: (Readable | Duplex | Writable)[] = [stream, seal]
   if (m.encryption) stages.push(await (await import('./transforms/encrypt.js')).createDecryptor(m.encryption as EncryptionInfo, o.decryption))

@@ -13,6 +13,28 @@ export type CompressionAlgorithm = 'zstd' | 'gzip' | 'none'
 export type VerifyLevel = 'archive' | 'restore' | 'none'
 export type DestinationKind = 'artifact' | 's3'
 
+/** libpq's sslmodes, with libpq's meanings (DESIGN.md §2). */
+export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full'
+
+/**
+ * How every connection to a server uses TLS — pg_dump, psql, pg_restore and
+ * the action's own — from the URL's ssl* parameters and the ssl-root-cert
+ * input. Not in `uri`: libpq gets these through its environment, so both
+ * sides read them from here.
+ */
+export interface SslSettings {
+  mode: SslMode
+  /** `sslrootcert` from the URL: a path, or `system` (the OS bundle). */
+  rootCert: string | undefined
+  /** The ssl-root-cert input: PEM text, written to a 0600 file when first needed. */
+  rootCertPem: string | undefined
+  /** `sslcert` / `sslkey`: a client certificate and its key (paths). */
+  cert: string | undefined
+  key: string | undefined
+  /** `sslpassword`: the client key's passphrase (a secret). */
+  keyPassword: string | undefined
+}
+
 export interface SourceSettings {
   /** Resolved provider (`auto` already detected from the host). */
   provider: Provider
@@ -22,8 +44,11 @@ export interface SourceSettings {
   user: string
   /** Decoded password, or undefined when the URL has none (then libpq's own rules apply). */
   password: string | undefined
-  /** The URL without its password, with the provider's connection rules applied. Safe for argv. */
+  /** The URL without its password and ssl* parameters, with the provider's connection rules applied. Safe for argv. */
   uri: string
+  ssl: SslSettings
+  /** The input it came from, for messages: database-url, target-database-url, … */
+  input: string
 }
 
 export interface CompressionSettings {

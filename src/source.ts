@@ -1,5 +1,6 @@
-import pg from 'pg'
+import type pg from 'pg'
 import type { SourceSettings } from './settings.js'
+import { connectClient } from './postgres/connect.js'
 
 export interface TableCount {
   schema: string
@@ -57,14 +58,7 @@ export class SourceSession {
   ) {}
 
   static async open(source: SourceSettings): Promise<SourceSession> {
-    // node-postgres lets the connection string override a separate password field, so the password goes back into it here (never logged).
-    const url = new URL(source.uri)
-    if (source.password !== undefined) url.password = encodeURIComponent(source.password)
-    const client = new pg.Client({ connectionString: url.toString(), application_name: 'pg-backup-action' })
-    client.on('error', () => {
-      // A terminated connection surfaces on the next query; an unhandled 'error' event would crash the process.
-    })
-    await client.connect()
+    const client = await connectClient(source)
     try {
       // No parallel workers for the counts: a backup should not take cores from the database it reads
       // (at scale 100 on 2 cores, the dump finished 0.2 s sooner without them).
@@ -131,13 +125,9 @@ export function withDatabase(server: SourceSettings, database: string): SourceSe
   return { ...server, database, uri: url.toString() }
 }
 
-/** A short-lived connection for set-up and checks; the password goes into the connection string only here. */
+/** A short-lived connection for set-up and checks, under the connection policy. */
 export async function withConnection<T>(server: SourceSettings, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const url = new URL(server.uri)
-  if (server.password !== undefined) url.password = encodeURIComponent(server.password)
-  const client = new pg.Client({ connectionString: url.toString(), application_name: 'pg-backup-action' })
-  client.on('error', () => undefined)
-  await client.connect()
+  const client = await connectClient(server)
   try {
     return await fn(client)
   } finally {

@@ -11,6 +11,7 @@ export const State = {
   s3Key: 's3-pending-key',
   artifactName: 'artifact-pending-name',
   neonTemporaries: 'neon-temporaries',
+  connectDir: 'connect-dir',
   finished: 'main-finished'
 } as const
 

@@ -68,7 +68,7 @@ async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, l
       fs.mkdirSync(dir, { mode: 0o700 })
       ;[tool, args] = ['tar', ['-x', '-C', dir]]
     }
-    const reader = spawnReader(tool, args, process.env, c.compression)
+    const reader = spawnReader(tool, args, {}, c.compression)
     const sink = new TrailerSink()
     reader.tool.stdout.pipe(sink)
     stages.push(...reader.input)
@@ -76,7 +76,7 @@ async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, l
       if (f) return `${f.name} could not read it: ${lastLines(f.stderr)}`
       if (c.format === 'plain') return sink.tail.includes(PLAIN_TRAILER) ? undefined : TRUNCATED
       if (!dir) return undefined
-      const restore = spawnTool(c.pgRestore, ['--file=/dev/null', dir], process.env)
+      const restore = spawnTool(c.pgRestore, ['--file=/dev/null', dir])
       restore.stdout.resume()
       const rr = await restore.exit
       return rr.code === 0 ? undefined : `pg_restore could not read it: ${lastLines(restore.stderr.toString())}`

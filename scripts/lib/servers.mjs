@@ -69,8 +69,9 @@ function asPostgres(cmd, args, opts = {}) {
  * we are root (PostgreSQL refuses to run as root). With `keepIn`, the
  * cluster lives in that directory and is reused by the next start (the
  * bench's large databases); `reused` says whether it already existed.
+ * @param {{ password?: string, settings?: string[], keepIn?: string, tls?: { cert: string, key: string, only?: boolean } }} [options]
  */
-export async function startPostgres({ password = 'postgres', settings = [], keepIn = undefined } = {}) {
+export async function startPostgres({ password = 'postgres', settings = [], keepIn = undefined, tls = undefined } = {}) {
   const bin = postgresBin()
   if (isRoot && spawnSync('id', ['postgres']).status !== 0) spawnSync('useradd', ['--system', '--user-group', 'postgres'])
   const base = keepIn ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-pg-'))
@@ -86,8 +87,24 @@ export async function startPostgres({ password = 'postgres', settings = [], keep
     asPostgres(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'])
     fs.rmSync(pwfile)
   }
+  // TLS: the server's certificate and key (PEM files), and with `only` a pg_hba.conf that admits TCP clients over TLS alone.
+  const useCertificate = (cert, key) => {
+    fs.copyFileSync(cert, path.join(base, 'server.crt'))
+    fs.copyFileSync(key, path.join(base, 'server.key'))
+    fs.chmodSync(path.join(base, 'server.key'), 0o600)
+    if (isRoot) spawnSync('chown', ['postgres:', path.join(base, 'server.crt'), path.join(base, 'server.key')])
+  }
+  const tlsSettings = []
+  if (tls) {
+    useCertificate(tls.cert, tls.key)
+    tlsSettings.push('ssl=on', `ssl_cert_file=${path.join(base, 'server.crt')}`, `ssl_key_file=${path.join(base, 'server.key')}`)
+    if (tls.only) {
+      fs.writeFileSync(path.join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostssl all all ::1/128 scram-sha-256\n')
+      if (isRoot) spawnSync('chown', ['postgres:', path.join(data, 'pg_hba.conf')])
+    }
+  }
   const port = await freePort()
-  const opts = ['-p', String(port), '-k', base, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100', ...settings.flatMap(s => ['-c', s])]
+  const opts = ['-p', String(port), '-k', base, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100', ...[...tlsSettings, ...settings].flatMap(s => ['-c', s])]
   asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(base, 'log'), '-w', '-t', '60', '-o', opts.map(o => `'${o}'`).join(' '), 'start'])
   const url = (db = 'postgres', user = 'postgres', pw = password) => `postgres://${encodeURIComponent(user)}:${encodeURIComponent(pw)}@127.0.0.1:${port}/${encodeURIComponent(db)}`
   /** psql over the socket as the superuser (trust), for set-up and checks. */
@@ -101,6 +118,11 @@ export async function startPostgres({ password = 'postgres', settings = [], keep
     url,
     psql,
     reused,
+    /** Serves another certificate from now on (a reload, as an operator would rotate it). */
+    useCertificate(cert, key) {
+      useCertificate(cert, key)
+      asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, 'reload'])
+    },
     stop() {
       try {
         asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-m', keepIn ? 'fast' : 'immediate', '-w', 'stop'])

@@ -4,6 +4,7 @@ import type { ArtifactClient } from '@actions/artifact'
 import type { ArtifactSettings } from '../settings.js'
 import type { Sink } from '../pipeline.js'
 import type { Workspace } from '../workspace.js'
+import { diskFull } from '../process.js'
 
 export interface StoredArtifact {
   id: number
@@ -12,6 +13,8 @@ export interface StoredArtifact {
   /** sha256 of the bytes the artifact client uploaded, as it computed it. */
   digest: string | undefined
 }
+
+const SPOOL_WHY = 'the artifact destination spools the whole backup there before uploading it (the artifact service takes whole files). Free disk on the runner, or store to S3 alone (destination: s3 streams and needs no runner disk)'
 
 export function artifactUrl(id: number, env = process.env): string {
   const server = env.GITHUB_SERVER_URL || 'https://github.com'
@@ -46,6 +49,10 @@ export class ArtifactDestination {
   openSpool(fileName: string): Sink & { file: string } {
     const file = this.workspace().createFile(fileName)
     const stream = fs.createWriteStream(file, { flags: 'r+', highWaterMark: 1024 * 1024 })
+    // Registered before the pipeline's own listener, so the error every step reports says why the disk mattered.
+    stream.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOSPC') e.message = diskFull(path.dirname(file), SPOOL_WHY)
+    })
     const done = new Promise<void>((resolve, reject) => {
       stream.once('finish', () => resolve())
       stream.once('error', reject)

@@ -65,6 +65,46 @@ export function createS3Client(s: S3Settings): S3Client {
   })
 }
 
+/** The IAM permission each S3 operation needs: what an AccessDenied names (the README has the policy per command). */
+const PERMISSION = {
+  HeadObject: 's3:GetObject (and s3:ListBucket: without it a key that does not exist answers 403 too)',
+  PutObject: 's3:PutObject',
+  GetObject: 's3:GetObject',
+  ListObjectsV2: 's3:ListBucket',
+  DeleteObjects: 's3:DeleteObject',
+  ListMultipartUploads: 's3:ListBucketMultipartUploads',
+  AbortMultipartUpload: 's3:AbortMultipartUpload'
+} as const
+export type S3Operation = keyof typeof PERMISSION
+
+/**
+ * An S3 failure in words that say what to change (DESIGN.md §7): a denied
+ * operation names the permission it needs and the bucket; a missing bucket
+ * says so; anything else keeps S3's own words, with the operation and key.
+ */
+export function explainS3(e: unknown, op: S3Operation, s: Pick<S3Settings, 'bucket' | 'endpoint' | 'region' | 'objectLockDays' | 'sse' | 'kmsKeyId'>, key?: string): Error {
+  const err = e as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } }
+  const code = err.name ?? err.Code ?? ''
+  const status = err.$metadata?.httpStatusCode
+  const what = `s3://${s.bucket}${key === undefined ? '' : `/${key}`}`
+  const where = s.endpoint ? `at ${s.endpoint}` : `in region ${s.region}`
+  let text: string
+  if (code === 'AccessDenied' || status === 403) {
+    const extra = [
+      op === 'PutObject' && s.objectLockDays ? 's3:PutObjectRetention (s3-object-lock-days)' : '',
+      (op === 'PutObject' || op === 'GetObject') && s.sse?.startsWith('aws:kms') ? `kms:GenerateDataKey and kms:Decrypt on ${s.kmsKeyId ?? 'the bucket key'}` : '',
+      op === 'PutObject' ? 's3:AbortMultipartUpload (so a failed upload leaves no parts)' : ''
+    ].filter(Boolean)
+    const resource = op === 'ListObjectsV2' || op === 'ListMultipartUploads' ? `arn:aws:s3:::${s.bucket}` : `arn:aws:s3:::${s.bucket}/*`
+    text = `S3 denied ${op} on ${what} (${code || status}): the credentials need ${PERMISSION[op]} on ${resource}${extra.length ? `, and ${extra.join(', ')}` : ''}.`
+  } else if (code === 'NoSuchBucket') {
+    text = `the bucket '${s.bucket}' does not exist ${where} (${op} on ${what}): create it, or check s3-bucket, s3-region and s3-endpoint.`
+  } else {
+    text = `S3 ${op} on ${what} failed: ${err.message || code || String(e)}`
+  }
+  return Object.assign(new Error(text, { cause: e }), { name: code || 'S3Error', $metadata: err.$metadata })
+}
+
 function isNotFound(e: unknown): boolean {
   const err = e as { name?: string; $metadata?: { httpStatusCode?: number } }
   return err?.name === 'NotFound' || err?.name === 'NoSuchKey' || err?.$metadata?.httpStatusCode === 404
@@ -80,13 +120,23 @@ export class S3Destination {
     return s3Url(this.settings.bucket, key)
   }
 
+  /** Runs one S3 call, explaining its failure (explainS3). */
+  private async call<T>(op: S3Operation, key: string | undefined, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (e) {
+      throw explainS3(e, op, this.settings, key)
+    }
+  }
+
   async exists(key: string): Promise<boolean> {
     try {
       await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }))
       return true
     } catch (e) {
-      if (isNotFound(e)) return false
-      throw e
+      // A HEAD answers without a body: a missing bucket is a 404 named NotFound, like a missing key.
+      if (isNotFound(e) && (e as { name?: string }).name !== 'NoSuchBucket') return false
+      throw explainS3(e, 'HeadObject', this.settings, key)
     }
   }
 
@@ -105,18 +155,23 @@ export class S3Destination {
       queueSize: 2,
       leavePartsOnError: false
     })
-    const done = upload.done().then(() => undefined)
+    const done = upload.done().then(
+      () => undefined,
+      (e: unknown) => {
+        throw explainS3(e, 'PutObject', this.settings, key)
+      }
+    )
     return { name: 's3', stream: body, done }
   }
 
   async putJson(key: string, value: unknown): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({ ...objectParams(this.settings, key, 'application/json'), Body: JSON.stringify(value, null, 2) + '\n' })
+    await this.call('PutObject', key, () =>
+      this.client.send(new PutObjectCommand({ ...objectParams(this.settings, key, 'application/json'), Body: JSON.stringify(value, null, 2) + '\n' }))
     )
   }
 
   async get(key: string): Promise<Readable> {
-    const r = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key }))
+    const r = await this.call('GetObject', key, () => this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key })))
     return r.Body as Readable
   }
 
@@ -125,7 +180,7 @@ export class S3Destination {
     const out: { key: string; size: number }[] = []
     let token: string | undefined
     do {
-      const r = await this.client.send(new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token }))
+      const r = await this.call('ListObjectsV2', prefix, () => this.client.send(new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token })))
       for (const o of r.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0 })
       token = r.IsTruncated ? r.NextContinuationToken : undefined
     } while (token)
@@ -133,7 +188,7 @@ export class S3Destination {
   }
 
   async getText(key: string): Promise<string> {
-    const r = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key }))
+    const r = await this.call('GetObject', key, () => this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key })))
     return (await r.Body?.transformToString('utf8')) ?? ''
   }
 
@@ -141,7 +196,9 @@ export class S3Destination {
   async remove(keys: string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 1000) {
       const chunk = keys.slice(i, i + 1000)
-      const r = await this.client.send(new DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: chunk.map(Key => ({ Key })), Quiet: true } }))
+      const r = await this.call('DeleteObjects', chunk[0], () => this.client.send(new DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: chunk.map(Key => ({ Key })), Quiet: true } })))
+      const denied = r.Errors?.find(e => e.Code === 'AccessDenied')
+      if (denied) throw explainS3({ name: 'AccessDenied' }, 'DeleteObjects', this.settings, denied.Key)
       if (r.Errors?.length) throw new Error(`S3 refused to delete ${r.Errors.map(e => `${e.Key} (${e.Code})`).join(', ')}`)
     }
   }
@@ -155,11 +212,11 @@ export class S3Destination {
 
   /** Used by the post step: aborts uploads a killed main step left open for `key`. */
   async abortPending(key: string): Promise<number> {
-    const r = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.settings.bucket, Prefix: key }))
+    const r = await this.call('ListMultipartUploads', key, () => this.client.send(new ListMultipartUploadsCommand({ Bucket: this.settings.bucket, Prefix: key })))
     let n = 0
     for (const u of r.Uploads ?? []) {
       if (u.Key !== key || !u.UploadId) continue
-      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.settings.bucket, Key: key, UploadId: u.UploadId }))
+      await this.call('AbortMultipartUpload', key, () => this.client.send(new AbortMultipartUploadCommand({ Bucket: this.settings.bucket, Key: key, UploadId: u.UploadId })))
       n++
     }
     return n

@@ -2,6 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { ActionError, Titles } from '../errors.js'
 import type { Format, SourceSettings } from '../settings.js'
+import { libpqEnv } from '../postgres/connect.js'
 
 export interface DumpArgsOptions {
   format: Format
@@ -36,14 +37,13 @@ export function buildPgDumpArgs(o: DumpArgsOptions): string[] {
 }
 
 /**
- * pg_dump's environment: the password by PGPASSWORD (never argv) and no
- * statement timeout for its own session, whatever the role's default.
+ * What pg_dump gets on top of the allowlisted environment: the connection
+ * policy's variables (password by PGPASSWORD, never argv; sslmode and
+ * certificates) and no statement timeout for its own session, whatever the
+ * role's default.
  */
-export function pgDumpEnv(source: SourceSettings, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, PGOPTIONS: '-c statement_timeout=0', PGAPPNAME: 'pg-backup-action pg_dump' }
-  delete env.PGPASSFILE
-  if (source.password !== undefined) env.PGPASSWORD = source.password
-  return env
+export function pgDumpEnv(source: SourceSettings): Record<string, string> {
+  return { ...libpqEnv(source, 'pg-backup-action pg_dump'), PGOPTIONS: '-c statement_timeout=0' }
 }
 
 export interface ClientChoice {

@@ -41,11 +41,10 @@ export function createDecompressor(algorithm: CompressionSettings['algorithm']):
   return zlib.createZstdDecompress()
 }
 
-/** A compressor process: the runner's own `zstd` or `gzip`, writing the same standard stream. */
+/** A compressor process: the runner's own `zstd` or `gzip`, writing the same standard stream (ZSTD_CLEVEL, GZIP and the like never reach it: tools get an allowlisted environment). */
 export interface CompressorCommand {
   command: string
   args: string[]
-  env: NodeJS.ProcessEnv
 }
 
 /**
@@ -61,10 +60,8 @@ export function compressorCommand(c: CompressionSettings, env: NodeJS.ProcessEnv
   const command = findOnPath(c.algorithm, env.PATH)
   if (!command) return undefined
   const level = c.level ?? DEFAULT_LEVEL[c.algorithm]
-  // ZSTD_CLEVEL / ZSTD_NBTHREADS / GZIP from the environment must not change what the manifest says.
-  const clean = Object.fromEntries(Object.entries(env).filter(([k]) => !/^(ZSTD_|GZIP$)/.test(k)))
   const args = c.algorithm === 'zstd' ? [`-${level}`, '--check', '-q', '-c'] : [`-${level}`, '-n', '-c']
-  return { command, args, env: clean }
+  return { command, args }
 }
 
 /** The matching decompressor process (for verification and restore), when the runner has the CLI. */
