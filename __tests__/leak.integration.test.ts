@@ -36,7 +36,10 @@ function watchChildren(pid: () => number | undefined) {
       try {
         const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8')
         if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== parent) continue
-        seen.set(Number(d), fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').filter(Boolean))
+        const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').filter(Boolean)
+        // Between fork and exec a child is still a copy of the action, environment included: look again once it is the tool.
+        if (argv[0] === process.execPath) continue
+        seen.set(Number(d), argv)
         environs.set(Number(d), Object.fromEntries(fs.readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').filter(Boolean).map(kv => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])))
       } catch {
         // gone already

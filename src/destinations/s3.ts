@@ -89,14 +89,17 @@ export function explainS3(e: unknown, op: S3Operation, s: Pick<S3Settings, 'buck
   const what = `s3://${s.bucket}${key === undefined ? '' : `/${key}`}`
   const where = s.endpoint ? `at ${s.endpoint}` : `in region ${s.region}`
   let text: string
-  if (code === 'AccessDenied' || status === 403) {
+  if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired'].includes(code)) {
+    text = `S3 rejected the credentials for ${op} on ${what} (${code}): check aws-access-key-id and aws-secret-access-key, or the role aws-actions/configure-aws-credentials assumed (and that s3-region and s3-endpoint are the bucket's).`
+  } else if (code === 'AccessDenied' || (status === 403 && (!code || code === 'Unknown' || /^\d+$/.test(code)))) {
     const extra = [
       op === 'PutObject' && s.objectLockDays ? 's3:PutObjectRetention (s3-object-lock-days)' : '',
       (op === 'PutObject' || op === 'GetObject') && s.sse?.startsWith('aws:kms') ? `kms:GenerateDataKey and kms:Decrypt on ${s.kmsKeyId ?? 'the bucket key'}` : '',
       op === 'PutObject' ? 's3:AbortMultipartUpload (so a failed upload leaves no parts)' : ''
     ].filter(Boolean)
     const resource = op === 'ListObjectsV2' || op === 'ListMultipartUploads' ? `arn:aws:s3:::${s.bucket}` : `arn:aws:s3:::${s.bucket}/*`
-    text = `S3 denied ${op} on ${what} (${code || status}): the credentials need ${PERMISSION[op]} on ${resource}${extra.length ? `, and ${extra.join(', ')}` : ''}.`
+    // A HEAD's 403 has no body to name its code: a 403 is access denied either way.
+    text = `S3 denied ${op} on ${what} (403 AccessDenied): the credentials need ${PERMISSION[op]} on ${resource}${extra.length ? `, and ${extra.join(', ')}` : ''}.`
   } else if (code === 'NoSuchBucket') {
     text = `the bucket '${s.bucket}' does not exist ${where} (${op} on ${what}): create it, or check s3-bucket, s3-region and s3-endpoint.`
   } else {

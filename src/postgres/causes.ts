@@ -9,9 +9,10 @@ export function explainServerMessage(message: string): string | undefined {
   if (m) {
     return `permission denied for schema ${name(m)}: the role cannot read it. Grant it USAGE on the schema and SELECT on its tables, or leave the schema out with pg-dump-args: --exclude-schema=${name(m)}`
   }
-  m = /permission denied for (?:table|relation|sequence|view|materialized view) ("[^"]+"|\S+)/.exec(message)
+  m = /permission denied for (table|relation|sequence|view|materialized view) ("[^"]+"|\S+)/.exec(message)
   if (m) {
-    return `permission denied for table ${name(m)}: the role cannot read it. Grant it SELECT, or leave it out with pg-dump-args: --exclude-table=${name(m)} (or only its rows: --exclude-table-data=${name(m)})`
+    const object = m[2].replace(/^"|"$/g, '')
+    return `permission denied for ${m[1]} ${object}: the role cannot read it. Grant it SELECT, or leave it out with pg-dump-args: --exclude-table=${object}${m[1] === 'sequence' ? '' : ` (or only its rows: --exclude-table-data=${object})`}`
   }
   if (/conflict with recovery/.test(message)) {
     return `the server is a read replica and cancelled the dump to apply changes from its primary (conflict with recovery). Set hot_standby_feedback = on on the replica, or raise max_standby_streaming_delay (-1 waits as long as the dump needs), or back up the primary`
