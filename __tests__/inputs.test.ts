@@ -192,6 +192,11 @@ describe('parseDatabaseUrl', () => {
     expect(s.uri).toBe('postgres://u@db.example.com/app?application_name=x')
   })
 
+  it('sslrootcert=system means verify-full, as in libpq 16, and refuses a weaker sslmode', () => {
+    expect(parseDatabaseUrl('postgres://u@db.example.com/d?sslrootcert=system', 'auto').ssl.mode).toBe('verify-full')
+    expect(() => parseDatabaseUrl('postgres://u@db.example.com/d?sslrootcert=system&sslmode=require', 'auto')).toThrow(/sslrootcert=system with sslmode=require: .*only with sslmode=verify-full/)
+  })
+
   it('refuses an sslmode libpq does not know, naming the input', () => {
     expect(() => parseDatabaseUrl('postgres://u@h/d?sslmode=required', 'auto', 'scratch-database-url')).toThrow("Input 'scratch-database-url' has sslmode=required; it must be one of disable, allow, prefer, require, verify-ca, verify-full.")
   })

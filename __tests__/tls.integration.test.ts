@@ -120,6 +120,14 @@ describe('every sslmode, with and without the CA, agrees with libpq', () => {
     expect(viaPsql(tlsPg, s).outcome).toBe('refused')
   })
 
+  it('sslrootcert=system trusts the runner’s public CAs: a private CA’s certificate is refused by both, as unknown', async () => {
+    const s = parseDatabaseUrl(`${tlsPg.url('postgres', 'postgres', PASSWORD)}?sslrootcert=system`, 'auto')
+    expect(s.ssl.mode).toBe('verify-full')
+    const node = await viaNode(s)
+    expect(node.message).toMatch(/the certificate of 127\.0\.0\.1 is signed by an unknown CA/)
+    expect(viaPsql(tlsPg, s).outcome).toBe('refused')
+  })
+
   it('a verifying mode without a CA says how to give one', async () => {
     const { message } = await viaNode(settings(tlsPg, 'verify-full', 'no CA'))
     expect(message).toMatch(/^sslmode=verify-full verifies the certificate of 127\.0\.0\.1, but no CA was given to verify it with\. Give the CA that signed it in 'ssl-root-cert'.*sslrootcert=system.*sslmode=require to encrypt without verifying\.$/)

@@ -140,9 +140,13 @@ export function parseDatabaseUrl(raw: string, providerInput: string, inputName =
   const unpooled = provider === 'neon' ? host.replace(/^(ep-[a-z0-9-]+?)-pooler\./i, '$1.') : host
   if (unpooled !== host) safe.hostname = unpooled
   const q = url.searchParams
-  const mode = q.get('sslmode') ?? (hosted ? 'require' : 'prefer') // TLS required only where the host is a hosted provider's and the URL left it open (DESIGN.md §2)
-  if (!(SSL_MODES as readonly string[]).includes(mode)) throw new InputError(`Input '${inputName}' has sslmode=${mode}; it must be one of ${SSL_MODES.join(', ')}.`)
   const rootCert = q.get('sslrootcert') || undefined
+  // TLS required only where the host is a hosted provider's and the URL left it open (DESIGN.md §2); libpq 16's rule for sslrootcert=system: verify-full.
+  const mode = q.get('sslmode') ?? (rootCert === 'system' ? 'verify-full' : hosted ? 'require' : 'prefer')
+  if (!(SSL_MODES as readonly string[]).includes(mode)) throw new InputError(`Input '${inputName}' has sslmode=${mode}; it must be one of ${SSL_MODES.join(', ')}.`)
+  if (rootCert === 'system' && mode !== 'verify-full') {
+    throw new InputError(`Input '${inputName}' has sslrootcert=system with sslmode=${mode}: the system's CAs vouch for any name they signed, so libpq allows them only with sslmode=verify-full.`)
+  }
   if (rootCert && rootCertPem) throw new InputError(`Input '${inputName}' sets sslrootcert and input 'ssl-root-cert' is given too: give the CA once.`)
   const ssl: SslSettings = { mode: mode as SslMode, rootCert, rootCertPem, cert: q.get('sslcert') || undefined, key: q.get('sslkey') || undefined, keyPassword: q.get('sslpassword') ?? undefined }
   // libpq reads these from the environment the action builds for it (libpqEnv), so pg_dump and node-postgres see the same; secrets never reach argv.
