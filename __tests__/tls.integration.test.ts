@@ -229,6 +229,7 @@ describe('every command that connects, over TLS', () => {
   it('inherited PGSSLMODE and PGSSLROOTCERT change nothing: both sides follow the URL', async () => {
     const r = await runAction({ 'database-url': url('shop', 'sslmode=require'), name: 'tls-inherited', ...s3() }, { env: { ...stack.env, PGSSLMODE: 'disable', PGSSLROOTCERT: '/nonexistent.crt', PGHOST: 'nowhere.invalid' } })
     clean(r)
+    expect(r.stdout).toContain('Ignoring the inherited PGSSLMODE, PGSSLROOTCERT, PGHOST: the URLs and inputs alone decide how every tool connects')
     expect(JSON.parse(r.outputs.manifest).source.host).toBe('127.0.0.1')
   })
 })

@@ -45,7 +45,8 @@ export async function run(): Promise<void> {
   const onSignal = (): void => abort.abort(new Error('the step was cancelled'))
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal)
   try {
-    dropInheritedPgEnv()
+    const ignored = dropInheritedPgEnv()
+    if (ignored.length) core.info(`Ignoring the inherited ${ignored.join(', ')}: the URLs and inputs alone decide how every tool connects (put the password in the URL).`)
     settings = getSettings()
     secrets = settings.secrets
     if (process.platform !== 'linux') {
