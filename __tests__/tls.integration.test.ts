@@ -128,6 +128,11 @@ describe('every sslmode, with and without the CA, agrees with libpq', () => {
     expect(viaPsql(tlsPg, s).outcome).toBe('refused')
   })
 
+  it('an sslrootcert path the runner does not have is named, with the input to use instead', async () => {
+    const { message } = await viaNode(settings(tlsPg, 'verify-full', 'sslrootcert in the URL', ca.caPem, '/nonexistent/ca.pem'))
+    expect(message).toBe("sslrootcert=/nonexistent/ca.pem names a file this runner does not have: give the CA as PEM text in 'ssl-root-cert' instead (a secret, or a file's content).")
+  })
+
   it('a verifying mode without a CA says how to give one', async () => {
     const { message } = await viaNode(settings(tlsPg, 'verify-full', 'no CA'))
     expect(message).toMatch(/^sslmode=verify-full verifies the certificate of 127\.0\.0\.1, but no CA was given to verify it with\. Give the CA that signed it in 'ssl-root-cert'.*sslrootcert=system.*sslmode=require to encrypt without verifying\.$/)

@@ -57,7 +57,10 @@ export function systemBundle(): string {
 export function rootCertFile(ssl: SslSettings): string | undefined {
   if (ssl.rootCertPem) return pemFile(ssl.rootCertPem)
   if (ssl.rootCert === 'system') return systemBundle()
-  if (ssl.rootCert) return ssl.rootCert
+  if (ssl.rootCert) {
+    if (!fs.existsSync(ssl.rootCert)) throw new Error(`sslrootcert=${ssl.rootCert} names a file this runner does not have: give the CA as PEM text in 'ssl-root-cert' instead (a secret, or a file's content).`)
+    return ssl.rootCert
+  }
   const home = path.join(os.homedir(), '.postgresql', 'root.crt')
   return fs.existsSync(home) ? home : undefined
 }
