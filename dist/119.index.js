@@ -11,6 +11,7 @@ export const modules = {
 /* harmony export */   E0: () => (/* binding */ findBranch),
 /* harmony export */   NeonTemporaries: () => (/* binding */ NeonTemporaries),
 /* harmony export */   RA: () => (/* binding */ chooseDatabase),
+/* harmony export */   UI: () => (/* binding */ snapshotState),
 /* harmony export */   Yg: () => (/* binding */ UNVERIFIED),
 /* harmony export */   al: () => (/* binding */ branchState),
 /* harmony export */   kD: () => (/* binding */ VERIFY_KEY),
@@ -111,7 +112,7 @@ async function listBackups(api, kind, name) {
         for (const s of await api.listSnapshots()) {
             const m = pattern.exec(s.name);
             if (m)
-                out.push({ kind, id: s.id, key: s.name, createdAt: (0,_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: m[2] ? 'failed' : 'verified', hasChildren: false, snapshot: s });
+                out.push({ kind, id: s.id, key: s.name, createdAt: (0,_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: snapshotState(!!m[2]), hasChildren: false, snapshot: s });
         }
     }
     return out.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
@@ -123,6 +124,10 @@ function branchState(b, a, setAside) {
     if (!['ready', 'archived'].includes(b.current_state))
         return 'incomplete';
     return (a[VERIFY_KEY] ?? 'none') === 'none' ? 'unverified' : 'verified';
+}
+/** A snapshot is verified once Neon made it (its own archive check), unless it was set aside after a failed verification (DESIGN.md §8). */
+function snapshotState(setAside) {
+    return setAside ? 'failed' : 'verified';
 }
 /** Temporary computes and branches, recorded for the post step and forgotten once removed. */
 class NeonTemporaries {

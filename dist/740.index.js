@@ -53,14 +53,13 @@ async function chooseSource(api, s, target, name) {
         const all = [...(await (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .listBackups */ .Cw)(api, 'branch', name)), ...(await (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .listBackups */ .Cw)(api, 'snapshot', name))];
         const newest = (0,_verify_states_js__WEBPACK_IMPORTED_MODULE_5__/* .pickLatest */ .xJ)(all, s.backup);
         if (!newest) {
-            const others = all.length ? ` (there ${all.length === 1 ? 'is' : 'are'} ${(0,_verify_states_js__WEBPACK_IMPORTED_MODULE_5__/* .describeOthers */ .Hi)(all)})` : '';
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore, `No ${s.backup === 'latest' ? 'good' : 'verified'} backup branch or snapshot named ${name}-{YYYYMMDDTHHMMSSZ} in Neon project ${api.projectId}${others}: give 'backup' (a branch or snapshot by name or id) or 'name'.`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore, `No ${s.backup === 'latest' ? 'good' : 'verified'} backup branch or snapshot named ${name}-{YYYYMMDDTHHMMSSZ} in Neon project ${api.projectId}${(0,_verify_states_js__WEBPACK_IMPORTED_MODULE_5__/* .describeOthers */ .Hi)(all)}: give 'backup' (a branch or snapshot by name or id) or 'name'.`);
         }
         return { kind: 'backup', backup: newest };
     }
     // A backup's age is the time in its name; a branch or snapshot named otherwise is as old as Neon says.
     const created = (n, fallback) => {
-        const m = /-(\d{8}T\d{6}Z)(-unverified)?$/.exec(n);
+        const m = new RegExp(`-(\\d{8}T\\d{6}Z)(${_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .UNVERIFIED */ .Yg})?$`).exec(n);
         return m ? (0,_manifest_js__WEBPACK_IMPORTED_MODULE_2__/* .stampDate */ .sD)(m[1]) : new Date(fallback);
     };
     const { branches, annotations } = await api.listBranches(s.backup);
@@ -73,7 +72,7 @@ async function chooseSource(api, s, target, name) {
     }
     const snapshot = (await api.listSnapshots()).find(x => x.id === s.backup || x.name === s.backup);
     if (snapshot)
-        return named({ kind: 'snapshot', id: snapshot.id, key: snapshot.name, createdAt: created(snapshot.name, snapshot.created_at), state: snapshot.name.endsWith(_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .UNVERIFIED */ .Yg) ? 'failed' : 'verified', hasChildren: false, snapshot });
+        return named({ kind: 'snapshot', id: snapshot.id, key: snapshot.name, createdAt: created(snapshot.name, snapshot.created_at), state: (0,_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotState */ .UI)(snapshot.name.endsWith(_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .UNVERIFIED */ .Yg)), hasChildren: false, snapshot });
     throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore, `Neon project ${api.projectId} has no branch or snapshot named or with id '${s.backup}' (input 'backup').`);
 }
 /** A backup named explicitly restores whatever its state, but a failed one says so and an unfinished one is refused (DESIGN.md §8). */
@@ -112,6 +111,7 @@ async function restoreInPlace(api, target, source, preserve) {
 /* harmony export */   E0: () => (/* binding */ findBranch),
 /* harmony export */   NeonTemporaries: () => (/* binding */ NeonTemporaries),
 /* harmony export */   RA: () => (/* binding */ chooseDatabase),
+/* harmony export */   UI: () => (/* binding */ snapshotState),
 /* harmony export */   Yg: () => (/* binding */ UNVERIFIED),
 /* harmony export */   al: () => (/* binding */ branchState),
 /* harmony export */   kD: () => (/* binding */ VERIFY_KEY),
@@ -212,7 +212,7 @@ async function listBackups(api, kind, name) {
         for (const s of await api.listSnapshots()) {
             const m = pattern.exec(s.name);
             if (m)
-                out.push({ kind, id: s.id, key: s.name, createdAt: (0,_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: m[2] ? 'failed' : 'verified', hasChildren: false, snapshot: s });
+                out.push({ kind, id: s.id, key: s.name, createdAt: (0,_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: snapshotState(!!m[2]), hasChildren: false, snapshot: s });
         }
     }
     return out.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
@@ -224,6 +224,10 @@ function branchState(b, a, setAside) {
     if (!['ready', 'archived'].includes(b.current_state))
         return 'incomplete';
     return (a[VERIFY_KEY] ?? 'none') === 'none' ? 'unverified' : 'verified';
+}
+/** A snapshot is verified once Neon made it (its own archive check), unless it was set aside after a failed verification (DESIGN.md §8). */
+function snapshotState(setAside) {
+    return setAside ? 'failed' : 'verified';
 }
 /** Temporary computes and branches, recorded for the post step and forgotten once removed. */
 class NeonTemporaries {

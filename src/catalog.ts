@@ -197,8 +197,7 @@ export class Catalog {
     }
     const found = pickLatest(entries, ref.kind)
     if (!found) {
-      const others = entries.length ? ` (there ${entries.length === 1 ? 'is' : 'are'} ${describeOthers(entries)})` : ''
-      throw new ActionError(Titles.restore, `No ${ref.kind === 'latest' ? 'good (verified or unverified)' : 'verified'} backup named '${name}' in ${kind}${others}.`)
+      throw new ActionError(Titles.restore, `No ${ref.kind === 'latest' ? 'good (verified or unverified)' : 'verified'} backup named '${name}' in ${kind}${describeOthers(entries)}.`)
     }
     return found
   }

@@ -23,8 +23,7 @@ export async function check(s: CheckSettings, now = new Date()): Promise<void> {
       core.warning(`${e.location} is newer but failed its verification (${e.manifest?.verification.details[0] ?? 'see its manifest'}); it does not count as a backup.`, { title: 'Failed backup' })
     }
     if (!f.newest || f.ageSeconds === undefined) {
-      const others = entries.length ? ` (only ${describeOthers(entries)} backup${entries.length === 1 ? '' : 's'})` : ''
-      throw new ActionError(Titles.tooOld, `No good backup named '${s.name}' in ${kind}${others}: nothing restorable has been backed up there.`)
+      throw new ActionError(Titles.tooOld, `No good backup named '${s.name}' in ${kind}${describeOthers(entries)}: nothing restorable has been backed up there.`)
     }
     const newest = f.newest
     const age = f.ageSeconds

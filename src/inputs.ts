@@ -357,10 +357,10 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
     const encryption = parseEncryption(read)
     if (encryption && verify !== 'none') {
       // verify reads the backup back: with public keys only, it needs the matching private key.
-      if (encryption.kind === 'age' && encryption.passphrase === undefined && decryption.ageIdentities.length === 0) {
+      if (encryption.kind === 'age' && !canDecrypt(encryption, decryption)) {
         throw new InputError(`Input 'age-identity' is required to verify an age-encrypted backup (verify: ${verify}); give the identity (kept in a secret) or set verify: none.`)
       }
-      if (encryption.kind === 'gpg' && encryption.passphrase === undefined && decryption.gpgPrivateKeys.length === 0) {
+      if (encryption.kind === 'gpg' && !canDecrypt(encryption, decryption)) {
         throw new InputError(`Input 'gpg-private-key' is required to verify an OpenPGP-encrypted backup (verify: ${verify}); give the private key (kept in a secret) or set verify: none.`)
       }
     }
@@ -472,6 +472,12 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
       secrets
     }
   }
+}
+
+/** Whether these decryption inputs can read back what this encryption writes (so it can be verified). */
+export function canDecrypt(e: EncryptionSettings, d: DecryptionSettings): boolean {
+  if (e.passphrase !== undefined) return true
+  return e.kind === 'age' ? d.ageIdentities.length > 0 : d.gpgPrivateKeys.length > 0
 }
 
 /** `ssl-root-cert`: one or more PEM certificates (a provider's bundle, such as RDS's, holds many). */

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { ActionError, Titles } from './errors.js'
 import { stampDate, timestamp } from './manifest.js'
-import { UNVERIFIED, branchState, findBranch, listBackups, neonApi, type NeonBackup } from './neon.js'
+import { UNVERIFIED, branchState, findBranch, listBackups, neonApi, snapshotState, type NeonBackup } from './neon.js'
 import { describeOthers, pickLatest } from './verify/states.js'
 import type { NeonApi, NeonBranch } from './providers/neon.js'
 import type { NeonPoint, NeonRestoreSettings } from './settings.js'
@@ -45,17 +45,16 @@ async function chooseSource(api: NeonApi, s: NeonRestoreSettings, target: NeonBr
     const all = [...(await listBackups(api, 'branch', name)), ...(await listBackups(api, 'snapshot', name))]
     const newest = pickLatest(all, s.backup)
     if (!newest) {
-      const others = all.length ? ` (there ${all.length === 1 ? 'is' : 'are'} ${describeOthers(all)})` : ''
       throw new ActionError(
         Titles.restore,
-        `No ${s.backup === 'latest' ? 'good' : 'verified'} backup branch or snapshot named ${name}-{YYYYMMDDTHHMMSSZ} in Neon project ${api.projectId}${others}: give 'backup' (a branch or snapshot by name or id) or 'name'.`
+        `No ${s.backup === 'latest' ? 'good' : 'verified'} backup branch or snapshot named ${name}-{YYYYMMDDTHHMMSSZ} in Neon project ${api.projectId}${describeOthers(all)}: give 'backup' (a branch or snapshot by name or id) or 'name'.`
       )
     }
     return { kind: 'backup', backup: newest }
   }
   // A backup's age is the time in its name; a branch or snapshot named otherwise is as old as Neon says.
   const created = (n: string, fallback: string): Date => {
-    const m = /-(\d{8}T\d{6}Z)(-unverified)?$/.exec(n)
+    const m = new RegExp(`-(\\d{8}T\\d{6}Z)(${UNVERIFIED})?$`).exec(n)
     return m ? stampDate(m[1]) : new Date(fallback)
   }
   const { branches, annotations } = await api.listBranches(s.backup)
@@ -66,7 +65,7 @@ async function chooseSource(api: NeonApi, s: NeonRestoreSettings, target: NeonBr
     return named({ kind: 'branch', id: branch.id, key: branch.name, createdAt: created(branch.name, branch.created_at), state, hasChildren: false, branch })
   }
   const snapshot = (await api.listSnapshots()).find(x => x.id === s.backup || x.name === s.backup)
-  if (snapshot) return named({ kind: 'snapshot', id: snapshot.id, key: snapshot.name, createdAt: created(snapshot.name, snapshot.created_at), state: snapshot.name.endsWith(UNVERIFIED) ? 'failed' : 'verified', hasChildren: false, snapshot })
+  if (snapshot) return named({ kind: 'snapshot', id: snapshot.id, key: snapshot.name, createdAt: created(snapshot.name, snapshot.created_at), state: snapshotState(snapshot.name.endsWith(UNVERIFIED)), hasChildren: false, snapshot })
   throw new ActionError(Titles.restore, `Neon project ${api.projectId} has no branch or snapshot named or with id '${s.backup}' (input 'backup').`)
 }
 

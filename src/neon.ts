@@ -109,7 +109,7 @@ export async function listBackups(api: NeonApi, kind: 'branch' | 'snapshot', nam
   } else {
     for (const s of await api.listSnapshots()) {
       const m = pattern.exec(s.name)
-      if (m) out.push({ kind, id: s.id, key: s.name, createdAt: stampDate(m[1]), state: m[2] ? 'failed' : 'verified', hasChildren: false, snapshot: s })
+      if (m) out.push({ kind, id: s.id, key: s.name, createdAt: stampDate(m[1]), state: snapshotState(!!m[2]), hasChildren: false, snapshot: s })
     }
   }
   return out.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
@@ -120,6 +120,11 @@ export function branchState(b: NeonBranch, a: Annotations, setAside: boolean): B
   if (setAside) return 'failed'
   if (!['ready', 'archived'].includes(b.current_state)) return 'incomplete'
   return (a[VERIFY_KEY] ?? 'none') === 'none' ? 'unverified' : 'verified'
+}
+
+/** A snapshot is verified once Neon made it (its own archive check), unless it was set aside after a failed verification (DESIGN.md §8). */
+export function snapshotState(setAside: boolean): BackupState {
+  return setAside ? 'failed' : 'verified'
 }
 
 /** A temporary compute (by id) or branch (by name, recorded before it exists). */

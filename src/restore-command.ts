@@ -14,6 +14,7 @@ import { serverInfo, withConnection } from './source.js'
 import { reportRestore } from './summary.js'
 import { backup } from './backup.js'
 import { Workspace } from './workspace.js'
+import { canDecrypt } from './inputs.js'
 import { explainWriteError } from './process.js'
 
 type Entry = CatalogEntry & { manifest: ManifestV1 }
@@ -100,12 +101,6 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
   } finally {
     work.cleanup()
   }
-}
-
-/** Whether these decryption inputs can read back what this encryption writes (so it can be verified). */
-function canDecrypt(e: EncryptionSettings, d: RestoreSettings['decryption']): boolean {
-  if (e.passphrase !== undefined) return true
-  return e.kind === 'age' ? d.ageIdentities.length > 0 : d.gpgPrivateKeys.length > 0
 }
 
 /** The target's own backup before it is overwritten, under `{database}-pre-restore` so it never becomes the source's latest. */

@@ -137,8 +137,8 @@ export class S3Destination {
       await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }))
       return true
     } catch (e) {
-      // A HEAD answers without a body: a missing bucket is a 404 named NotFound, like a missing key.
-      if (isNotFound(e) && (e as { name?: string }).name !== 'NoSuchBucket') return false
+      // A HEAD answers without a body, so a missing bucket is a 404 like a missing key: the upload that follows names it.
+      if (isNotFound(e)) return false
       throw explainS3(e, 'HeadObject', this.settings, key)
     }
   }

@@ -65,9 +65,16 @@ export function rootCertFile(ssl: SslSettings): string | undefined {
   return fs.existsSync(home) ? home : undefined
 }
 
-/** libpq verifies in verify-ca and verify-full, and in require when a root certificate is there (then require is verify-ca). */
-function verifies(ssl: SslSettings, root: string | undefined): boolean {
-  return ssl.mode === 'verify-ca' || ssl.mode === 'verify-full' || (ssl.mode === 'require' && root !== undefined)
+/**
+ * The root certificate and whether it is checked, as libpq decides: verify-ca
+ * and verify-full verify, and so does require when a root certificate is
+ * there (then require is verify-ca). A verifying mode without one is refused.
+ */
+function verification(s: SourceSettings): { root: string | undefined; verify: boolean } {
+  const root = rootCertFile(s.ssl)
+  const verify = s.ssl.mode === 'verify-ca' || s.ssl.mode === 'verify-full' || (s.ssl.mode === 'require' && root !== undefined)
+  if (verify && !root) throw needsCa(s)
+  return { root, verify }
 }
 
 /** Why a verifying mode cannot start: no CA to verify with (libpq would fail the same way, less clearly). */
@@ -84,8 +91,7 @@ function needsCa(s: SourceSettings): Error {
  */
 export function libpqEnv(s: SourceSettings, appName = 'pg-backup-action'): Record<string, string> {
   const env: Record<string, string> = { PGSSLMODE: s.ssl.mode, PGAPPNAME: appName }
-  const root = rootCertFile(s.ssl)
-  if (verifies(s.ssl, root) && !root) throw needsCa(s)
+  const { root } = verification(s)
   if (root) env.PGSSLROOTCERT = root
   if (s.ssl.cert) env.PGSSLCERT = s.ssl.cert
   if (s.ssl.key) env.PGSSLKEY = s.ssl.key
@@ -96,9 +102,7 @@ export function libpqEnv(s: SourceSettings, appName = 'pg-backup-action'): Recor
 
 /** node-postgres's TLS options for the same policy. */
 export function tlsOptions(s: SourceSettings): tls.ConnectionOptions {
-  const root = rootCertFile(s.ssl)
-  const verify = verifies(s.ssl, root)
-  if (verify && !root) throw needsCa(s)
+  const { root, verify } = verification(s)
   const o: tls.ConnectionOptions = { rejectUnauthorized: verify }
   if (verify) o.ca = fs.readFileSync(root!)
   // verify-ca (and require with a root certificate) checks the chain, not the name.

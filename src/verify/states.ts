@@ -71,9 +71,10 @@ export function freshness<T extends Stated>(entries: readonly T[], now: Date): F
   return { newest, ageSeconds, newerFailed }
 }
 
-/** "3 failed, 1 incomplete": what else is there when no backup qualifies. */
+/** ` (there are 3 failed, 1 incomplete)`: what else is there when no backup qualifies; empty when there is nothing. */
 export function describeOthers(entries: readonly { state: BackupState }[]): string {
+  if (!entries.length) return ''
   const counts = new Map<BackupState, number>()
   for (const e of entries) counts.set(e.state, (counts.get(e.state) ?? 0) + 1)
-  return [...counts].map(([state, n]) => `${n} ${state}`).join(', ')
+  return ` (there ${entries.length === 1 ? 'is' : 'are'} ${[...counts].map(([state, n]) => `${n} ${state}`).join(', ')})`
 }
