@@ -3,10 +3,10 @@ import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import { explainConnectFailure, explainNetwork } from '../src/postgres/connect.js'
 import { explainServerMessage } from '../src/postgres/causes.js'
-import { explainS3 } from '../src/destinations/s3.js'
-import { ArtifactDestination } from '../src/destinations/artifact.js'
-import { parseDatabaseUrl } from '../src/inputs.js'
-import type { Workspace } from '../src/workspace.js'
+import { explainS3 } from '../src/storage/s3.js'
+import { ArtifactDestination } from '../src/storage/artifact.js'
+import { parseDatabaseUrl } from '../src/config/inputs.js'
+import type { Workspace } from '../src/runtime/workspace.js'
 
 // The error mapping for what the loopback-only network here cannot produce for real, and the edges of what it can.
 const source = parseDatabaseUrl('postgres://u@db.example.com:5432/app', 'auto')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mapLimit } from '../src/concurrency.js'
+import { mapLimit } from '../src/runtime/concurrency.js'
 
 describe('mapLimit', () => {
   it('keeps order and never runs more than the limit at once', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseInputs, parseDatabaseUrl, parseLockWaitTimeout, parseNeonPoint, secretForms } from '../src/inputs.js'
-import { InputError } from '../src/errors.js'
-import type { BackupSettings } from '../src/settings.js'
+import { parseInputs, parseDatabaseUrl, parseLockWaitTimeout, parseNeonPoint, secretForms } from '../src/config/inputs.js'
+import { InputError } from '../src/runtime/errors.js'
+import type { BackupSettings } from '../src/config/settings.js'
 
 const URL_OK = 'postgres://app:s3cr%40t%2Fx@db.internal:5433/shop'
 

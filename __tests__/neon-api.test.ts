@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
-import { NeonApi, NeonApiError, NeonOperationError } from '../src/providers/neon.js'
-import { backupNamePattern, listBackups } from '../src/neon.js'
-import { planLimit, snapshotExpiry } from '../src/neon-backup.js'
-import { ActionError } from '../src/errors.js'
+import { NeonApi, NeonApiError, NeonOperationError } from '../src/providers/neon/api.js'
+import { backupNamePattern, listBackups } from '../src/providers/neon/branches.js'
+import { planLimit, snapshotExpiry } from '../src/commands/neon-backup.js'
+import { ActionError } from '../src/runtime/errors.js'
 import { checkRequest, checkResponse, queryParameters } from './helpers/neon-spec.js'
 import { annotationPayload, branchPayload, endpointPayload, operationPayload, snapshotPayload } from './helpers/neon-payloads.js'
 

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { connect, getObject, loadChinook, restoreWithTools, runAction, startStack, tableDigests, type TableDigest } from './helpers/stack.js'
 import { startNeonStandIn } from './helpers/neon-stand-in.js'
-import { NeonApi } from '../src/providers/neon.js'
-import { NeonTemporaries } from '../src/neon.js'
+import { NeonApi } from '../src/providers/neon/api.js'
+import { NeonTemporaries } from '../src/providers/neon/branches.js'
 
 // provider: neon end to end: the bundled action against a stand-in of the Neon API whose
 // branches and snapshots are real local databases, checked with psql/pg_restore.

@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { cacheKey, installClient, mayInstallClient, type InstallContext } from '../src/providers/pg-client.js'
-import { Titles } from '../src/errors.js'
+import { cacheKey, installClient, mayInstallClient, type InstallContext } from '../src/postgres/install.js'
+import { Titles } from '../src/runtime/errors.js'
 
 // The PostgreSQL apt repository is unreachable here, so installation is tested at the exec boundary:
 // the exact commands, the cache use, and what a failing command does.

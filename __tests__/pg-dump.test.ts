@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildPgDumpArgs, chooseClientMajor, dataFilter, patternToRegExp, pgDumpEnv, serverMajor, versionMismatch } from '../src/providers/pg-dump.js'
-import { Titles } from '../src/errors.js'
-import type { DumpArgsOptions } from '../src/providers/pg-dump.js'
-import type { Format, SourceSettings, SslSettings } from '../src/settings.js'
-import { toolEnv } from '../src/process.js'
+import { buildPgDumpArgs, chooseClientMajor, dataFilter, patternToRegExp, pgDumpEnv, serverMajor, versionMismatch } from '../src/postgres/pg-dump-args.js'
+import { Titles } from '../src/runtime/errors.js'
+import type { DumpArgsOptions } from '../src/postgres/pg-dump-args.js'
+import type { Format, SourceSettings, SslSettings } from '../src/config/settings.js'
+import { toolEnv } from '../src/runtime/process.js'
 import * as fs from 'node:fs'
 
 const base = { uri: 'postgres://app@db:5432/shop', snapshot: '00000003-0000001B-1', lockWaitTimeout: '5min', jobs: 1, directory: undefined, extraArgs: [] }

@@ -5,11 +5,11 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { PassThrough, Readable, Writable } from 'node:stream'
 import * as zlib from 'node:zlib'
-import { Coalesce, runPipeline, type Sink } from '../src/pipeline.js'
+import { Coalesce, runPipeline, type Sink } from '../src/stages/pipeline.js'
 import { pipeline } from 'node:stream/promises'
-import type { CompressionAlgorithm, CompressionSettings, Format } from '../src/settings.js'
-import { compressorCommand, createCompressor, createDecompressor, decompressorCommand, fileExtension } from '../src/transforms/compress.js'
-import { toolEnv } from '../src/process.js'
+import type { CompressionAlgorithm, CompressionSettings, Format } from '../src/config/settings.js'
+import { compressorCommand, createCompressor, createDecompressor, decompressorCommand, fileExtension } from '../src/stages/compress.js'
+import { toolEnv } from '../src/runtime/process.js'
 
 /** A sink that collects what it receives, slowly when asked, failing when asked. */
 function collector(opts: { delayMs?: number; failAfter?: number } = {}) {

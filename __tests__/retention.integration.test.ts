@@ -135,7 +135,7 @@ describe('S3 listings', () => {
     const s3 = s3Client(stack.s3)
     const keys = Array.from({ length: 1050 }, (_, i) => `paged/k${String(i).padStart(4, '0')}`)
     for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map(Key => s3.send(new PutObjectCommand({ Bucket: 'backups', Key, Body: 'x' }))))
-    const { S3Destination } = await import('../src/destinations/s3.js')
+    const { S3Destination } = await import('../src/storage/s3.js')
     const dest = new S3Destination({ bucket: 'backups', prefix: '', endpoint: stack.s3.endpoint, region: 'us-east-1', forcePathStyle: true, storageClass: undefined, sse: undefined, kmsKeyId: undefined, objectLockDays: undefined, partSizeMiB: undefined, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } })
     expect((await dest.listKeys('paged/')).map(k => k.key)).toEqual(keys)
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { dayKey, isoWeekKey, monthKey, selectRetention, type RetentionCandidate, type RetentionPolicy } from '../src/retention.js'
-import type { BackupState } from '../src/verify/states.js'
+import { dayKey, isoWeekKey, monthKey, selectRetention, type RetentionCandidate, type RetentionPolicy } from '../src/retention/policy.js'
+import type { BackupState } from '../src/storage/states.js'
 
 const c = (iso: string, state: BackupState = 'verified'): RetentionCandidate => ({ id: iso, createdAt: new Date(iso), state })
 const kept = (cands: RetentionCandidate[], p: RetentionPolicy, now = '2026-11-22T12:00:00Z', protect: string[] = []) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import * as http from 'node:http'
-import { TransientError, isTransient, withRetry } from '../src/retry.js'
-import { RepoArtifacts } from '../src/destinations/github-artifacts.js'
+import { TransientError, isTransient, withRetry } from '../src/runtime/retry.js'
+import { RepoArtifacts } from '../src/storage/github-rest.js'
 
 describe('withRetry', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
-import { S3Destination } from '../src/destinations/s3.js'
-import type { S3Settings } from '../src/settings.js'
+import { S3Destination } from '../src/storage/s3.js'
+import type { S3Settings } from '../src/config/settings.js'
 
 // The post step's cleanup at the SDK boundary (s3rver has no ListMultipartUploads/AbortMultipartUpload).
 const settings: S3Settings = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { choosePartSize, maxParts, objectParams } from '../src/destinations/s3.js'
-import type { S3Settings } from '../src/settings.js'
+import { choosePartSize, maxParts, objectParams } from '../src/storage/s3.js'
+import type { S3Settings } from '../src/config/settings.js'
 
 const MiB = 1024 * 1024
 const GiB = 1024 * MiB

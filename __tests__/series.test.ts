@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { otherSources, sourceOf } from '../src/storage/series.js'
 import { supabaseProjectRef } from '../src/providers/supabase.js'
-import type { ManifestV1 } from '../src/manifest.js'
+import type { ManifestV1 } from '../src/storage/manifest.js'
 
 const source = (host: string, database = 'shop', extra: Partial<ManifestV1['source']> = {}): Pick<ManifestV1, 'source' | 'neon'> => ({
   source: { provider: 'postgres', host, port: 5432, database, serverVersion: '15.18', serverVersionNum: 150018, ...extra }

@@ -6,8 +6,8 @@ import * as path from 'node:path'
 import { Readable } from 'node:stream'
 import * as zlib from 'node:zlib'
 import { startPostgres } from '../scripts/lib/servers.mjs'
-import { verifyArchive, type ArchiveCheck } from '../src/verify.js'
-import { Workspace } from '../src/workspace.js'
+import { verifyArchive, type ArchiveCheck } from '../src/verify/archive.js'
+import { Workspace } from '../src/runtime/workspace.js'
 import { loadChinook, pathWithout, sha256, type Postgres } from './helpers/stack.js'
 
 // verifyArchive against real pg_dump output and the real pg_restore.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
-import { TOOL } from '../src/version.js'
+import { TOOL } from '../src/runtime/version.js'
 
 describe('TOOL', () => {
   it('carries package.json version into manifests', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { Workspace } from '../src/workspace.js'
+import { Workspace } from '../src/runtime/workspace.js'
 
 describe('Workspace', () => {
   const base = () => fs.mkdtempSync(path.join(os.tmpdir(), 'pgba-ws-'))

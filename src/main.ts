@@ -1,24 +1,24 @@
 import * as core from '@actions/core'
-import { getSettings } from './inputs.js'
-import type { Settings } from './settings.js'
-import { ActionError, Titles, errorMessage, scrub, type Title } from './errors.js'
-import { backup } from './backup.js'
-import { restore, restoreTest } from './restore-command.js'
-import { list } from './list.js'
-import { check } from './check.js'
-import { save, State } from './state.js'
+import { getSettings } from './config/inputs.js'
+import type { Settings } from './config/settings.js'
+import { ActionError, Titles, errorMessage, scrub, type Title } from './runtime/errors.js'
+import { backup } from './commands/backup.js'
+import { restore, restoreTest } from './commands/restore.js'
+import { list } from './commands/list.js'
+import { check } from './commands/check.js'
+import { save, State } from './runtime/state.js'
 import { setOutputs } from './report/safely.js'
-import { dropInheritedPgEnv } from './process.js'
+import { dropInheritedPgEnv } from './runtime/process.js'
 
 /** One command per run; each tells its own story (backup.ts: settings → source → pipeline → destinations → verify → manifest → report). */
 async function dispatch(s: Settings, signal: AbortSignal): Promise<void> {
   switch (s.command) {
     case 'backup':
-      if (s.mode === 'neon') return (await import('./neon-backup.js')).neonBackup(s, signal)
+      if (s.mode === 'neon') return (await import('./commands/neon-backup.js')).neonBackup(s, signal)
       await backup(s, signal)
       return
     case 'restore':
-      if (s.mode === 'neon') return (await import('./neon-restore.js')).neonRestore(s)
+      if (s.mode === 'neon') return (await import('./commands/neon-restore.js')).neonRestore(s)
       return restore(s, signal)
     case 'restore-test':
       return restoreTest(s)

@@ -1,13 +1,13 @@
 import * as fs from 'node:fs'
 import * as core from '@actions/core'
-import { getSettings } from './inputs.js'
-import { S3Destination } from './destinations/s3.js'
-import { ArtifactDestination } from './destinations/artifact.js'
-import { manifestKey } from './manifest.js'
-import { errorMessage, scrub } from './errors.js'
-import { read, State } from './state.js'
-import type { Destinations } from './settings.js'
-import { dropInheritedPgEnv } from './process.js'
+import { getSettings } from './config/inputs.js'
+import { S3Destination } from './storage/s3.js'
+import { ArtifactDestination } from './storage/artifact.js'
+import { manifestKey } from './storage/manifest.js'
+import { errorMessage, scrub } from './runtime/errors.js'
+import { read, State } from './runtime/state.js'
+import type { Destinations } from './config/settings.js'
+import { dropInheritedPgEnv } from './runtime/process.js'
 
 /**
  * Cleanup after a cancelled or killed main step: stop pg_dump, abort the
@@ -61,7 +61,7 @@ export async function post(): Promise<void> {
     if (neonLeft && 'neon' in settings) {
       const neon = settings.neon
       await attempt(async () => {
-        const { NeonTemporaries, neonApi } = await import('./neon.js')
+        const { NeonTemporaries, neonApi } = await import('./providers/neon/branches.js')
         for (const what of await NeonTemporaries.removeLeftovers(neonApi(neon))) core.info(`Removed the temporary Neon ${what} left by the cancelled step.`)
       })
     }

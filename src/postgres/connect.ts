@@ -4,8 +4,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import * as tls from 'node:tls'
 import pg from 'pg'
-import type { SourceSettings, SslSettings } from '../settings.js'
-import { save, State } from '../state.js'
+import type { SourceSettings, SslSettings } from '../config/settings.js'
+import { save, State } from '../runtime/state.js'
 
 /**
  * The one connection policy (DESIGN.md §2): where a password and TLS options

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { errorMessage } from '../errors.js'
+import { errorMessage } from '../runtime/errors.js'
 
 /**
  * Reports are written after the work they describe: a backup already stored,

@@ -1,4 +1,4 @@
-import type { ManifestV1 } from '../manifest.js'
+import type { ManifestV1 } from './manifest.js'
 
 /** The source a manifest describes, as DESIGN.md §3 identifies it: Neon by project and branch, Supabase by project ref, else host:port/database. */
 export function sourceOf(m: Pick<ManifestV1, 'source' | 'neon'>): string {

@@ -1,0 +1,463 @@
+export const id = 487;
+export const ids = [487,523];
+export const modules = {
+
+/***/ 76487:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   neonBackup: () => (/* binding */ neonBackup),
+/* harmony export */   planLimit: () => (/* binding */ planLimit),
+/* harmony export */   snapshotExpiry: () => (/* binding */ snapshotExpiry)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
+/* harmony import */ var _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9541);
+/* harmony import */ var _backup_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5867);
+/* harmony import */ var _storage_manifest_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(51952);
+/* harmony import */ var _providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(98523);
+/* harmony import */ var _providers_neon_api_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(55383);
+/* harmony import */ var _verify_scratch_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(28751);
+/* harmony import */ var _retention_policy_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(24310);
+/* harmony import */ var _postgres_session_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(92515);
+/* harmony import */ var _report_summary_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(57994);
+/* harmony import */ var _retention_apply_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(2914);
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * provider: neon through the API. `branch` and `snapshot` make the backup in
+ * Neon → verify → report → retention over this name's backups; `dump` reads
+ * a fresh temporary branch with pg_dump (the whole file pipeline), then
+ * deletes it.
+ */
+async function neonBackup(s, signal) {
+    const api = (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__.neonApi)(s.neon);
+    const temporaries = new _providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__.NeonTemporaries();
+    try {
+        const parent = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Find the Neon branch', () => (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .findBranch */ .E0)(api, s.neon.branch, _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup));
+        if (s.neonMode === 'dump')
+            await dumpFromBranch(s, api, parent, temporaries, signal);
+        else
+            await branchOrSnapshot(s, api, parent, temporaries);
+    }
+    finally {
+        // A step that failed half-way (a create whose operation failed, say) leaves no temporary compute or branch behind.
+        await temporaries.removeAll(api).then(removed => removed.forEach(what => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed the temporary ${what}.`)), (e) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not remove a temporary Neon compute or branch: ${(0,_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e)}. Remove it in the Neon console; the post step tries again.`, { title: 'Neon cleanup' }));
+    }
+}
+async function branchOrSnapshot(s, api, parent, temporaries) {
+    const createdAt = new Date();
+    const name = checkedName(s.name ?? s.neon.database ?? s.source?.database ?? parent.name);
+    const key = `${name}-${(0,_storage_manifest_js__WEBPACK_IMPORTED_MODULE_3__/* .timestamp */ .vE)(createdAt)}`;
+    const reference = s.verify === 'restore' ? await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Count the source', () => countSource(s, api, parent)) : undefined;
+    // The counts and the backup describe the same point: the WAL position read with the counting snapshot.
+    const point = reference?.lsn ? { kind: 'lsn', value: reference.lsn } : s.neon.pointInTime;
+    const made = s.neonMode === 'branch'
+        ? await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Create backup branch ${key}`, () => createBackupBranch(api, s, parent, key, name, point))
+        : await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Create snapshot ${key}`, () => createSnapshot(api, s, parent, key, point, createdAt));
+    const { verification, comparison } = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Verify (${s.verify})`, () => verify(s, api, made, reference, temporaries));
+    const failed = s.verify !== 'none' && !verification.passed;
+    // A failed backup keeps its data for inspection under a name that never counts as a backup (nor is pruned).
+    const finalKey = failed ? await setAside(api, made, key) : key;
+    const finishedAt = new Date();
+    await (0,_report_summary_js__WEBPACK_IMPORTED_MODULE_8__/* .reportNeonBackup */ .fB)({
+        name, key: finalKey, kind: made.kind, projectId: api.projectId, parent, branch: made.branch, snapshot: made.snapshot, point, createdAt, finishedAt,
+        serverVersion: reference?.info.serverVersion, verification, comparison, tables: reference?.tables
+    }, s.secrets);
+    if (failed)
+        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.verification, verification.details.join('\n'));
+    const retention = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Retention', () => neonRetention(api, s, made.kind, name, key));
+    if (retention)
+        await (0,_retention_apply_js__WEBPACK_IMPORTED_MODULE_9__/* .reportRetention */ .X)(retention, s.retention.dryRun, s.secrets);
+}
+function checkedName(name) {
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(name))
+        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`The backup name '${name}' is not 1–100 of A–Z a–z 0–9 . _ - : set 'name'.`);
+    return name;
+}
+/** neonMode dump: pg_dump of a fresh branch (at neon-point-in-time, or now) with its own short-lived compute, deleted afterwards. */
+async function dumpFromBranch(s, api, parent, temporaries, signal) {
+    const { database, role } = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .chooseDatabase */ .RA)(api, parent, s.neon, s.source, _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup);
+    const name = checkedName(s.name ?? database);
+    const tempName = `${name}-${(0,_storage_manifest_js__WEBPACK_IMPORTED_MODULE_3__/* .timestamp */ .vE)(new Date())}-dump`;
+    const point = s.neon.pointInTime;
+    temporaries.add('branch', tempName);
+    const { branch, endpoints } = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Create temporary branch ${tempName}`, () => api.createBranch({
+        name: tempName, parentId: parent.id, parentLsn: point?.kind === 'lsn' ? point.value : undefined, parentTimestamp: point?.kind === 'timestamp' ? point.value : undefined,
+        withCompute: true, annotations: { [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .OWNER_KEY */ .Ck]: name, [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .VERIFY_KEY */ .kD]: 'none', 'pg-backup-action-temporary': 'dump' }
+    }));
+    try {
+        const endpoint = endpoints.find(e => e.type === 'read_write') ?? (await api.createEndpoint(branch.id));
+        const source = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .connectionTo */ .mQ)(api, { branchId: branch.id, endpointId: endpoint.id, database, role }, s.secrets);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Dumping ${database} as ${role} from branch ${tempName} (${branch.id}) of ${parent.name}${point ? ` at ${point.value}` : ''}`);
+        const neonOrigin = { projectId: api.projectId, branchId: parent.id, branchName: parent.name, parentBranchId: parent.id, pointInTime: point?.value ?? branch.parent_lsn ?? null };
+        await (0,_backup_js__WEBPACK_IMPORTED_MODULE_2__/* .backup */ .R)({ ...s.dump, source, name, neonOrigin }, signal);
+    }
+    finally {
+        // A failure here must not hide the backup's own error; removeAll tries again and warns.
+        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Delete temporary branch ${tempName}`, () => api.deleteBranch(branch.id).then(() => temporaries.forget(tempName))).catch(() => undefined);
+    }
+}
+/** Exact counts of every table in one snapshot of the source (database-url, else the branch's own compute), with its WAL position. */
+async function countSource(s, api, parent) {
+    const { database, role } = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .chooseDatabase */ .RA)(api, parent, s.neon, s.source, _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup);
+    const source = s.source ?? (await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .connectionTo */ .mQ)(api, { branchId: parent.id, database, role }, s.secrets));
+    const session = await _postgres_session_js__WEBPACK_IMPORTED_MODULE_7__/* .SourceSession */ .u8.open(source);
+    try {
+        const tables = await session.countRows(() => true);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${tables.length} tables counted in ${database} at LSN ${session.lsn ?? '(standby: none)'}`);
+        return { database, role, tables, lsn: session.lsn, info: session.info };
+    }
+    finally {
+        await session.close();
+    }
+}
+/** Neon's plan limits as a clear failure that says what to change, instead of the raw API error. */
+function planLimit(e, kind) {
+    if (!(e instanceof _providers_neon_api_js__WEBPACK_IMPORTED_MODULE_5__/* .NeonApiError */ .tB) || e.status < 400 || e.status >= 500 || [401, 404, 423, 429].includes(e.status))
+        return e;
+    if (!/limit|quota|exceed|maximum|too many/i.test(`${e.code} ${e.neonMessage}`))
+        return e;
+    const advice = kind === 'snapshot'
+        ? 'Neon allows 1 manual snapshot on the Free plan and 10 on paid plans. Retention deletes only after a good run, so keep fewer than the limit (keep-last below it), delete old snapshots in the Neon console, or upgrade; on the Free plan use neon-mode: branch or neon-mode: dump instead.'
+        : "Neon limits the branches of a project by plan. Keep fewer backup branches (lower keep-last / keep-* so retention leaves room), delete unused branches, or use neon-mode: snapshot or neon-mode: dump to S3.";
+    return new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup, `Neon refused a new ${kind}: the project is at its plan's limit (${e.neonMessage}). ${advice}`, { cause: e });
+}
+async function createBackupBranch(api, s, parent, key, name, point) {
+    if (await api.findBranchByName(key))
+        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup, `Branch ${key} already exists in Neon project ${api.projectId}; refusing to overwrite it. Run again in a second, or set a different 'name'.`);
+    try {
+        const { branch } = await api.createBranch({
+            name: key, parentId: parent.id, parentLsn: point?.kind === 'lsn' ? point.value : undefined, parentTimestamp: point?.kind === 'timestamp' ? point.value : undefined,
+            // No compute: a backup branch costs storage only; verify: restore gives it a short-lived one.
+            withCompute: false, annotations: { [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .OWNER_KEY */ .Ck]: name, [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .VERIFY_KEY */ .kD]: s.verify }
+        });
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('neon-branch-id', branch.id);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('neon-branch-name', branch.name);
+        return { kind: 'branch', branch };
+    }
+    catch (e) {
+        throw planLimit(e, 'branch');
+    }
+}
+/** Neon deletes a snapshot at expires_at whatever else exists, so it is set only when keep-days is the only rule (DESIGN.md §4 otherwise decides). */
+function snapshotExpiry(p, createdAt) {
+    const others = [p.keepLast, p.keepDaily, p.keepWeekly, p.keepMonthly, p.keepYearly].some(v => v);
+    if (!p.keepDays || others)
+        return undefined;
+    return new Date(createdAt.getTime() + p.keepDays * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+async function createSnapshot(api, s, parent, key, point, createdAt) {
+    if ((await api.listSnapshots()).some(x => x.name === key))
+        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup, `Snapshot ${key} already exists in Neon project ${api.projectId}; refusing to make another. Run again in a second, or set a different 'name'.`);
+    try {
+        const snapshot = await api.createSnapshot(parent.id, {
+            name: key, lsn: point?.kind === 'lsn' ? point.value : undefined, timestamp: point?.kind === 'timestamp' ? point.value : undefined, expiresAt: snapshotExpiry(s.retention.policy, createdAt)
+        });
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('neon-snapshot-id', snapshot.id);
+        return { kind: 'snapshot', snapshot };
+    }
+    catch (e) {
+        throw planLimit(e, 'snapshot');
+    }
+}
+/**
+ * archive: the branch or snapshot exists and its operations finished.
+ * restore: a short-lived compute on the branch (or the snapshot restored to a
+ * temporary branch), every table counted and compared with the source's
+ * counts at the same point, verify-sql run, then the compute or branch removed.
+ */
+async function verify(s, api, made, reference, temporaries) {
+    if (s.verify === 'none')
+        return { verification: { level: 'none', passed: false, details: ['verification was not requested'] } };
+    if (s.verify === 'archive' || !reference) {
+        if (made.branch) {
+            const { branch } = await api.getBranch(made.branch.id);
+            const ok = ['ready', 'archived'].includes(branch.current_state);
+            return { verification: { level: 'archive', passed: ok, details: [`branch ${branch.name} (${branch.id}) ${ok ? 'exists and is' : 'is'} ${branch.current_state}; its operations finished`] } };
+        }
+        const snap = (await api.listSnapshots()).find(x => x.id === made.snapshot.id);
+        return {
+            verification: {
+                level: 'archive', passed: !!snap,
+                details: [snap ? `snapshot ${snap.name} (${snap.id}) exists${snap.lsn ? ` at LSN ${snap.lsn}` : ''}; its operations finished` : `snapshot ${made.snapshot.name} (${made.snapshot.id}) is not in the project's snapshots`]
+            }
+        };
+    }
+    try {
+        const counted = await onBackup(api, made, reference, temporaries, s.secrets, async (c) => ({ tables: await (0,_verify_scratch_js__WEBPACK_IMPORTED_MODULE_6__/* .compareCounts */ .G8)(c, reference), sql: await (0,_verify_scratch_js__WEBPACK_IMPORTED_MODULE_6__/* .runVerifySql */ .Fm)(c, s.verifySql) }));
+        const details = [...(0,_verify_scratch_js__WEBPACK_IMPORTED_MODULE_6__/* .countMismatches */ .Mv)(counted.tables), ...counted.sql];
+        const passed = details.length === 0;
+        if (passed) {
+            details.push(`${counted.tables.length} tables counted on the ${made.kind} through a temporary compute match the source at LSN ${reference.lsn ?? '(unknown)'}${s.verifySql.length ? `; ${s.verifySql.length} verify-sql quer${s.verifySql.length > 1 ? 'ies' : 'y'} passed` : ''}`);
+        }
+        return { verification: { level: 'restore', passed, details }, comparison: counted.tables };
+    }
+    catch (e) {
+        if (e instanceof _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz)
+            throw e;
+        return { verification: { level: 'restore', passed: false, details: [`could not read the backup: ${(0,_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e)}`] } };
+    }
+}
+/** Runs `fn` connected to the backup's data, then removes the compute (branch) or the temporary branch (snapshot). */
+async function onBackup(api, made, ref, temporaries, secrets, fn) {
+    if (made.branch) {
+        const endpoint = await api.createEndpoint(made.branch.id);
+        temporaries.add('endpoint', endpoint.id);
+        try {
+            const conn = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .connectionTo */ .mQ)(api, { branchId: made.branch.id, endpointId: endpoint.id, database: ref.database, role: ref.role }, secrets);
+            return await (0,_postgres_session_js__WEBPACK_IMPORTED_MODULE_7__/* .withConnection */ .p)(conn, fn);
+        }
+        finally {
+            // Not the verification's failure if this fails: removeAll tries again and warns.
+            await api.deleteEndpoint(endpoint.id).then(() => temporaries.forget(endpoint.id), () => undefined);
+        }
+    }
+    const tempName = `${made.snapshot.name}-verify`;
+    temporaries.add('branch', tempName);
+    const { branch, endpoints } = await api.restoreSnapshot(made.snapshot.id, { name: tempName });
+    try {
+        const endpoint = endpoints.find(e => e.type === 'read_write') ?? (await api.createEndpoint(branch.id));
+        const conn = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .connectionTo */ .mQ)(api, { branchId: branch.id, endpointId: endpoint.id, database: ref.database, role: ref.role }, secrets);
+        return await (0,_postgres_session_js__WEBPACK_IMPORTED_MODULE_7__/* .withConnection */ .p)(conn, fn);
+    }
+    finally {
+        await api.deleteBranch(branch.id).then(() => temporaries.forget(tempName), () => undefined);
+    }
+}
+/** Renames a backup whose verification failed to `{key}-unverified`: kept for inspection, never what `latest` restores; retention removes it once a newer good backup exists. */
+async function setAside(api, made, key) {
+    const aside = `${key}${_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .UNVERIFIED */ .Yg}`;
+    try {
+        if (made.branch)
+            await api.renameBranch(made.branch.id, aside);
+        else
+            await api.renameSnapshot(made.snapshot.id, aside);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The ${made.kind} ${key} failed verification and was renamed ${aside}: it is kept for inspection and never restored as the latest; retention removes it once a newer good backup exists.`, { title: 'Neon backup set aside' });
+        return aside;
+    }
+    catch (e) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The ${made.kind} ${key} failed verification and could not be renamed (${(0,_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e)}); rename or delete it by hand so it is not taken for a good backup.`, { title: 'Neon backup set aside' });
+        return key;
+    }
+}
+/**
+ * Retention over this name's backup branches (or snapshots) through the same
+ * selection as files; branches with children are kept (Neon cannot delete them).
+ */
+async function neonRetention(api, s, kind, name, thisRun, now = new Date()) {
+    if (!(0,_retention_policy_js__WEBPACK_IMPORTED_MODULE_10__/* .hasPolicy */ .hS)(s.retention.policy))
+        return undefined;
+    try {
+        const backups = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .listBackups */ .Cw)(api, kind, name);
+        const plan = (0,_retention_policy_js__WEBPACK_IMPORTED_MODULE_10__/* .selectRetention */ .Ri)(backups.map(b => ({ id: b.key, createdAt: b.createdAt, state: b.state })), s.retention.policy, now, [thisRun]);
+        const byKey = new Map(backups.map(b => [b.key, b]));
+        for (const d of plan) {
+            if (!d.keep && byKey.get(d.id).hasChildren)
+                Object.assign(d, { keep: true, reasons: ['has child branches (Neon cannot delete it)'] });
+        }
+        const deleted = [];
+        if (!s.retention.dryRun) {
+            for (const d of plan.filter(x => !x.keep)) {
+                const b = byKey.get(d.id);
+                if (kind === 'branch')
+                    await api.deleteBranch(b.id);
+                else
+                    await api.deleteSnapshot(b.id);
+                deleted.push(d.id);
+            }
+        }
+        return { plan, deleted };
+    }
+    catch (e) {
+        if (e instanceof _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ)
+            throw e;
+        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.retention, `Retention stopped: ${(0,_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e)}. The backup itself was made and verified.`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 98523:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ck: () => (/* binding */ OWNER_KEY),
+/* harmony export */   Cw: () => (/* binding */ listBackups),
+/* harmony export */   E0: () => (/* binding */ findBranch),
+/* harmony export */   NeonTemporaries: () => (/* binding */ NeonTemporaries),
+/* harmony export */   RA: () => (/* binding */ chooseDatabase),
+/* harmony export */   UI: () => (/* binding */ snapshotState),
+/* harmony export */   Yg: () => (/* binding */ UNVERIFIED),
+/* harmony export */   al: () => (/* binding */ branchState),
+/* harmony export */   kD: () => (/* binding */ VERIFY_KEY),
+/* harmony export */   mQ: () => (/* binding */ connectionTo),
+/* harmony export */   neonApi: () => (/* binding */ neonApi)
+/* harmony export */ });
+/* unused harmony export backupNamePattern */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
+/* harmony import */ var _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9541);
+/* harmony import */ var _config_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(64389);
+/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(55383);
+/* harmony import */ var _runtime_state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(76673);
+/* harmony import */ var _storage_manifest_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(51952);
+/**
+ * What backup, restore and the post step share about Neon: the client from
+ * settings, finding branches, the database and role to connect as, masked
+ * connections, the backups this action made, and the temporary resources the
+ * post step removes after a cancelled run.
+ */
+
+
+
+
+
+
+/** Annotation keys on the branches this action creates (DESIGN.md §7: Neon ownership). */
+const OWNER_KEY = 'pg-backup-action';
+const VERIFY_KEY = 'pg-backup-action-verify';
+function neonApi(n) {
+    return new _api_js__WEBPACK_IMPORTED_MODULE_3__/* .NeonApi */ .dR({ apiUrl: n.apiUrl, apiKey: n.apiKey, projectId: n.projectId });
+}
+/** `neon-branch` by id or exact name; undefined is the project's default branch. */
+async function findBranch(api, ref, title) {
+    const { branches } = await api.listBranches(ref);
+    const found = ref === undefined ? branches.find(b => b.default) : (branches.find(b => b.id === ref) ?? branches.find(b => b.name === ref));
+    if (!found) {
+        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(title, ref === undefined ? `Neon project ${api.projectId} reports no default branch.` : `Neon project ${api.projectId} has no branch named or with id '${ref}' (input 'neon-branch').`);
+    }
+    return found;
+}
+/** neon-database / neon-role, else database-url's, else the branch's only database and its owner. */
+async function chooseDatabase(api, branch, n, source, title) {
+    let database = n.database ?? source?.database;
+    let role = n.role ?? source?.user;
+    if (database && role)
+        return { database, role };
+    const databases = await api.listDatabases(branch.id);
+    if (!database) {
+        if (databases.length !== 1) {
+            throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(title, `Branch ${branch.name} has ${databases.length ? `the databases ${databases.map(d => d.name).join(', ')}` : 'no database'}: set 'neon-database' to the one to back up.`);
+        }
+        database = databases[0].name;
+    }
+    role ??= databases.find(d => d.name === database)?.owner_name;
+    if (!role)
+        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(title, `Branch ${branch.name} has no database '${database}': set 'neon-database' (and 'neon-role') to one it has.`);
+    return { database, role };
+}
+/** A branch's direct connection as source settings; its password is masked before anything could print it. */
+async function connectionTo(api, q, secrets) {
+    const uri = await api.connectionUri(q);
+    const password = URL.canParse(uri) ? new URL(uri).password : '';
+    for (const form of [uri, ...(0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .secretForms */ .eo)(password), ...(password ? (0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .secretForms */ .eo)(decodeURIComponent(password)) : [])]) {
+        if (form && !secrets.includes(form)) {
+            secrets.push(form);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(form);
+        }
+    }
+    return (0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDatabaseUrl */ .mx)(uri, 'neon', 'the Neon connection URI');
+}
+/** `{name}-{YYYYMMDDTHHMMSSZ}`, or that with `-unverified` (set aside after a failed verification): the only names retention and `latest` consider. */
+function backupNamePattern(name) {
+    return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}Z)(${UNVERIFIED})?$`);
+}
+/** The suffix a backup that failed verification is renamed with (DESIGN.md §8: ours, and `failed`). */
+const UNVERIFIED = '-unverified';
+/**
+ * The branches or snapshots of `name` this action made: branches carrying our
+ * annotation for this name, never the default or a protected one, whatever
+ * their name; snapshots by exact name. Newest first.
+ */
+async function listBackups(api, kind, name) {
+    const pattern = backupNamePattern(name);
+    const out = [];
+    if (kind === 'branch') {
+        // Every branch, not a search by name: a child that would block a deletion can be named anything.
+        const { branches, annotations } = await api.listBranches();
+        const parents = new Set(branches.map(b => b.parent_id));
+        for (const b of branches) {
+            const m = pattern.exec(b.name);
+            const a = annotations[b.id] ?? {};
+            if (!m || a[OWNER_KEY] !== name || b.default || b.protected)
+                continue;
+            out.push({ kind, id: b.id, key: b.name, createdAt: (0,_storage_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: branchState(b, a, !!m[2]), hasChildren: parents.has(b.id), branch: b });
+        }
+    }
+    else {
+        for (const s of await api.listSnapshots()) {
+            const m = pattern.exec(s.name);
+            if (m)
+                out.push({ kind, id: s.id, key: s.name, createdAt: (0,_storage_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: snapshotState(!!m[2]), hasChildren: false, snapshot: s });
+        }
+    }
+    return out.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+}
+/** A backup branch's state: set aside → failed; made with verify: none → unverified; else verified once Neon finished it. */
+function branchState(b, a, setAside) {
+    if (setAside)
+        return 'failed';
+    if (!['ready', 'archived'].includes(b.current_state))
+        return 'incomplete';
+    return (a[VERIFY_KEY] ?? 'none') === 'none' ? 'unverified' : 'verified';
+}
+/** A snapshot is verified once Neon made it (its own archive check), unless it was set aside after a failed verification (DESIGN.md §8). */
+function snapshotState(setAside) {
+    return setAside ? 'failed' : 'verified';
+}
+/** Temporary computes and branches, recorded for the post step and forgotten once removed. */
+class NeonTemporaries {
+    items = [];
+    add(kind, ref) {
+        this.items.push({ kind, ref });
+        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
+    }
+    forget(ref) {
+        const i = this.items.findIndex(x => x.ref === ref);
+        if (i >= 0)
+            this.items.splice(i, 1);
+        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
+    }
+    /** Removes whatever is still recorded (a step that failed half-way); returns what it removed. */
+    async removeAll(api) {
+        const removed = await removeTemporaries(api, [...this.items]);
+        this.items.length = 0;
+        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, '[]');
+        return removed;
+    }
+    /** Removes what a cancelled main step left (the post step). */
+    static async removeLeftovers(api) {
+        return removeTemporaries(api, JSON.parse((0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .read */ .LF)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries) || '[]'));
+    }
+}
+async function removeTemporaries(api, items) {
+    const removed = [];
+    for (const x of [...items].reverse()) {
+        if (x.kind === 'endpoint') {
+            await api.deleteEndpoint(x.ref);
+            removed.push(`compute ${x.ref}`);
+            continue;
+        }
+        const found = await api.findBranchByName(x.ref);
+        if (!found)
+            continue;
+        await api.deleteBranch(found.branch.id);
+        removed.push(`branch ${x.ref}`);
+    }
+    return removed;
+}
+
+
+/***/ })
+
+};

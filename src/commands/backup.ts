@@ -1,0 +1,147 @@
+import * as core from '@actions/core'
+import type { BackupSettings } from '../config/settings.js'
+import { ActionError, Titles, errorMessage, scrub } from '../runtime/errors.js'
+import { SourceSession, serverInfo, withConnection } from '../postgres/session.js'
+import { dumpToStorage, resolveClient, runnerResolveDeps, type PgClient } from '../stages/dump.js'
+import { Storage, type Target } from '../storage/storage.js'
+import { DEFAULT_LEVEL, fileExtension } from '../stages/compress.js'
+import { backupFileName, buildManifest, type ManifestV1, type Verification } from '../storage/manifest.js'
+import { verifyArchive, type StoredCopy } from '../verify/archive.js'
+import { dumpMajor, scratchRestore, type TableComparison } from '../verify/scratch.js'
+import { reportBackup, type BackupReport } from '../report/summary.js'
+import { Workspace } from '../runtime/workspace.js'
+import type { EncryptionInfo } from '../stages/encrypt.js'
+import { applyRetention, reportRetention } from '../retention/apply.js'
+import { Catalog, type Listing } from '../storage/catalog.js'
+import { otherSources, sourceOf } from '../storage/series.js'
+
+export type BackupOutcome = BackupReport
+
+/**
+ * The story of a backup: settings → source → pipeline → destinations →
+ * verify → manifest → report → retention. Until the manifest is written, a
+ * failure (or a cancel) removes what the run stored; from then on the backup
+ * stays, whatever fails later.
+ */
+export async function backup(s: BackupSettings, signal: AbortSignal): Promise<BackupOutcome> {
+  // Keys are read before anything else happens: an unreadable key is an Invalid input, not a half-made backup.
+  const encryption = s.encryption ? await (await import('../stages/encrypt.js')).prepareEncryption(s.encryption) : undefined
+  const createdAt = new Date()
+  const work = new Workspace()
+  try {
+    const storage = new Storage(s, work)
+    const target = storage.target(backupFileName(s.name, createdAt, fileExtension(s.format, s.compression.algorithm, s.encryption?.kind)))
+    // The run's one listing of this name (series check, retention), read while the backup is published and verified:
+    // started once the dump is done, so it never delays pg_dump's start.
+    let listing: Promise<Listing> | undefined
+    const earlier = (): Promise<Listing> => {
+      if (!listing) {
+        listing = new Catalog({ ...s, artifactRunId: undefined }, work).listEach(s.name)
+        listing.catch(() => undefined) // awaited later; this only keeps an early failure from going unhandled
+      }
+      return listing
+    }
+    let stored: { manifest: ManifestV1; copies: StoredCopy[]; comparison?: TableComparison[] }
+    try {
+      stored = await dumpVerifyDescribe(s, storage, target, createdAt, encryption, work, signal, earlier)
+    } catch (e) {
+      await storage.discardUnvouched(s.secrets)
+      throw e
+    }
+    // Stored and described: nothing below removes it.
+    const { manifest, copies, comparison } = stored
+    const durationSeconds = manifest.durationMs / 1000
+    const outcome = { manifest, backupKey: target.backupKey, locations: copies.map(c => c.location), artifactId: storage.artifactId, durationSeconds, verified: manifest.state === 'verified', comparison }
+    await reportBackup(outcome, s.secrets)
+    await warnMixedSources(s.name, manifest, earlier(), s.secrets)
+    if (manifest.state === 'failed') throw new ActionError(Titles.verification, manifest.verification.details.join('\n'))
+    signal.throwIfAborted()
+    // Only after a good run: a failed backup or verification never deletes anything.
+    const retention = await core.group('Retention', () =>
+      applyRetention(s, { s3Key: target.s3Key, fileName: target.fileName, createdAt, state: manifest.state }, earlier())
+    )
+    if (retention) await reportRetention(retention, s.retention.dryRun, s.secrets)
+    return outcome
+  } finally {
+    work.cleanup()
+  }
+}
+
+/** Everything before the backup is vouched for: dump into every destination, publish, verify, write the manifest. */
+async function dumpVerifyDescribe(
+  s: BackupSettings,
+  storage: Storage,
+  target: Target,
+  createdAt: Date,
+  encryption: EncryptionInfo | undefined,
+  work: Workspace,
+  signal: AbortSignal,
+  listEarlier: () => unknown
+): Promise<{ manifest: ManifestV1; copies: StoredCopy[]; comparison?: TableComparison[] }> {
+  const { session, client, dumped } = await dump(s, storage, target, work, signal)
+  listEarlier()
+  signal.throwIfAborted()
+  const copies = await core.group('Publish', () => storage.publish(target))
+  signal.throwIfAborted()
+  const manifestOf = (finishedAt: Date, verification: Verification): ManifestV1 =>
+    buildManifest({
+      settings: s, key: target.backupKey, createdAt, finishedAt, server: session.info, dumpVersion: client.version, snapshot: session.snapshot,
+      compressionLevel: s.compression.algorithm === 'none' ? null : (s.compression.level ?? DEFAULT_LEVEL[s.compression.algorithm]), encryption,
+      sizeBytes: dumped.sizeBytes, sha256: dumped.sha256, tables: dumped.tables, verification,
+      destinations: copies.map(c => ({ kind: c.kind, location: c.location })), env: process.env
+    })
+  // Restore verification compares with the manifest as it will be written.
+  const { verification, comparison } = await core.group(`Verify (${s.verify})`, () => verify(s, copies, client, manifestOf(new Date(), { level: s.verify, passed: false, details: [] }), work))
+  signal.throwIfAborted()
+  const manifest = manifestOf(new Date(), verification)
+  await core.group('Write manifest', () => storage.writeManifest(target, manifest))
+  return { manifest, copies, comparison }
+}
+
+/** DESIGN.md §3: one series per source; a name whose earlier backups came from elsewhere gets a warning naming both. */
+async function warnMixedSources(name: string, manifest: ManifestV1, earlier: Promise<Listing>, secrets: readonly string[]): Promise<void> {
+  let listed: Listing
+  try {
+    listed = await earlier
+  } catch (e) {
+    core.warning(`Could not list the earlier backups of '${name}' to check they come from the same source: ${scrub(errorMessage(e), secrets)}`, { title: 'Backup series not checked' })
+    return
+  }
+  for (const other of otherSources([...listed.values()].flat(), manifest)) {
+    core.warning(
+      `The name '${name}' already holds backups of ${other.source} (newest ${other.newest.key}, ${other.newest.createdAt}); this one is of ${sourceOf(manifest)}. latest, check and retention treat them as one series: give each source its own 'name'.`,
+      { title: 'Backup series mixes sources' }
+    )
+  }
+}
+
+/** Source session (snapshot, counts) → matched pg_dump → pipeline into every destination; the snapshot is released before the slower steps. */
+async function dump(s: BackupSettings, storage: Storage, target: Target, work: Workspace, signal: AbortSignal) {
+  // The key check talks to S3 while we connect to the source: both must pass before pg_dump starts.
+  const free = storage.assertFree(target)
+  free.catch(() => undefined) // awaited below; this only keeps an earlier failure from going unhandled
+  const session = await core.group('Connect to the source', () => SourceSession.open(s.source))
+  try {
+    const client = await core.group('Choose pg_dump', () => resolveClient(s.pgVersion, session.info, runnerResolveDeps()))
+    core.info(`Server ${session.info.serverVersion}; using ${client.version} (${client.pgDump})`)
+    await free
+    const dumped = await core.group(`Dump ${s.source.database} to ${target.backupKey}`, () => dumpToStorage(s, session, client, storage, target, work, signal))
+    return { session, client, dumped }
+  } finally {
+    await session.close()
+  }
+}
+
+/** verify: archive reads every stored copy back; verify: restore restores the first into scratch and compares with the manifest. */
+async function verify(s: BackupSettings, copies: StoredCopy[], client: PgClient, draft: ManifestV1, work: Workspace): Promise<{ verification: Verification; comparison?: TableComparison[] }> {
+  if (s.verify === 'none') return { verification: { level: 'none', passed: false, details: ['verification was not requested'] } }
+  if (s.verify === 'archive' || !s.scratch) {
+    const info = draft.encryption
+    const decrypt = info ? async () => (await import('../stages/encrypt.js')).createDecryptor(info as EncryptionInfo, s.decryption) : undefined
+    return { verification: await verifyArchive(copies, { format: s.format, compression: s.compression.algorithm, sha256: draft.sha256, sizeBytes: draft.sizeBytes, pgRestore: client.pgRestore, decrypt }, work) }
+  }
+  const scratch = s.scratch
+  const scratchClient = await resolveClient(s.pgVersion, await withConnection(scratch.server, c => serverInfo(c)), runnerResolveDeps(), dumpMajor(draft))
+  const r = await scratchRestore(copies[0].open, draft, scratch, scratchClient, work, s.secrets, s.decryption)
+  return { verification: r.verification, comparison: r.tables }
+}

@@ -1,0 +1,44 @@
+import * as core from '@actions/core'
+import { ActionError, Titles } from '../runtime/errors.js'
+import { Catalog } from '../storage/catalog.js'
+import type { CheckSettings } from '../config/settings.js'
+import { describeOthers, freshness } from '../storage/states.js'
+import { setOutputs, writeSummary } from '../report/safely.js'
+import { Workspace } from '../runtime/workspace.js'
+
+const hours = (seconds: number): string => `${(seconds / 3600).toFixed(1)} h`
+
+/**
+ * `check`: fail when the newest good backup (verified or unverified, by
+ * manifest time) is older than max-age, or when there is none; a newer
+ * backup that failed verification is no proof of freshness, only a warning.
+ */
+export async function check(s: CheckSettings, now = new Date()): Promise<void> {
+  const work = new Workspace()
+  try {
+    const kind = s.destinations.order[0]
+    const entries = await new Catalog(s, work).list(kind, s.name)
+    const f = freshness(entries, now)
+    for (const e of f.newerFailed) {
+      core.warning(`${e.location} is newer but failed its verification (${e.manifest?.verification.details[0] ?? 'see its manifest'}); it does not count as a backup.`, { title: 'Failed backup' })
+    }
+    if (!f.newest || f.ageSeconds === undefined) {
+      throw new ActionError(Titles.tooOld, `No good backup named '${s.name}' in ${kind}${describeOthers(entries)}: nothing restorable has been backed up there.`)
+    }
+    const newest = f.newest
+    const age = f.ageSeconds
+    setOutputs({ 'newest-age-seconds': String(age) }, s.secrets)
+    await writeSummary(
+      core.summary.addHeading(`Backup freshness: ${s.name}`, 2).addTable([
+        [{ data: 'Newest good backup', header: true }, { data: 'State', header: true }, { data: 'Created', header: true }, { data: 'Age', header: true }, { data: 'max-age', header: true }],
+        [newest.location, newest.state, newest.createdAt.toISOString(), hours(age), hours(s.maxAgeSeconds)]
+      ])
+    )
+    if (age > s.maxAgeSeconds) {
+      throw new ActionError(Titles.tooOld, `The newest good backup of '${s.name}' (${newest.location}) is ${hours(age)} old, more than max-age (${hours(s.maxAgeSeconds)}).`)
+    }
+    core.info(`Newest good backup ${newest.location} (${newest.state}) is ${hours(age)} old.`)
+  } finally {
+    work.cleanup()
+  }
+}

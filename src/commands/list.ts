@@ -1,0 +1,16 @@
+import * as core from '@actions/core'
+import { Catalog } from '../storage/catalog.js'
+import type { ListSettings } from '../config/settings.js'
+import { reportList } from '../report/summary.js'
+import { Workspace } from '../runtime/workspace.js'
+
+/** `list`: every backup under the prefix (one `name` when given), newest first by manifest time. */
+export async function list(s: ListSettings): Promise<void> {
+  const work = new Workspace()
+  try {
+    const entries = await core.group('List backups', () => new Catalog(s, work).listAll(s.name))
+    await reportList(entries, s.secrets)
+  } finally {
+    work.cleanup()
+  }
+}

@@ -1,0 +1,151 @@
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import type { Readable } from 'node:stream'
+import { Seal } from '../stages/pipeline.js'
+import { pipeline } from 'node:stream/promises'
+import { ActionError, Titles } from '../runtime/errors.js'
+import { Catalog, type CatalogEntry } from '../storage/catalog.js'
+import { resolveClient, runnerResolveDeps } from '../stages/dump.js'
+import type { ManifestV1 } from '../storage/manifest.js'
+import { compareCounts, countMismatches, dumpMajor, restoreArchive, scratchRestore } from '../verify/scratch.js'
+import type { BackupSettings, EncryptionSettings, RestoreSettings, RestoreTestSettings } from '../config/settings.js'
+import type { EncryptionInfo } from '../stages/encrypt.js'
+import { serverInfo, withConnection } from '../postgres/session.js'
+import { reportRestore } from '../report/summary.js'
+import { backup } from './backup.js'
+import { Workspace } from '../runtime/workspace.js'
+import { canDecrypt } from '../config/inputs.js'
+import { explainWriteError } from '../runtime/process.js'
+
+type Entry = CatalogEntry & { manifest: ManifestV1 }
+
+/**
+ * What a found backup may be restored as (DESIGN.md §8): `latest` only ever
+ * finds a good one; a backup named explicitly restores even when its
+ * verification failed (with a warning), never when it is incomplete (nothing
+ * proves it finished, and there is no checksum to check) or missing.
+ */
+function restorable(e: CatalogEntry): Entry {
+  if (e.state === 'incomplete' || !e.manifest) {
+    throw new ActionError(Titles.restoreRefused, `${e.location} has no manifest of ours beside it: it is an incomplete backup (nothing proves it finished), and its checksum cannot be checked. Nothing was restored.`)
+  }
+  if (e.state === 'missing') throw new ActionError(Titles.restore, `${e.location} has a manifest but its backup object is gone (removed outside the action, or by an interrupted retention).`)
+  if (e.state === 'failed') {
+    core.warning(`${e.location} is a failed backup (its verification failed: ${e.manifest.verification.details.join('; ')}); restoring it because 'backup' names it.`, { title: 'Restoring a failed backup' })
+  }
+  return e as Entry
+}
+
+function ageSeconds(m: ManifestV1, now = new Date()): number {
+  return (now.getTime() - new Date(m.createdAt).getTime()) / 1000
+}
+
+/** Reads the whole backup into a 0600 file, checking its sha256 against the manifest before anything uses it. */
+async function spoolVerified(open: () => Promise<Readable>, e: Entry, work: Workspace): Promise<string> {
+  const file = work.createFile(`restore-${e.key.split('/').pop()}`)
+  const seal = new Seal(async () => undefined)
+  await pipeline(await open(), seal, fs.createWriteStream(file, { flags: 'r+' })).catch((err: unknown) => {
+    throw explainWriteError(err, work.dir, 'a restore reads the whole backup there to check its sha256 before it changes anything. Free disk on the runner')
+  })
+  const digest = seal.digest
+  if (digest !== e.manifest.sha256) {
+    core.setOutput('verified', 'false')
+    throw new ActionError(Titles.verification, `${e.location}: sha256 ${digest} differs from its manifest's ${e.manifest.sha256}; nothing was restored.`)
+  }
+  return file
+}
+
+/**
+ * `restore`: pick the backup, check its sha256, then restore into the
+ * target — refusing a non-empty target unless `confirm` names it, taking a
+ * safety backup of it first, and changing nothing on `dry-run`.
+ */
+export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<void> {
+  const work = new Workspace()
+  try {
+    const catalog = new Catalog(s, work)
+    const entry = restorable(await core.group('Find the backup', () => catalog.find(s.backup, s.name)))
+    const file = await core.group(`Download and check ${entry.key}`, () => spoolVerified(() => catalog.open(entry), entry, work))
+    const info = await withConnection(s.target, c => serverInfo(c))
+    const target = `${s.target.database} on ${s.target.host}:${s.target.port}`
+    const safety = info.userTables > 0 && s.safetyBackup
+    // Decided before anything changes, dry runs included: an encrypted backup's safety backup is never stored in the clear.
+    const safetyEncryption = safety ? await (await import('../stages/encrypt.js')).safetyEncryption(entry.manifest.encryption as EncryptionInfo | null, s.encryption, s.decryption) : undefined
+    const base = { title: `Restore of ${entry.manifest.name}`, entry, target, backupAgeSeconds: ageSeconds(entry.manifest), comparison: [], restoreSeconds: 0 }
+    if (s.dryRun) {
+      const details = [`dry run: would restore ${entry.manifest.tables.length} tables into ${target} (${info.userTables} tables there now${info.userTables ? ', which would be replaced' : ''}); nothing was changed`]
+      core.notice(details[0], { title: 'Restore dry run' })
+      await reportRestore({ ...base, verified: false, details, dryRun: true }, s.secrets)
+      return
+    }
+    if (info.userTables > 0 && s.confirm !== s.target.database) {
+      throw new ActionError(
+        Titles.restoreRefused,
+        `The target database '${s.target.database}' holds ${info.userTables} table(s). Restoring would overwrite them: set 'confirm: ${s.target.database}' to proceed${s.safetyBackup ? ' (a safety backup is taken first)' : ''}.`
+      )
+    }
+    if (safety) {
+      await core.group('Safety backup of the target', () => backup(safetyBackupSettings(s, safetyEncryption), signal))
+    }
+    const client = await resolveClient(s.pgVersion, info, runnerResolveDeps(), dumpMajor(entry.manifest))
+    const started = Date.now()
+    await core.group(`Restore into ${target}`, () =>
+      restoreArchive(fs.createReadStream(file), entry.manifest, client, s.target, work, { clean: info.userTables > 0, secrets: s.secrets, decryption: s.decryption })
+    )
+    const restoreSeconds = (Date.now() - started) / 1000
+    const comparison = await withConnection(s.target, c => compareCounts(c, entry.manifest))
+    const bad = countMismatches(comparison)
+    const details = bad.length ? bad : [`${comparison.length} tables restored with the manifest's exact row counts`]
+    await reportRestore({ ...base, comparison, restoreSeconds, verified: bad.length === 0, details }, s.secrets)
+    if (bad.length) throw new ActionError(Titles.verification, details.join('\n'))
+  } finally {
+    work.cleanup()
+  }
+}
+
+/** The target's own backup before it is overwritten, under `{database}-pre-restore` so it never becomes the source's latest. */
+function safetyBackupSettings(s: RestoreSettings, encryption: EncryptionSettings | undefined): BackupSettings {
+  return {
+    command: 'backup',
+    mode: 'dump',
+    source: s.target,
+    name: `${s.target.database}-pre-restore`.slice(0, 100),
+    format: 'custom',
+    compression: { algorithm: 'zstd', level: undefined },
+    jobs: 1,
+    pgDumpArgs: [],
+    pgVersion: s.pgVersion,
+    lockWaitTimeout: '5min',
+    destinations: s.destinations,
+    // Read back only when this run can decrypt it.
+    verify: !encryption || canDecrypt(encryption, s.decryption) ? 'archive' : 'none',
+    scratch: undefined,
+    retention: { policy: {}, dryRun: false },
+    githubToken: s.githubToken,
+    encryption,
+    decryption: s.decryption,
+    secrets: s.secrets
+  }
+}
+
+/** `restore-test`: the monthly proof — restore into scratch, compare, run verify-sql, report RTO and age. */
+export async function restoreTest(s: RestoreTestSettings): Promise<void> {
+  const work = new Workspace()
+  try {
+    const catalog = new Catalog(s, work)
+    const entry = restorable(await core.group('Find the backup', () => catalog.find(s.backup, s.name)))
+    const info = await withConnection(s.scratch.server, c => serverInfo(c))
+    const client = await resolveClient(s.pgVersion, info, runnerResolveDeps(), dumpMajor(entry.manifest))
+    const r = await core.group('Restore into a scratch database', () => scratchRestore(() => catalog.open(entry), entry.manifest, s.scratch, client, work, s.secrets, s.decryption))
+    const age = ageSeconds(entry.manifest)
+    const tooOld = s.maxAgeSeconds !== undefined && age > s.maxAgeSeconds
+    const details = [...r.verification.details]
+    if (tooOld) details.push(`the newest backup is ${(age / 3600).toFixed(1)} h old, more than max-age (${(s.maxAgeSeconds! / 3600).toFixed(1)} h)`)
+    const target = `a scratch database on ${s.scratch.server.host}:${s.scratch.server.port}`
+    await reportRestore({ title: `Restore test of ${entry.manifest.name}`, entry, target, restoreSeconds: r.restoreSeconds, backupAgeSeconds: age, verified: r.verification.passed, details, comparison: r.tables }, s.secrets)
+    if (!r.verification.passed) throw new ActionError(Titles.verification, r.verification.details.join('\n'))
+    if (tooOld) throw new ActionError(Titles.tooOld, details[details.length - 1])
+  } finally {
+    work.cleanup()
+  }
+}

@@ -1,0 +1,146 @@
+import type pg from 'pg'
+import type { SourceSettings } from '../config/settings.js'
+import { connectClient } from './connect.js'
+
+export interface TableCount {
+  schema: string
+  name: string
+  /** Exact count in the dump's snapshot; null when the dump holds no rows of this table. */
+  rows: number | null
+}
+
+export interface ServerInfo {
+  serverVersion: string
+  serverVersionNum: number
+  databaseSize: number
+  extensions: { name: string; version: string }[]
+  /** The database's encoding and locale, read for the source: scratch copies are made like it. */
+  locale?: DatabaseLocale
+}
+
+/** What CREATE DATABASE needs to make a database that sorts and classifies text like the source. */
+export interface DatabaseLocale {
+  encoding: string
+  collation: string
+  ctype: string
+  /** libc before PostgreSQL 15; icu or builtin (17) since. */
+  localeProvider: 'libc' | 'icu' | 'builtin'
+  /** The ICU or builtin locale; null for libc. */
+  locale: string | null
+}
+
+/** The current database's encoding and locale, in the columns each server version has. */
+export async function databaseLocale(c: pg.Client, versionNum: number): Promise<DatabaseLocale> {
+  const provider = versionNum >= 150000 ? 'datlocprovider::text' : `'c'`
+  const locale = versionNum >= 170000 ? 'datlocale' : versionNum >= 150000 ? 'daticulocale' : 'NULL::text'
+  const { rows } = await c.query<{ encoding: string; collation: string; ctype: string; provider: string; locale: string | null }>(
+    `SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collation, datctype AS ctype, ${provider} AS provider, ${locale} AS locale
+       FROM pg_database WHERE datname = current_database()`
+  )
+  const r = rows[0]
+  const localeProvider = r.provider === 'i' ? 'icu' : r.provider === 'b' ? 'builtin' : 'libc'
+  return { encoding: r.encoding, collation: r.collation, ctype: r.ctype, localeProvider, locale: localeProvider === 'libc' ? null : r.locale }
+}
+
+/**
+ * A read-only, repeatable-read session on the source that exports its
+ * snapshot, so pg_dump (`--snapshot`) and our row counts see the same data.
+ * It must stay open until pg_dump has imported the snapshot; we keep it for
+ * the whole dump and count rows concurrently with it.
+ */
+export class SourceSession {
+  private constructor(
+    private readonly client: pg.Client,
+    readonly info: ServerInfo,
+    readonly snapshot: string,
+    /** The WAL position read with the snapshot (null on a standby): where a Neon branch of the same point starts. */
+    readonly lsn: string | null
+  ) {}
+
+  static async open(source: SourceSettings): Promise<SourceSession> {
+    const client = await connectClient(source)
+    try {
+      // No parallel workers for the counts: a backup should not take cores from the database it reads
+      // (at scale 100 on 2 cores, the dump finished 0.2 s sooner without them).
+      await client.query('SET statement_timeout = 0; SET max_parallel_workers_per_gather = 0')
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+      const { rows } = await client.query<{ v: string; n: string; size: string; snap: string; lsn: string | null }>(
+        `SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n,
+                pg_database_size(current_database())::text AS size, pg_export_snapshot() AS snap,
+                CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS lsn`
+      )
+      const ext = await client.query<{ name: string; version: string }>('SELECT extname AS name, extversion AS version FROM pg_extension ORDER BY extname')
+      const info: ServerInfo = {
+        serverVersion: rows[0].v.split(' ')[0],
+        serverVersionNum: Number(rows[0].n),
+        databaseSize: Number(rows[0].size),
+        extensions: ext.rows,
+        locale: await databaseLocale(client, Number(rows[0].n))
+      }
+      return new SourceSession(client, info, rows[0].snap, rows[0].lsn)
+    } catch (e) {
+      await client.end().catch(() => undefined)
+      throw e
+    }
+  }
+
+  /**
+   * Exact rows of every ordinary table and leaf partition (relkind 'r';
+   * partitioned parents are 'p'), each counted with ONLY, skipping system
+   * schemas and extension-owned tables (pg_dump does not dump their rows).
+   */
+  async countRows(dumped: (schema: string, name: string) => boolean): Promise<TableCount[]> {
+    const { rows } = await this.client.query<{ schema: string; name: string }>(
+      `SELECT n.nspname AS schema, c.relname AS name
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r'
+          AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+          AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+        ORDER BY 1, 2`
+    )
+    const out: TableCount[] = []
+    for (const t of rows) {
+      if (!dumped(t.schema, t.name)) {
+        out.push({ ...t, rows: null })
+        continue
+      }
+      const ident = `${this.client.escapeIdentifier(t.schema)}.${this.client.escapeIdentifier(t.name)}`
+      const r = await this.client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ONLY ${ident}`)
+      out.push({ ...t, rows: Number(r.rows[0].n) })
+    }
+    return out
+  }
+
+  async close(): Promise<void> {
+    await this.client.query('COMMIT').catch(() => undefined)
+    await this.client.end().catch(() => undefined)
+  }
+}
+
+/** The same server, another database (scratch databases, safety checks). */
+export function withDatabase(server: SourceSettings, database: string): SourceSettings {
+  const url = new URL(server.uri)
+  url.pathname = '/' + encodeURIComponent(database)
+  return { ...server, database, uri: url.toString() }
+}
+
+/** A short-lived connection for set-up and checks, under the connection policy. */
+export async function withConnection<T>(server: SourceSettings, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connectClient(server)
+  try {
+    return await fn(client)
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+export async function serverInfo(c: pg.Client): Promise<ServerInfo & { userTables: number }> {
+  const { rows } = await c.query<{ v: string; n: string; size: string; tables: string }>(
+    `SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n, pg_database_size(current_database())::text AS size,
+            (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%')::text AS tables`
+  )
+  const ext = await c.query<{ name: string; version: string }>('SELECT extname AS name, extversion AS version FROM pg_extension ORDER BY extname')
+  return { serverVersion: rows[0].v.split(' ')[0], serverVersionNum: Number(rows[0].n), databaseSize: Number(rows[0].size), extensions: ext.rows, userTables: Number(rows[0].tables) }
+}

@@ -1,0 +1,224 @@
+import * as core from '@actions/core'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import type { Readable } from 'node:stream'
+import { ActionError, Titles, scrub } from '../runtime/errors.js'
+import { spawnTool, runTool, type Spawned } from '../runtime/process.js'
+import { findOnPath } from '../runtime/which.js'
+import { mayInstallClient, installClient, readCodename, type InstallContext } from '../postgres/install.js'
+import {
+  buildPgDumpArgs,
+  chooseClientMajor,
+  clientPath,
+  installedClientMajors,
+  pgDumpEnv,
+  serverMajor,
+  versionMismatch,
+  type ClientChoice
+} from '../postgres/pg-dump-args.js'
+import type { BackupSettings } from '../config/settings.js'
+import type { ServerInfo, SourceSession, TableCount } from '../postgres/session.js'
+import { Coalesce, runPipeline, type PipelineResult } from './pipeline.js'
+import { compressorCommand, createCompressor, type CompressorCommand } from './compress.js'
+import { dataFilter } from '../postgres/pg-dump-args.js'
+import type { Storage, Target } from '../storage/storage.js'
+import { save, State } from '../runtime/state.js'
+import { explainServerMessage, explained, lostSnapshot } from '../postgres/causes.js'
+import { diskFull } from '../runtime/process.js'
+import type { Workspace } from '../runtime/workspace.js'
+
+export interface PgClient extends ClientChoice {
+  /** `pg_dump (PostgreSQL) 15.18 …` as the tool reports itself. */
+  version: string
+  pgRestore: string
+  psql: string
+}
+
+export interface ResolveDeps {
+  root: string
+  env: NodeJS.ProcessEnv
+  install: (major: number) => Promise<void>
+}
+
+/**
+ * pg_dump matched to the server: the lowest installed major ≥ the server's
+ * (Debian's /usr/bin/pg_dump wrapper can pick the wrong one), installing it
+ * on GitHub-hosted Linux runners, else a version-mismatch error that quotes
+ * both versions and the fix.
+ */
+export async function resolveClient(pinned: 'auto' | number, info: ServerInfo, deps: ResolveDeps, minMajor = 0): Promise<PgClient> {
+  // Restores also need a client at least as new as the pg_dump that wrote the archive.
+  const major = Math.max(serverMajor(info.serverVersionNum), minMajor)
+  let installed = installedClientMajors(deps.root)
+  let choice = chooseClientMajor(installed, major, pinned)
+  const wanted = pinned === 'auto' ? major : pinned
+  if (choice === undefined && wanted >= major && mayInstallClient(deps.env)) {
+    await deps.install(wanted)
+    installed = installedClientMajors(deps.root)
+    choice = chooseClientMajor(installed, major, pinned)
+  }
+  if (choice === undefined) throw versionMismatch(info.serverVersion, major, installed, pinned)
+  const c = clientPath(choice, deps.root)
+  const { stdout } = await runTool(c.pgDump, ['--version'])
+  return { ...c, version: stdout.trim(), pgRestore: c.pgDump.replace(/pg_dump$/, 'pg_restore'), psql: c.pgDump.replace(/pg_dump$/, 'psql') }
+}
+
+/** The runner's real exec, cache and warnings. */
+export function runnerResolveDeps(): ResolveDeps {
+  // Loaded only when a client must be installed: most runs never need them.
+  const exec: InstallContext['exec'] = async (c, a, o) => (await import('@actions/exec')).exec(c, a, { input: o?.input, ignoreReturnCode: true })
+  const cache: InstallContext['cache'] = {
+    restore: async (p, k) => (await import('@actions/cache')).restoreCache(p, k),
+    save: async (p, k) => void (await (await import('@actions/cache')).saveCache(p, k))
+  }
+  const warn = (m: string): void => core.warning(m)
+  return {
+    root: '/usr/lib/postgresql',
+    env: process.env,
+    install: major =>
+      installClient(major, {
+        exec,
+        cache,
+        env: process.env,
+        arch: os.arch(),
+        codename: readCodename(),
+        isRoot: process.getuid?.() === 0,
+        warn
+      })
+  }
+}
+
+export interface RunningDump {
+  /** Already compressed when startDump was given a compressor process. */
+  stream: Readable
+  /** Resolves when pg_dump succeeded with output; rejects with the reason otherwise. `bytes` is what `stream` delivered. */
+  check: (bytes: number) => Promise<void>
+  kill: () => void
+}
+
+/** Less than this from the compressor means pg_dump wrote nothing: its smallest archive (an empty database's) compresses to hundreds of bytes. */
+const EMPTY_COMPRESSED = 64
+
+function failure(tool: string, p: Spawned, r: Awaited<Spawned['exit']>, secrets: readonly string[], directory?: string): ActionError {
+  const how = r.error ? r.error.message : r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`
+  const stderr = p.stderr.toString()
+  const said = `${tool} ${how}: ${stderr || '(no error output)'}`
+  // What pg_dump met is said first, in words that say where to fix it; its own output follows.
+  const why = /No space left on device/.test(stderr) && directory ? diskFull(directory, 'the directory format dumps there before the backup is stored; free disk on the runner, or use format: custom, which streams') : explainServerMessage(stderr)
+  return new ActionError(Titles.backup, scrub(why ? `${why}. (${said})` : said, secrets))
+}
+
+/**
+ * Starts pg_dump in the dump's snapshot. Custom and plain stream from its
+ * stdout; directory dumps (parallel with `jobs`) into the workspace first and
+ * then streams a tar of that directory.
+ * Either stream goes through the compressor process when there is one,
+ * straight from the producing process, so the raw bytes never pass through
+ * Node.
+ */
+export async function startDump(s: BackupSettings, client: PgClient, snapshot: string, work: Workspace, compressor?: CompressorCommand): Promise<RunningDump> {
+  const directory = s.format === 'directory' ? work.path('dump') : undefined
+  // Stored as a tar, which verification and restores extract with tar too; every runner image has one.
+  const tarCommand = directory ? findOnPath('tar') : undefined
+  if (directory && !tarCommand) throw new ActionError(Titles.backup, "The directory format is stored as a tar: this runner has no 'tar' on the PATH. Install tar, or use format: custom.")
+  const args = buildPgDumpArgs({
+    format: s.format,
+    uri: s.source.uri,
+    snapshot,
+    lockWaitTimeout: s.lockWaitTimeout,
+    jobs: s.jobs,
+    directory,
+    extraArgs: s.pgDumpArgs
+  })
+  const p = spawnTool(client.pgDump, args, pgDumpEnv(s.source))
+  if (p.child.pid) save(State.pgDumpPid, String(p.child.pid))
+  // The process whose stdout is the archive.
+  const producer = directory ? await tarOf(p, directory, tarCommand!, s.secrets) : { name: 'pg_dump', process: p }
+  const checkProducer = async (): Promise<void> => {
+    const r = await producer.process.exit
+    if (r.code !== 0) throw failure(producer.name, producer.process, r, s.secrets, directory)
+  }
+  if (compressor) return compressWith(compressor, producer, s.secrets, checkProducer)
+  return {
+    stream: producer.process.stdout,
+    kill: () => stop(producer.process),
+    check: async rawBytes => {
+      await checkProducer()
+      if (rawBytes === 0) throw new ActionError(Titles.backup, `${producer.name} exited successfully but wrote nothing; no backup was stored.`)
+    }
+  }
+}
+
+function stop(x: Spawned): void {
+  if (x.child.exitCode === null) x.child.kill('SIGTERM')
+}
+
+/** After a directory dump succeeded: tar streaming the directory. */
+async function tarOf(p: Spawned, directory: string, tarCommand: string, secrets: readonly string[]): Promise<{ name: string; process: Spawned }> {
+  p.stdout.resume()
+  const r = await p.exit
+  if (r.code !== 0) throw failure('pg_dump', p, r, secrets, directory)
+  if (!fs.existsSync(`${directory}/toc.dat`) || fs.statSync(`${directory}/toc.dat`).size === 0) {
+    throw new ActionError(Titles.backup, 'pg_dump exited successfully but wrote no table of contents; no backup was stored.')
+  }
+  return { name: 'tar', process: spawnTool(tarCommand, ['-c', '-C', directory, '.']) }
+}
+
+/** The compressor process reading the producer's stdout: the kernel pipes one into the other. */
+function compressWith(c: CompressorCommand, producer: { name: string; process: Spawned }, secrets: readonly string[], checkProducer: () => Promise<void>): RunningDump {
+  const z = spawnTool(c.command, c.args, {}, producer.process.stdout)
+  // Our copy of the pipe would keep the producer's exit from ever being seen.
+  producer.process.stdout.destroy()
+  const tool = c.command.split('/').pop() ?? c.command
+  return {
+    stream: z.stdout,
+    kill: () => {
+      stop(producer.process)
+      stop(z)
+    },
+    check: async bytes => {
+      const zr = await z.exit
+      await checkProducer()
+      if (zr.code !== 0) throw failure(tool, z, zr, secrets)
+      if (bytes < EMPTY_COMPRESSED) throw new ActionError(Titles.backup, `${producer.name} exited successfully but wrote nothing; no backup was stored.`)
+    }
+  }
+}
+
+/**
+ * pg_dump → compression (in its own process where the runner has zstd or
+ * gzip) → sha256 → every destination, with the row counts taken concurrently
+ * in the same snapshot. Kills pg_dump if anything fails.
+ */
+export async function dumpToStorage(
+  s: BackupSettings,
+  session: SourceSession,
+  client: PgClient,
+  storage: Storage,
+  target: Target,
+  work: Workspace,
+  signal: AbortSignal
+): Promise<PipelineResult & { tables: TableCount[] }> {
+  // A failed count (a schema the role cannot read, say) aborts the exporting session and with it the snapshot
+  // pg_dump imports: then its failure, not pg_dump's "could not import the requested snapshot", is the real cause.
+  let countFailure: ActionError | undefined
+  const counting = session.countRows(dataFilter(s.pgDumpArgs)).catch((e: unknown) => {
+    throw (countFailure = new ActionError(Titles.backup, scrub(`Counting the rows of the source failed: ${explained(e).message}`, s.secrets), { cause: e }))
+  })
+  counting.catch(() => undefined) // awaited below; this guard only keeps an early pipeline failure from leaving it unhandled
+  const compressor = compressorCommand(s.compression)
+  const dump = await startDump(s, client, session.snapshot, work, compressor)
+  if (s.compression.algorithm !== 'none') core.info(compressor ? `Compressing with ${compressor.command} ${compressor.args.join(' ')}` : `Compressing ${s.compression.algorithm} in-process`)
+  const encryptor = s.encryption ? await (await import('./encrypt.js')).createEncryptor(s.encryption) : undefined
+  // In-process compression takes its input in 1 MiB pieces; the compressor process needs no help.
+  const inProcess = compressor ? undefined : createCompressor(s.compression)
+  const stages = [...(inProcess ? [new Coalesce(), inProcess] : []), encryptor].filter(x => x !== undefined)
+  try {
+    const result = await runPipeline(dump.stream, stages, storage.openSinks(target, session.info.databaseSize), dump.check, signal)
+    return { ...result, tables: await counting }
+  } catch (e) {
+    dump.kill()
+    if (countFailure && e instanceof ActionError && lostSnapshot(e.message)) throw countFailure
+    throw e
+  }
+}

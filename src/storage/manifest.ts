@@ -1,0 +1,127 @@
+import type { BackupSettings, NeonOrigin } from '../config/settings.js'
+import type { DatabaseLocale, ServerInfo, TableCount } from '../postgres/session.js'
+import { TOOL } from '../runtime/version.js'
+import { supabaseProjectRef } from '../providers/supabase.js'
+import { stateOfVerification, type RecordedState } from './states.js'
+
+export interface Verification {
+  level: BackupSettings['verify']
+  passed: boolean
+  details: string[]
+}
+
+export interface ManifestV1 {
+  schemaVersion: 1
+  tool: { name: string; version: string }
+  name: string
+  key: string
+  createdAt: string
+  finishedAt: string
+  durationMs: number
+  source: {
+    provider: string
+    host: string
+    port: number
+    database: string
+    serverVersion: string
+    serverVersionNum: number
+    /** Supabase: the project the host or user names (one series per project, DESIGN.md §3). */
+    projectRef?: string
+  } & Partial<DatabaseLocale>
+  dump: { tool: string; version: string; format: string; snapshot: string; args: string[] }
+  compression: { algorithm: string; level: number | null }
+  encryption: { algorithm: string; recipients: string[] } | null
+  sizeBytes: number
+  sha256: string
+  extensions: { name: string; version: string }[]
+  tables: TableCount[]
+  verification: Verification
+  /** DESIGN.md §3; manifests written before it existed are read through recordedState(). */
+  state: RecordedState
+  destinations: { kind: string; location: string }[]
+  github: { repository: string; runId: string; runAttempt: string; workflow: string; sha: string; ref: string; serverUrl: string }
+  /** Where a dump of a temporary Neon branch read (neon-mode: dump with the API). */
+  neon?: NeonOrigin
+}
+
+/** `2026-11-22T09:05:03.123Z` → `20261122T090503Z` (UTC). */
+export function timestamp(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+}
+
+/** `20261122T090503Z` → that instant: the inverse of timestamp(). */
+export function stampDate(stamp: string): Date {
+  return new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`)
+}
+
+export function backupFileName(name: string, at: Date, ext: string): string {
+  return `${name}-${timestamp(at)}.${ext}`
+}
+
+export function manifestKey(backupKey: string): string {
+  return `${backupKey}.manifest.json`
+}
+
+export interface ManifestInput {
+  settings: BackupSettings
+  key: string
+  createdAt: Date
+  finishedAt: Date
+  server: ServerInfo
+  dumpVersion: string
+  snapshot: string
+  compressionLevel: number | null
+  encryption: { algorithm: string; recipients: string[] } | undefined
+  sizeBytes: number
+  sha256: string
+  tables: TableCount[]
+  verification: Verification
+  destinations: { kind: string; location: string }[]
+  env: NodeJS.ProcessEnv
+}
+
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>))
+
+/** Manifest v1 (DESIGN.md §3). Holds no secret: the source is described by host, port and database only. */
+export function buildManifest(m: ManifestInput): ManifestV1 {
+  const s = m.settings
+  return {
+    schemaVersion: 1,
+    tool: { ...TOOL },
+    name: s.name,
+    key: m.key,
+    createdAt: m.createdAt.toISOString(),
+    finishedAt: m.finishedAt.toISOString(),
+    durationMs: m.finishedAt.getTime() - m.createdAt.getTime(),
+    source: {
+      provider: s.source.provider,
+      host: s.source.host,
+      port: s.source.port,
+      database: s.source.database,
+      serverVersion: m.server.serverVersion,
+      serverVersionNum: m.server.serverVersionNum,
+      ...optional('projectRef', s.source.provider === 'supabase' ? supabaseProjectRef(s.source.host, s.source.user) : undefined),
+      ...m.server.locale
+    },
+    dump: { tool: 'pg_dump', version: m.dumpVersion, format: s.format, snapshot: m.snapshot, args: s.pgDumpArgs },
+    compression: { algorithm: s.compression.algorithm, level: m.compressionLevel },
+    encryption: m.encryption ?? null,
+    sizeBytes: m.sizeBytes,
+    sha256: m.sha256,
+    extensions: m.server.extensions,
+    tables: m.tables,
+    verification: m.verification,
+    state: stateOfVerification(m.verification),
+    destinations: m.destinations,
+    github: {
+      repository: m.env.GITHUB_REPOSITORY ?? '',
+      runId: m.env.GITHUB_RUN_ID ?? '',
+      runAttempt: m.env.GITHUB_RUN_ATTEMPT ?? '',
+      workflow: m.env.GITHUB_WORKFLOW ?? '',
+      sha: m.env.GITHUB_SHA ?? '',
+      ref: m.env.GITHUB_REF ?? '',
+      serverUrl: m.env.GITHUB_SERVER_URL ?? ''
+    },
+    ...(s.neonOrigin ? { neon: s.neonOrigin } : {})
+  }
+}
