@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildPgDumpArgs, chooseClientMajor, dataFilter, patternToRegExp, pgDumpEnv, serverMajor, versionMismatch } from '../src/postgres/pg-dump-args.js'
+import { buildPgDumpArgs, dataFilter, patternToRegExp, pgDumpEnv } from '../src/postgres/pg-dump-args.js'
+import { chooseClientMajor, serverMajor, versionMismatch } from '../src/postgres/client.js'
 import { Titles } from '../src/runtime/errors.js'
 import type { DumpArgsOptions } from '../src/postgres/pg-dump-args.js'
 import type { Format, SourceSettings, SslSettings } from '../src/config/settings.js'

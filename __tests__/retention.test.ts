@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { dayKey, isoWeekKey, monthKey, selectRetention, type RetentionCandidate, type RetentionPolicy } from '../src/retention/policy.js'
+import { dayKey, isoWeekKey, monthKey, selectRetention, type RetentionCandidate } from '../src/retention/policy.js'
+import type { RetentionPolicy } from '../src/config/settings.js'
 import type { BackupState } from '../src/storage/states.js'
 
 const c = (iso: string, state: BackupState = 'verified'): RetentionCandidate => ({ id: iso, createdAt: new Date(iso), state })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { entryState, freshness, pickLatest, recordedState, stateOfVerification, type BackupState } from '../src/storage/states.js'
-import { createLikeSql } from '../src/verify/scratch.js'
+import { createLikeSql } from '../src/postgres/locale.js'
 
 const e = (iso: string, state: BackupState) => ({ id: `${iso} ${state}`, createdAt: new Date(iso), state })
 const ids = (x: { id: string } | undefined) => x?.id

@@ -1,25 +1,19 @@
 import * as core from '@actions/core'
 import { ActionError, InputError, Titles, errorMessage } from '../runtime/errors.js'
 import { backup } from './backup.js'
-import { timestamp, type Verification } from '../storage/manifest.js'
-import {
-  NeonTemporaries,
-  OWNER_KEY,
-  UNVERIFIED,
-  VERIFY_KEY,
-  chooseDatabase,
-  connectionTo,
-  findBranch,
-  listBackups,
-  neonApi
-} from '../providers/neon/branches.js'
+import type { Verification } from '../storage/manifest.js'
+import { UNVERIFIED, backupName } from '../config/naming.js'
+import { listBackups } from '../storage/neon.js'
+import { NeonTemporaries, OWNER_KEY, VERIFY_KEY, chooseDatabase, connectionTo, findBranch, neonApi } from '../providers/neon/branches.js'
 import { NeonApiError, type NeonApi, type NeonBranch, type NeonSnapshot } from '../providers/neon/api.js'
-import { compareCounts, countMismatches, runVerifySql, type TableComparison } from '../verify/scratch.js'
-import { hasPolicy, selectRetention, type RetentionPolicy } from '../retention/policy.js'
-import type { NeonBackupSettings, NeonPoint } from '../config/settings.js'
-import { SourceSession, withConnection, type ServerInfo, type TableCount } from '../postgres/session.js'
+import { runVerifySql } from '../verify/sql.js'
+import { compareCounts, countMismatches, type TableComparison, type TableCount } from '../postgres/counts.js'
+import { hasPolicy, selectRetention } from '../retention/policy.js'
+import type { NeonBackupSettings, NeonPoint, RetentionPolicy } from '../config/settings.js'
+import { SourceSession, withConnection, type ServerInfo } from '../postgres/session.js'
 import { reportNeonBackup } from '../report/summary.js'
-import { reportRetention, type RetentionResult } from '../retention/apply.js'
+import { type RetentionResult } from '../retention/apply.js'
+import { reportRetention } from '../report/retention.js'
 
 /**
  * provider: neon through the API. `branch` and `snapshot` make the backup in
@@ -46,7 +40,7 @@ export async function neonBackup(s: NeonBackupSettings, signal: AbortSignal): Pr
 async function branchOrSnapshot(s: NeonBackupSettings, api: NeonApi, parent: NeonBranch, temporaries: NeonTemporaries): Promise<void> {
   const createdAt = new Date()
   const name = checkedName(s.name ?? s.neon.database ?? s.source?.database ?? parent.name)
-  const key = `${name}-${timestamp(createdAt)}`
+  const key = backupName(name, createdAt)
   const reference = s.verify === 'restore' ? await core.group('Count the source', () => countSource(s, api, parent)) : undefined
   // The counts and the backup describe the same point: the WAL position read with the counting snapshot.
   const point: NeonPoint | undefined = reference?.lsn ? { kind: 'lsn', value: reference.lsn } : s.neon.pointInTime
@@ -80,7 +74,7 @@ function checkedName(name: string): string {
 async function dumpFromBranch(s: NeonBackupSettings, api: NeonApi, parent: NeonBranch, temporaries: NeonTemporaries, signal: AbortSignal): Promise<void> {
   const { database, role } = await chooseDatabase(api, parent, s.neon, s.source, Titles.backup)
   const name = checkedName(s.name ?? database)
-  const tempName = `${name}-${timestamp(new Date())}-dump`
+  const tempName = `${backupName(name, new Date())}-dump`
   const point = s.neon.pointInTime
   temporaries.add('branch', tempName)
   const { branch, endpoints } = await core.group(`Create temporary branch ${tempName}`, () =>

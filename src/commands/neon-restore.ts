@@ -1,14 +1,12 @@
 import * as core from '@actions/core'
 import { ActionError, Titles } from '../runtime/errors.js'
-import { stampDate, timestamp } from '../storage/manifest.js'
-import { UNVERIFIED, branchState, findBranch, listBackups, neonApi, snapshotState, type NeonBackup } from '../providers/neon/branches.js'
+import { UNVERIFIED, parseBackupName, stampDate, timestamp } from '../config/naming.js'
+import { findBranch, neonApi } from '../providers/neon/branches.js'
+import { branchState, listBackups, snapshotState, type NeonBackup, type NeonSource } from '../storage/neon.js'
 import { describeOthers, pickLatest } from '../storage/states.js'
 import type { NeonApi, NeonBranch } from '../providers/neon/api.js'
-import type { NeonPoint, NeonRestoreSettings } from '../config/settings.js'
+import type { NeonRestoreSettings } from '../config/settings.js'
 import { reportNeonRestore } from '../report/summary.js'
-
-/** Where a Neon restore reads from: a backup branch or snapshot, or the target's own history. */
-export type NeonSource = { kind: 'backup'; backup: NeonBackup } | { kind: 'history'; point: NeonPoint }
 
 /**
  * `restore` with provider: neon: `neon-branch` restored in place from a
@@ -54,8 +52,8 @@ async function chooseSource(api: NeonApi, s: NeonRestoreSettings, target: NeonBr
   }
   // A backup's age is the time in its name; a branch or snapshot named otherwise is as old as Neon says.
   const created = (n: string, fallback: string): Date => {
-    const m = new RegExp(`-(\\d{8}T\\d{6}Z)(${UNVERIFIED})?$`).exec(n)
-    return m ? stampDate(m[1]) : new Date(fallback)
+    const parsed = parseBackupName(n)
+    return parsed ? stampDate(parsed.stamp) : new Date(fallback)
   }
   const { branches, annotations } = await api.listBranches(s.backup)
   const branch = branches.find(b => b.id === s.backup) ?? branches.find(b => b.name === s.backup)

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { InputError } from '../runtime/errors.js'
-import { NEON_API_URL } from '../providers/neon/api.js'
+import { NAME, nameOfStored } from './naming.js'
 import type {
   ArtifactSettings,
   BackupRef,
@@ -189,7 +189,7 @@ function parseNeon(read: InputReader, purpose: string): NeonSettings {
   for (const input of ['neon-api-key', 'neon-project-id']) if (!read(input)) throw new InputError(`Input '${input}' is required for ${purpose}.`)
   const projectId = read('neon-project-id')
   if (!/^[a-z0-9-]{1,60}$/.test(projectId)) throw new InputError(`Input 'neon-project-id' must be a Neon project id (1–60 of a–z 0–9 -, e.g. floral-king-961888); got '${projectId}'.`)
-  const apiUrl = read('neon-api-url') || NEON_API_URL
+  const apiUrl = read('neon-api-url') || 'https://console.neon.tech/api/v2'
   if (!URL.canParse(apiUrl) || !['http:', 'https:'].includes(new URL(apiUrl).protocol)) throw new InputError(`Input 'neon-api-url' must be an http(s) URL; got '${apiUrl}'.`)
   const branch = read('neon-branch') || undefined
   if (branch && !isLabel(branch)) throw new InputError(`Input 'neon-branch' must be a branch name or id (1–256 characters).`)
@@ -533,7 +533,7 @@ function splitArmored(value: string, kind: 'PUBLIC' | 'PRIVATE'): string[] {
 }
 
 function parseName(name: string): string {
-  if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) throw new InputError(`Input 'name' must be 1–100 of A–Z a–z 0–9 . _ - ; got '${name}'.`)
+  if (!NAME.test(name)) throw new InputError(`Input 'name' must be 1–100 of A–Z a–z 0–9 . _ - ; got '${name}'.`)
   return name
 }
 
@@ -547,9 +547,9 @@ export function parseBackupRef(value: string): BackupRef {
 
 function nameFromBackupRef(ref: BackupRef): string {
   const file = ref.kind === 'key' ? ref.key.split('/').pop()! : ref.kind === 'artifact' ? ref.name : ''
-  const m = /^(.+)-\d{8}T\d{6}Z\./.exec(file)
-  if (!m) throw new InputError(`Input 'name' is required to find the ${ref.kind === 'latest' || ref.kind === 'latest-verified' ? `${ref.kind} backup` : 'backup'} (or give 'backup' as a key or artifact name made by this action).`)
-  return m[1]
+  const name = nameOfStored(file)
+  if (!name) throw new InputError(`Input 'name' is required to find the ${ref.kind === 'latest' || ref.kind === 'latest-verified' ? `${ref.kind} backup` : 'backup'} (or give 'backup' as a key or artifact name made by this action).`)
+  return name
 }
 
 /** `30m`, `26h`, `2d`, `1w` → seconds. */

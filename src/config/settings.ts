@@ -4,8 +4,6 @@
  * `source.password` and `s3.credentials` hold secrets.
  */
 
-import type { RetentionPolicy } from '../retention/policy.js'
-
 export type Command = 'backup' | 'restore' | 'restore-test' | 'list' | 'check'
 export type Provider = 'postgres' | 'neon' | 'supabase' | 'render'
 export type Format = 'custom' | 'plain' | 'directory'
@@ -168,6 +166,16 @@ export interface NeonBackupSettings {
   /** mode dump: everything a dump needs but its source and name, which the temporary branch decides. */
   dump: Omit<BackupSettings, 'source' | 'name'> | undefined
   secrets: string[]
+}
+
+/** keep-* inputs (DESIGN.md §4); an unset rule keeps nothing by itself. */
+export interface RetentionPolicy {
+  keepLast?: number
+  keepDays?: number
+  keepDaily?: number
+  keepWeekly?: number
+  keepMonthly?: number
+  keepYearly?: number
 }
 
 export interface RetentionSettings {

@@ -1,6 +1,3 @@
-import * as fs from 'node:fs'
-import * as path from 'node:path'
-import { ActionError, Titles } from '../runtime/errors.js'
 import type { Format, SourceSettings } from '../config/settings.js'
 import { libpqEnv } from './connect.js'
 
@@ -44,56 +41,6 @@ export function buildPgDumpArgs(o: DumpArgsOptions): string[] {
  */
 export function pgDumpEnv(source: SourceSettings): Record<string, string> {
   return { ...libpqEnv(source, 'pg-backup-action pg_dump'), PGOPTIONS: '-c statement_timeout=0' }
-}
-
-export interface ClientChoice {
-  major: number
-  pgDump: string
-}
-
-/**
- * The client for a server: the lowest installed major ≥ the server's (a
- * newer pg_dump reads older servers; an older one refuses newer servers), or
- * exactly the pinned major. Undefined when none fits.
- */
-export function chooseClientMajor(installed: readonly number[], serverMajor: number, pinned: 'auto' | number): number | undefined {
-  if (pinned !== 'auto') return installed.includes(pinned) && pinned >= serverMajor ? pinned : undefined
-  return [...installed].sort((a, b) => a - b).find(m => m >= serverMajor)
-}
-
-/** Majors with a pg_dump under Debian's versioned layout (/usr/lib/postgresql/N/bin). */
-export function installedClientMajors(root = '/usr/lib/postgresql'): number[] {
-  let entries: string[]
-  try {
-    entries = fs.readdirSync(root)
-  } catch {
-    return []
-  }
-  return entries
-    .filter(e => /^\d+$/.test(e) && fs.existsSync(path.join(root, e, 'bin', 'pg_dump')))
-    .map(Number)
-    .sort((a, b) => a - b)
-}
-
-export function clientPath(major: number, root = '/usr/lib/postgresql'): ClientChoice {
-  return { major, pgDump: path.join(root, String(major), 'bin', 'pg_dump') }
-}
-
-/** Server major from server_version_num (150004 → 15; 90624 → 9, which any current client reads). */
-export function serverMajor(versionNum: number): number {
-  return Math.floor(versionNum / 10000)
-}
-
-export function versionMismatch(serverVersion: string, serverMaj: number, installed: readonly number[], pinned: 'auto' | number): ActionError {
-  const have = installed.length ? installed.map(m => `pg_dump ${m}`).join(', ') : 'no versioned pg_dump'
-  const fix =
-    pinned !== 'auto' && pinned < serverMaj
-      ? `'pg-version: ${pinned}' is older than the server; remove it or set pg-version: ${serverMaj} or newer.`
-      : `Install postgresql-client-${serverMaj} before this step (apt.postgresql.org), or set 'pg-version' to an installed major ≥ ${serverMaj}. GitHub-hosted Linux runners install it automatically.`
-  return new ActionError(
-    Titles.version,
-    `The server runs PostgreSQL ${serverVersion} (major ${serverMaj}) but this runner has ${have}${pinned !== 'auto' ? ` (pg-version: ${pinned})` : ''}; pg_dump must be the server's major or newer. ${fix}`
-  )
 }
 
 /**

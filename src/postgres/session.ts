@@ -1,13 +1,8 @@
 import type pg from 'pg'
 import type { SourceSettings } from '../config/settings.js'
 import { connectClient } from './connect.js'
-
-export interface TableCount {
-  schema: string
-  name: string
-  /** Exact count in the dump's snapshot; null when the dump holds no rows of this table. */
-  rows: number | null
-}
+import { countRows, type TableCount } from './counts.js'
+import { DatabaseLocale, databaseLocale } from './locale.js'
 
 export interface ServerInfo {
   serverVersion: string
@@ -16,30 +11,6 @@ export interface ServerInfo {
   extensions: { name: string; version: string }[]
   /** The database's encoding and locale, read for the source: scratch copies are made like it. */
   locale?: DatabaseLocale
-}
-
-/** What CREATE DATABASE needs to make a database that sorts and classifies text like the source. */
-export interface DatabaseLocale {
-  encoding: string
-  collation: string
-  ctype: string
-  /** libc before PostgreSQL 15; icu or builtin (17) since. */
-  localeProvider: 'libc' | 'icu' | 'builtin'
-  /** The ICU or builtin locale; null for libc. */
-  locale: string | null
-}
-
-/** The current database's encoding and locale, in the columns each server version has. */
-export async function databaseLocale(c: pg.Client, versionNum: number): Promise<DatabaseLocale> {
-  const provider = versionNum >= 150000 ? 'datlocprovider::text' : `'c'`
-  const locale = versionNum >= 170000 ? 'datlocale' : versionNum >= 150000 ? 'daticulocale' : 'NULL::text'
-  const { rows } = await c.query<{ encoding: string; collation: string; ctype: string; provider: string; locale: string | null }>(
-    `SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collation, datctype AS ctype, ${provider} AS provider, ${locale} AS locale
-       FROM pg_database WHERE datname = current_database()`
-  )
-  const r = rows[0]
-  const localeProvider = r.provider === 'i' ? 'icu' : r.provider === 'b' ? 'builtin' : 'libc'
-  return { encoding: r.encoding, collation: r.collation, ctype: r.ctype, localeProvider, locale: localeProvider === 'libc' ? null : r.locale }
 }
 
 /**
@@ -105,9 +76,7 @@ export class SourceSession {
         out.push({ ...t, rows: null })
         continue
       }
-      const ident = `${this.client.escapeIdentifier(t.schema)}.${this.client.escapeIdentifier(t.name)}`
-      const r = await this.client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ONLY ${ident}`)
-      out.push({ ...t, rows: Number(r.rows[0].n) })
+      out.push({ ...t, rows: await countRows(this.client, t.schema, t.name) })
     }
     return out
   }

@@ -1,10 +1,9 @@
 import * as core from '@actions/core'
 import type { ManifestV1 } from '../storage/manifest.js'
-import type { TableComparison } from '../verify/scratch.js'
+import type { TableComparison, TableCount } from '../postgres/counts.js'
 import type { CatalogEntry } from '../storage/catalog.js'
 import type { NeonBranch, NeonSnapshot } from '../providers/neon/api.js'
 import type { NeonPoint } from '../config/settings.js'
-import type { TableCount } from '../postgres/session.js'
 import { TOOL } from '../runtime/version.js'
 import { setOutputs, writeSummary } from './safely.js'
 import type { BackupState } from '../storage/states.js'
@@ -253,7 +252,7 @@ export interface NeonRestoreReport {
   target: NeonBranch
   /** The branch's id afterwards. */
   branchId: string
-  source: import('../commands/neon-restore.js').NeonSource
+  source: import('../storage/neon.js').NeonSource
   from: string
   preserve: string
   restoreSeconds: number

@@ -2,12 +2,11 @@ import * as core from '@actions/core'
 import { ActionError, Titles, errorMessage } from '../runtime/errors.js'
 import type { CatalogEntry, Listing } from '../storage/catalog.js'
 import { S3Destination } from '../storage/s3.js'
-import { manifestKey } from '../storage/manifest.js'
+import { manifestKey } from '../config/naming.js'
 import { RepoArtifacts } from '../storage/github-rest.js'
 import { hasPolicy, selectRetention, type RetentionDecision } from './policy.js'
 import type { BackupSettings } from '../config/settings.js'
 import type { RecordedState } from '../storage/states.js'
-import { setOutputs, writeSummary } from '../report/safely.js'
 
 export interface RetentionResult {
   plan: RetentionDecision[]
@@ -67,14 +66,4 @@ export async function applyRetention(s: BackupSettings, thisRun: ThisRun, listin
     if (e instanceof ActionError) throw e
     throw new ActionError(Titles.retention, `Retention stopped: ${errorMessage(e)}. The backup itself was stored and verified.`)
   }
-}
-
-export async function reportRetention(r: RetentionResult, dryRun: boolean, secrets: readonly string[]): Promise<void> {
-  setOutputs({ deleted: JSON.stringify(r.deleted) }, secrets)
-  await writeSummary(
-    core.summary.addHeading(dryRun ? 'Retention plan (dry run: nothing deleted)' : 'Retention', 3).addTable([
-      [{ data: 'Backup', header: true }, { data: 'Created', header: true }, { data: 'State', header: true }, { data: 'Decision', header: true }],
-      ...r.plan.map(d => [d.id, d.createdAt.toISOString(), d.state, d.keep ? `kept: ${d.reasons.join(', ')}` : dryRun ? 'would be deleted' : 'deleted'])
-    ])
-  )
 }

@@ -2,16 +2,8 @@
  * Which backups to keep: a pure function of the backups' manifests and
  * `now` (DESIGN.md §4). Periods are UTC days, ISO weeks, months and years.
  */
+import type { RetentionPolicy } from '../config/settings.js'
 import { isGood, type BackupState } from '../storage/states.js'
-
-export interface RetentionPolicy {
-  keepLast?: number
-  keepDays?: number
-  keepDaily?: number
-  keepWeekly?: number
-  keepMonthly?: number
-  keepYearly?: number
-}
 
 export interface RetentionCandidate {
   /** Key, artifact name or branch name: what `deleted` reports. */

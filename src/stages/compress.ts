@@ -1,15 +1,7 @@
 import * as zlib from 'node:zlib'
 import type { Transform } from 'node:stream'
-import type { CompressionSettings, Format } from '../config/settings.js'
+import type { CompressionSettings } from '../config/settings.js'
 import { findOnPath } from '../runtime/which.js'
-
-const BASE_EXT: Record<Format, string> = { custom: 'dump', plain: 'sql', directory: 'tar' }
-const COMPRESSED_EXT = { zstd: '.zst', gzip: '.gz', none: '' } as const
-
-/** The stored file's extension: it tells the truth about every layer (DESIGN.md §3). */
-export function fileExtension(format: Format, compression: CompressionSettings['algorithm'], encryption?: 'age' | 'gpg'): string {
-  return BASE_EXT[format] + COMPRESSED_EXT[compression] + (encryption ? `.${encryption}` : '')
-}
 
 export const DEFAULT_LEVEL = { zstd: 3, gzip: 6 } as const
 

@@ -1,92 +1,20 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import type { Readable } from 'node:stream'
 import { ActionError, Titles, scrub } from '../runtime/errors.js'
-import { spawnTool, runTool, type Spawned } from '../runtime/process.js'
+import { spawnTool, type Spawned, diskFull } from '../runtime/process.js'
 import { findOnPath } from '../runtime/which.js'
-import { mayInstallClient, installClient, readCodename, type InstallContext } from '../postgres/install.js'
-import {
-  buildPgDumpArgs,
-  chooseClientMajor,
-  clientPath,
-  installedClientMajors,
-  pgDumpEnv,
-  serverMajor,
-  versionMismatch,
-  type ClientChoice
-} from '../postgres/pg-dump-args.js'
+import { buildPgDumpArgs, pgDumpEnv, dataFilter } from '../postgres/pg-dump-args.js'
 import type { BackupSettings } from '../config/settings.js'
-import type { ServerInfo, SourceSession, TableCount } from '../postgres/session.js'
+import type { SourceSession } from '../postgres/session.js'
+import type { TableCount } from '../postgres/counts.js'
 import { Coalesce, runPipeline, type PipelineResult } from './pipeline.js'
 import { compressorCommand, createCompressor, type CompressorCommand } from './compress.js'
-import { dataFilter } from '../postgres/pg-dump-args.js'
 import type { Storage, Target } from '../storage/storage.js'
 import { save, State } from '../runtime/state.js'
 import { explainServerMessage, explained, lostSnapshot } from '../postgres/causes.js'
-import { diskFull } from '../runtime/process.js'
 import type { Workspace } from '../runtime/workspace.js'
-
-export interface PgClient extends ClientChoice {
-  /** `pg_dump (PostgreSQL) 15.18 …` as the tool reports itself. */
-  version: string
-  pgRestore: string
-  psql: string
-}
-
-export interface ResolveDeps {
-  root: string
-  env: NodeJS.ProcessEnv
-  install: (major: number) => Promise<void>
-}
-
-/**
- * pg_dump matched to the server: the lowest installed major ≥ the server's
- * (Debian's /usr/bin/pg_dump wrapper can pick the wrong one), installing it
- * on GitHub-hosted Linux runners, else a version-mismatch error that quotes
- * both versions and the fix.
- */
-export async function resolveClient(pinned: 'auto' | number, info: ServerInfo, deps: ResolveDeps, minMajor = 0): Promise<PgClient> {
-  // Restores also need a client at least as new as the pg_dump that wrote the archive.
-  const major = Math.max(serverMajor(info.serverVersionNum), minMajor)
-  let installed = installedClientMajors(deps.root)
-  let choice = chooseClientMajor(installed, major, pinned)
-  const wanted = pinned === 'auto' ? major : pinned
-  if (choice === undefined && wanted >= major && mayInstallClient(deps.env)) {
-    await deps.install(wanted)
-    installed = installedClientMajors(deps.root)
-    choice = chooseClientMajor(installed, major, pinned)
-  }
-  if (choice === undefined) throw versionMismatch(info.serverVersion, major, installed, pinned)
-  const c = clientPath(choice, deps.root)
-  const { stdout } = await runTool(c.pgDump, ['--version'])
-  return { ...c, version: stdout.trim(), pgRestore: c.pgDump.replace(/pg_dump$/, 'pg_restore'), psql: c.pgDump.replace(/pg_dump$/, 'psql') }
-}
-
-/** The runner's real exec, cache and warnings. */
-export function runnerResolveDeps(): ResolveDeps {
-  // Loaded only when a client must be installed: most runs never need them.
-  const exec: InstallContext['exec'] = async (c, a, o) => (await import('@actions/exec')).exec(c, a, { input: o?.input, ignoreReturnCode: true })
-  const cache: InstallContext['cache'] = {
-    restore: async (p, k) => (await import('@actions/cache')).restoreCache(p, k),
-    save: async (p, k) => void (await (await import('@actions/cache')).saveCache(p, k))
-  }
-  const warn = (m: string): void => core.warning(m)
-  return {
-    root: '/usr/lib/postgresql',
-    env: process.env,
-    install: major =>
-      installClient(major, {
-        exec,
-        cache,
-        env: process.env,
-        arch: os.arch(),
-        codename: readCodename(),
-        isRoot: process.getuid?.() === 0,
-        warn
-      })
-  }
-}
+import { PgClient } from '../postgres/client.js'
 
 export interface RunningDump {
   /** Already compressed when startDump was given a compressor process. */

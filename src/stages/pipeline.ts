@@ -1,13 +1,7 @@
 import { createHash, type Hash } from 'node:crypto'
 import { Transform, Writable, type Duplex, type Readable, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-
-/** Where the stored bytes go. `done` settles when the destination has them all (or failed). */
-export interface Sink {
-  name: string
-  stream: Writable
-  done: Promise<void>
-}
+import { Sink } from '../storage/destination.js'
 
 export interface PipelineResult {
   /** Bytes pg_dump produced (before compression). */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { ArtifactClient } from '@actions/artifact'
 import type { ArtifactSettings } from '../config/settings.js'
-import type { Sink } from '../stages/pipeline.js'
+import type { Sink } from './destination.js'
 import type { Workspace } from '../runtime/workspace.js'
 import { diskFull } from '../runtime/process.js'
 

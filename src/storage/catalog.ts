@@ -5,7 +5,8 @@ import { ActionError, Titles } from '../runtime/errors.js'
 import { ArtifactDestination } from './artifact.js'
 import { S3Destination } from './s3.js'
 import { RepoArtifacts, untrustedBecause } from './github-rest.js'
-import { stampDate, type ManifestV1 } from './manifest.js'
+import type { ManifestV1 } from './manifest.js'
+import { describedBy, manifestKey, parseFileName, stampDate } from '../config/naming.js'
 import type { BackupRef, ReadSettings } from '../config/settings.js'
 import type { Workspace } from '../runtime/workspace.js'
 import { mapLimit } from '../runtime/concurrency.js'
@@ -34,15 +35,6 @@ export interface CatalogEntry {
   sizeBytes: number
   artifactId?: number
   manifestArtifactId?: number
-}
-
-const FILE = /^(?<name>[A-Za-z0-9._-]+)-(?<stamp>\d{8}T\d{6}Z)\.(?:dump|sql|tar)(?:\.zst|\.gz)?(?:\.age|\.gpg)?$/
-const MANIFEST = '.manifest.json'
-
-/** Parses `{name}-{stamp}.{ext}`; undefined for anything this action did not name. */
-export function parseFileName(file: string): { name: string; stamp: string } | undefined {
-  const m = FILE.exec(file)
-  return m?.groups ? { name: m.groups.name, stamp: m.groups.stamp } : undefined
 }
 
 function ours(m: unknown, name: string, key: string): m is ManifestV1 {
@@ -103,10 +95,11 @@ export class Catalog {
     const present = new Map(keys.map(k => [k.key, k.size]))
     // One entry per backup: its manifest when there is one, else the bare object (an incomplete backup).
     const wanted = keys.flatMap(({ key }) => {
-      const isManifest = key.endsWith(MANIFEST)
-      const objectKey = isManifest ? key.slice(0, -MANIFEST.length) : key
+      const described = describedBy(key)
+      const isManifest = described !== undefined
+      const objectKey = described ?? key
       const parsed = parseFileName(objectKey.split('/').pop()!)
-      if (!parsed || (name && parsed.name !== name) || (!isManifest && present.has(objectKey + MANIFEST))) return []
+      if (!parsed || (name && parsed.name !== name) || (!isManifest && present.has(manifestKey(objectKey)))) return []
       return [{ key, objectKey, parsed, isManifest }]
     })
     const entries = await mapLimit(wanted, 8, async ({ key, objectKey, parsed, isManifest }): Promise<CatalogEntry | undefined> => {
@@ -164,8 +157,8 @@ export class Catalog {
     } else all = await a.list()
     const byName = new Map(all.map(x => [x.name, x]))
     const wanted = all.flatMap(art => {
-      const parsed = art.name.endsWith(MANIFEST) ? undefined : parseFileName(art.name)
-      return parsed && (!name || parsed.name === name) ? [{ art, parsed, m: byName.get(art.name + MANIFEST) }] : []
+      const parsed = describedBy(art.name) !== undefined ? undefined : parseFileName(art.name)
+      return parsed && (!name || parsed.name === name) ? [{ art, parsed, m: byName.get(manifestKey(art.name)) }] : []
     })
     const entries = await mapLimit(wanted, 4, async ({ art, parsed, m }): Promise<CatalogEntry> => {
       let manifest: ManifestV1 | undefined
@@ -206,7 +199,7 @@ export class Catalog {
   private async byKey(key: string, name: string): Promise<CatalogEntry> {
     const s3 = this.s3!
     const parsed = parseFileName(key.split('/').pop()!)
-    const [exists, text] = await Promise.all([s3.exists(key), s3.getText(key + MANIFEST).catch(() => undefined)])
+    const [exists, text] = await Promise.all([s3.exists(key), s3.getText(manifestKey(key)).catch(() => undefined)])
     const manifest = text === undefined ? undefined : parseJson(text)
     const mine = ours(manifest, name, key) ? manifest : undefined
     if (!parsed || (!exists && !mine)) throw new ActionError(Titles.restore, `Backup '${key}' was not found in s3://${s3.settings.bucket}.`)

@@ -1,5 +1,7 @@
 import type { BackupSettings, NeonOrigin } from '../config/settings.js'
-import type { DatabaseLocale, ServerInfo, TableCount } from '../postgres/session.js'
+import type { ServerInfo } from '../postgres/session.js'
+import type { DatabaseLocale } from '../postgres/locale.js'
+import type { TableCount } from '../postgres/counts.js'
 import { TOOL } from '../runtime/version.js'
 import { supabaseProjectRef } from '../providers/supabase.js'
 import { stateOfVerification, type RecordedState } from './states.js'
@@ -42,24 +44,6 @@ export interface ManifestV1 {
   github: { repository: string; runId: string; runAttempt: string; workflow: string; sha: string; ref: string; serverUrl: string }
   /** Where a dump of a temporary Neon branch read (neon-mode: dump with the API). */
   neon?: NeonOrigin
-}
-
-/** `2026-11-22T09:05:03.123Z` → `20261122T090503Z` (UTC). */
-export function timestamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
-}
-
-/** `20261122T090503Z` → that instant: the inverse of timestamp(). */
-export function stampDate(stamp: string): Date {
-  return new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`)
-}
-
-export function backupFileName(name: string, at: Date, ext: string): string {
-  return `${name}-${timestamp(at)}.${ext}`
-}
-
-export function manifestKey(backupKey: string): string {
-  return `${backupKey}.manifest.json`
 }
 
 export interface ManifestInput {
@@ -124,4 +108,9 @@ export function buildManifest(m: ManifestInput): ManifestV1 {
     },
     ...(s.neonOrigin ? { neon: s.neonOrigin } : {})
   }
+}
+
+/** Where `\restrict`-era psql and pg_restore need a client at least as new as the dump's. */
+export function dumpMajor(m: ManifestV1): number {
+  return Number(/\) (\d+)/.exec(m.dump.version)?.[1] ?? 0)
 }

@@ -1,18 +1,8 @@
 import { PassThrough, type Readable } from 'node:stream'
-import {
-  AbortMultipartUploadCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type PutObjectCommandInput
-} from '@aws-sdk/client-s3'
+import { AbortMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import type { S3Settings } from '../config/settings.js'
-import type { Sink } from '../stages/pipeline.js'
+import type { Sink } from './destination.js'
 
 const MiB = 1024 * 1024
 // S3's own minimum: with two parts in flight, memory stays flat at ~15 MiB whatever the size.

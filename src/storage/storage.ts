@@ -1,13 +1,12 @@
 import * as fs from 'node:fs'
 import * as core from '@actions/core'
 import type { BackupSettings, DestinationKind } from '../config/settings.js'
-import type { Sink } from '../stages/pipeline.js'
-import type { StoredCopy } from '../verify/archive.js'
+import type { Sink, StoredCopy } from './destination.js'
 import type { Workspace } from '../runtime/workspace.js'
 import { ActionError, Titles, errorMessage, scrub } from '../runtime/errors.js'
 import { ArtifactDestination, type StoredArtifact } from './artifact.js'
 import { S3Destination, choosePartSize, maxParts } from './s3.js'
-import { manifestKey } from './manifest.js'
+import { manifestKey } from '../config/naming.js'
 import { save, State } from '../runtime/state.js'
 
 const CONTENT_TYPE: Record<string, string> = { zst: 'application/zstd', gz: 'application/gzip', sql: 'application/sql', tar: 'application/x-tar' }

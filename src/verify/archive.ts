@@ -2,20 +2,13 @@ import { Writable, type Duplex, type Readable, type Transform } from 'node:strea
 import { pipeline } from 'node:stream/promises'
 import * as fs from 'node:fs'
 import { Counter, Seal } from '../stages/pipeline.js'
-import { spawnReader, spawnTool } from '../runtime/process.js'
+import { spawnTool } from '../runtime/process.js'
+import { spawnReader } from '../stages/read-back.js'
 import { createDecompressor, decompressorCommand } from '../stages/compress.js'
 import type { Verification } from '../storage/manifest.js'
 import type { CompressionAlgorithm, Format } from '../config/settings.js'
 import type { Workspace } from '../runtime/workspace.js'
-
-/** What was stored, and how to read each copy back. */
-export interface StoredCopy {
-  kind: 's3' | 'artifact'
-  location: string
-  open: () => Promise<Readable>
-  /** sha256 the destination itself reported for what it received, when it reports one. */
-  reportedSha256?: string
-}
+import { StoredCopy } from '../storage/destination.js'
 
 export interface ArchiveCheck {
   format: Format

@@ -8,8 +8,6 @@
  */
 import { TransientError, isTransient, withRetry, type RetryOptions } from '../../runtime/retry.js'
 
-export const NEON_API_URL = 'https://console.neon.tech/api/v2'
-
 export interface NeonOperation {
   id: string
   action: string

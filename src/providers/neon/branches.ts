@@ -7,11 +7,9 @@
 import * as core from '@actions/core'
 import { ActionError, type Title } from '../../runtime/errors.js'
 import { parseDatabaseUrl, secretForms } from '../../config/inputs.js'
-import { NeonApi, type Annotations, type NeonBranch, type NeonSnapshot } from './api.js'
+import { NeonApi, type NeonBranch } from './api.js'
 import type { NeonSettings, SourceSettings } from '../../config/settings.js'
 import { read, save, State } from '../../runtime/state.js'
-import { stampDate } from '../../storage/manifest.js'
-import type { BackupState } from '../../storage/states.js'
 
 /** Annotation keys on the branches this action creates (DESIGN.md §7: Neon ownership). */
 export const OWNER_KEY = 'pg-backup-action'
@@ -63,68 +61,6 @@ export async function connectionTo(
     }
   }
   return parseDatabaseUrl(uri, 'neon', 'the Neon connection URI')
-}
-
-/** `{name}-{YYYYMMDDTHHMMSSZ}`, or that with `-unverified` (set aside after a failed verification): the only names retention and `latest` consider. */
-export function backupNamePattern(name: string): RegExp {
-  return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}Z)(${UNVERIFIED})?$`)
-}
-
-/** The suffix a backup that failed verification is renamed with (DESIGN.md §8: ours, and `failed`). */
-export const UNVERIFIED = '-unverified'
-
-/** One backup this action made: a branch or a snapshot. */
-export interface NeonBackup {
-  kind: 'branch' | 'snapshot'
-  id: string
-  /** `{name}-{stamp}`: what `backup-key` and `deleted` report. */
-  key: string
-  createdAt: Date
-  /** DESIGN.md §3, §8: a snapshot is verified once it exists; a branch by the verify level it was made with; `-unverified` ones failed. */
-  state: BackupState
-  /** Branches with children cannot be deleted (Neon refuses). */
-  hasChildren: boolean
-  branch?: NeonBranch
-  snapshot?: NeonSnapshot
-}
-
-/**
- * The branches or snapshots of `name` this action made: branches carrying our
- * annotation for this name, never the default or a protected one, whatever
- * their name; snapshots by exact name. Newest first.
- */
-export async function listBackups(api: NeonApi, kind: 'branch' | 'snapshot', name: string): Promise<NeonBackup[]> {
-  const pattern = backupNamePattern(name)
-  const out: NeonBackup[] = []
-  if (kind === 'branch') {
-    // Every branch, not a search by name: a child that would block a deletion can be named anything.
-    const { branches, annotations } = await api.listBranches()
-    const parents = new Set(branches.map(b => b.parent_id))
-    for (const b of branches) {
-      const m = pattern.exec(b.name)
-      const a: Annotations = annotations[b.id] ?? {}
-      if (!m || a[OWNER_KEY] !== name || b.default || b.protected) continue
-      out.push({ kind, id: b.id, key: b.name, createdAt: stampDate(m[1]), state: branchState(b, a, !!m[2]), hasChildren: parents.has(b.id), branch: b })
-    }
-  } else {
-    for (const s of await api.listSnapshots()) {
-      const m = pattern.exec(s.name)
-      if (m) out.push({ kind, id: s.id, key: s.name, createdAt: stampDate(m[1]), state: snapshotState(!!m[2]), hasChildren: false, snapshot: s })
-    }
-  }
-  return out.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
-}
-
-/** A backup branch's state: set aside → failed; made with verify: none → unverified; else verified once Neon finished it. */
-export function branchState(b: NeonBranch, a: Annotations, setAside: boolean): BackupState {
-  if (setAside) return 'failed'
-  if (!['ready', 'archived'].includes(b.current_state)) return 'incomplete'
-  return (a[VERIFY_KEY] ?? 'none') === 'none' ? 'unverified' : 'verified'
-}
-
-/** A snapshot is verified once Neon made it (its own archive check), unless it was set aside after a failed verification (DESIGN.md §8). */
-export function snapshotState(setAside: boolean): BackupState {
-  return setAside ? 'failed' : 'verified'
 }
 
 /** A temporary compute (by id) or branch (by name, recorded before it exists). */

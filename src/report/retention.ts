@@ -1,0 +1,20 @@
+import * as core from '@actions/core'
+import { setOutputs, writeSummary } from './safely.js'
+import type { BackupState } from '../storage/states.js'
+
+/** What a retention pass decided, as the summary shows it (retention/ produces it; report/ sits beside, not above, it). */
+export interface RetentionReport {
+  plan: readonly { id: string; createdAt: Date; state: BackupState; keep: boolean; reasons: readonly string[] }[]
+  deleted: readonly string[]
+}
+
+/** The `deleted` output and the plan's table. */
+export async function reportRetention(r: RetentionReport, dryRun: boolean, secrets: readonly string[]): Promise<void> {
+  setOutputs({ deleted: JSON.stringify(r.deleted) }, secrets)
+  await writeSummary(
+    core.summary.addHeading(dryRun ? 'Retention plan (dry run: nothing deleted)' : 'Retention', 3).addTable([
+      [{ data: 'Backup', header: true }, { data: 'Created', header: true }, { data: 'State', header: true }, { data: 'Decision', header: true }],
+      ...r.plan.map(d => [d.id, d.createdAt.toISOString(), d.state, d.keep ? `kept: ${d.reasons.join(', ')}` : dryRun ? 'would be deleted' : 'deleted'])
+    ])
+  )
+}

@@ -1,0 +1,65 @@
+import * as fs from 'node:fs'
+import type { Duplex, Readable, Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { ActionError, Titles, scrub } from '../runtime/errors.js'
+import { Seal } from './pipeline.js'
+import { spawnTool } from '../runtime/process.js'
+import { spawnReader } from './read-back.js'
+import { libpqEnv } from '../postgres/connect.js'
+import type { ManifestV1 } from '../storage/manifest.js'
+import type { CompressionAlgorithm, DecryptionSettings, SourceSettings } from '../config/settings.js'
+import type { EncryptionInfo } from './encrypt.js'
+import type { PgClient } from '../postgres/client.js'
+import type { Workspace } from '../runtime/workspace.js'
+
+export interface RestoreOptions {
+  /** Overwrite: `--clean --if-exists`, in one transaction so a failure leaves the target as it was. */
+  clean: boolean
+  secrets: readonly string[]
+  decryption: DecryptionSettings
+}
+
+/**
+ * Restores an archive stream into `target` with the standard clients:
+ * custom → pg_restore from stdin, plain → psql, directory → tar, then
+ * pg_restore. `--no-owner --no-acl` so missing roles never fail a restore on
+ * managed servers. Returns the sha256 and size of the bytes read.
+ */
+export async function restoreArchive(stream: Readable, m: ManifestV1, client: PgClient, target: SourceSettings, work: Workspace, o: RestoreOptions): Promise<{ sha256: string; bytes: number }> {
+  const env = libpqEnv(target, 'pg-backup-action restore')
+  const seal = new Seal(async () => undefined)
+  const stages: (Readable | Duplex | Writable)[] = [stream, seal]
+  if (m.encryption) stages.push(await (await import('../stages/encrypt.js')).createDecryptor(m.encryption as EncryptionInfo, o.decryption))
+  const common = ['--no-owner', '--no-acl', '--exit-on-error', '--single-transaction', ...(o.clean ? ['--clean', '--if-exists'] : []), `--dbname=${target.uri}`]
+  let tool: string
+  let args: string[]
+  let dir: string | undefined
+  if (m.dump.format === 'custom') [tool, args] = [client.pgRestore, common]
+  else if (m.dump.format === 'plain') {
+    if (o.clean) throw new ActionError(Titles.restoreRefused, 'A plain-format (SQL) backup restores only into an empty database; drop and recreate the target first, or restore a custom-format backup.')
+    ;[tool, args] = [client.psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${target.uri}`, '-f', '-']]
+  } else {
+    dir = work.path(`restore-${Date.now()}`)
+    fs.mkdirSync(dir, { mode: 0o700 })
+    ;[tool, args] = ['tar', ['-x', '-C', dir]]
+  }
+  const reader = spawnReader(tool, args, env, m.compression.algorithm as CompressionAlgorithm)
+  reader.tool.stdout.resume()
+  stages.push(...reader.input)
+  let readError: Error | undefined
+  await pipeline(stages as [Readable, ...Writable[]]).catch((e: Error) => (readError = e))
+  const failed = await reader.failure()
+  try {
+    if (readError) throw new ActionError(Titles.restore, `Reading the backup failed: ${readError.message}`)
+    if (failed) throw new ActionError(Titles.restore, scrub(`${failed.name} failed (exit ${failed.code}): ${failed.stderr}`, o.secrets))
+    if (dir) {
+      const restore = spawnTool(client.pgRestore, [...common.filter(a => a !== '--single-transaction'), '--jobs=2', dir], env)
+      restore.stdout.resume()
+      const rr = await restore.exit
+      if (rr.code !== 0) throw new ActionError(Titles.restore, scrub(`pg_restore failed (exit ${rr.code}): ${restore.stderr.toString()}`, o.secrets))
+    }
+  } finally {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  }
+  return { sha256: seal.digest, bytes: seal.bytes }
+}
