@@ -1,5 +1,5 @@
 export const id = 487;
-export const ids = [487,523];
+export const ids = [487];
 export const modules = {
 
 /***/ 76487:
@@ -13,15 +13,19 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
 /* harmony import */ var _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9541);
-/* harmony import */ var _backup_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5867);
-/* harmony import */ var _storage_manifest_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(51952);
-/* harmony import */ var _providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(98523);
-/* harmony import */ var _providers_neon_api_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(55383);
-/* harmony import */ var _verify_scratch_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(28751);
-/* harmony import */ var _retention_policy_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(24310);
+/* harmony import */ var _backup_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(83492);
+/* harmony import */ var _config_naming_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(55084);
+/* harmony import */ var _storage_neon_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(26161);
+/* harmony import */ var _providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(98523);
+/* harmony import */ var _providers_neon_api_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(55383);
+/* harmony import */ var _verify_sql_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(95561);
+/* harmony import */ var _postgres_counts_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(42891);
+/* harmony import */ var _retention_policy_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(24310);
 /* harmony import */ var _postgres_session_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(92515);
 /* harmony import */ var _report_summary_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(57994);
-/* harmony import */ var _retention_apply_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(2914);
+/* harmony import */ var _report_retention_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(27720);
+
+
 
 
 
@@ -40,10 +44,10 @@ __webpack_require__.r(__webpack_exports__);
  * deletes it.
  */
 async function neonBackup(s, signal) {
-    const api = (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__.neonApi)(s.neon);
-    const temporaries = new _providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__.NeonTemporaries();
+    const api = (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__.neonApi)(s.neon);
+    const temporaries = new _providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__.NeonTemporaries();
     try {
-        const parent = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Find the Neon branch', () => (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .findBranch */ .E0)(api, s.neon.branch, _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup));
+        const parent = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Find the Neon branch', () => (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .findBranch */ .E0)(api, s.neon.branch, _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup));
         if (s.neonMode === 'dump')
             await dumpFromBranch(s, api, parent, temporaries, signal);
         else
@@ -57,7 +61,7 @@ async function neonBackup(s, signal) {
 async function branchOrSnapshot(s, api, parent, temporaries) {
     const createdAt = new Date();
     const name = checkedName(s.name ?? s.neon.database ?? s.source?.database ?? parent.name);
-    const key = `${name}-${(0,_storage_manifest_js__WEBPACK_IMPORTED_MODULE_3__/* .timestamp */ .vE)(createdAt)}`;
+    const key = (0,_config_naming_js__WEBPACK_IMPORTED_MODULE_3__/* .backupName */ .aw)(name, createdAt);
     const reference = s.verify === 'restore' ? await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Count the source', () => countSource(s, api, parent)) : undefined;
     // The counts and the backup describe the same point: the WAL position read with the counting snapshot.
     const point = reference?.lsn ? { kind: 'lsn', value: reference.lsn } : s.neon.pointInTime;
@@ -77,7 +81,7 @@ async function branchOrSnapshot(s, api, parent, temporaries) {
         throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.verification, verification.details.join('\n'));
     const retention = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Retention', () => neonRetention(api, s, made.kind, name, key));
     if (retention)
-        await (0,_retention_apply_js__WEBPACK_IMPORTED_MODULE_9__/* .reportRetention */ .X)(retention, s.retention.dryRun, s.secrets);
+        await (0,_report_retention_js__WEBPACK_IMPORTED_MODULE_9__/* .reportRetention */ .X)(retention, s.retention.dryRun, s.secrets);
 }
 function checkedName(name) {
     if (!/^[A-Za-z0-9._-]{1,100}$/.test(name))
@@ -86,18 +90,18 @@ function checkedName(name) {
 }
 /** neonMode dump: pg_dump of a fresh branch (at neon-point-in-time, or now) with its own short-lived compute, deleted afterwards. */
 async function dumpFromBranch(s, api, parent, temporaries, signal) {
-    const { database, role } = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .chooseDatabase */ .RA)(api, parent, s.neon, s.source, _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup);
+    const { database, role } = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .chooseDatabase */ .RA)(api, parent, s.neon, s.source, _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup);
     const name = checkedName(s.name ?? database);
-    const tempName = `${name}-${(0,_storage_manifest_js__WEBPACK_IMPORTED_MODULE_3__/* .timestamp */ .vE)(new Date())}-dump`;
+    const tempName = `${(0,_config_naming_js__WEBPACK_IMPORTED_MODULE_3__/* .backupName */ .aw)(name, new Date())}-dump`;
     const point = s.neon.pointInTime;
     temporaries.add('branch', tempName);
     const { branch, endpoints } = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Create temporary branch ${tempName}`, () => api.createBranch({
         name: tempName, parentId: parent.id, parentLsn: point?.kind === 'lsn' ? point.value : undefined, parentTimestamp: point?.kind === 'timestamp' ? point.value : undefined,
-        withCompute: true, annotations: { [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .OWNER_KEY */ .Ck]: name, [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .VERIFY_KEY */ .kD]: 'none', 'pg-backup-action-temporary': 'dump' }
+        withCompute: true, annotations: { [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .OWNER_KEY */ .Ck]: name, [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .VERIFY_KEY */ .kD]: 'none', 'pg-backup-action-temporary': 'dump' }
     }));
     try {
         const endpoint = endpoints.find(e => e.type === 'read_write') ?? (await api.createEndpoint(branch.id));
-        const source = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .connectionTo */ .mQ)(api, { branchId: branch.id, endpointId: endpoint.id, database, role }, s.secrets);
+        const source = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .connectionTo */ .mQ)(api, { branchId: branch.id, endpointId: endpoint.id, database, role }, s.secrets);
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Dumping ${database} as ${role} from branch ${tempName} (${branch.id}) of ${parent.name}${point ? ` at ${point.value}` : ''}`);
         const neonOrigin = { projectId: api.projectId, branchId: parent.id, branchName: parent.name, parentBranchId: parent.id, pointInTime: point?.value ?? branch.parent_lsn ?? null };
         await (0,_backup_js__WEBPACK_IMPORTED_MODULE_2__/* .backup */ .R)({ ...s.dump, source, name, neonOrigin }, signal);
@@ -109,8 +113,8 @@ async function dumpFromBranch(s, api, parent, temporaries, signal) {
 }
 /** Exact counts of every table in one snapshot of the source (database-url, else the branch's own compute), with its WAL position. */
 async function countSource(s, api, parent) {
-    const { database, role } = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .chooseDatabase */ .RA)(api, parent, s.neon, s.source, _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup);
-    const source = s.source ?? (await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .connectionTo */ .mQ)(api, { branchId: parent.id, database, role }, s.secrets));
+    const { database, role } = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .chooseDatabase */ .RA)(api, parent, s.neon, s.source, _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup);
+    const source = s.source ?? (await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .connectionTo */ .mQ)(api, { branchId: parent.id, database, role }, s.secrets));
     const session = await _postgres_session_js__WEBPACK_IMPORTED_MODULE_7__/* .SourceSession */ .u8.open(source);
     try {
         const tables = await session.countRows(() => true);
@@ -123,7 +127,7 @@ async function countSource(s, api, parent) {
 }
 /** Neon's plan limits as a clear failure that says what to change, instead of the raw API error. */
 function planLimit(e, kind) {
-    if (!(e instanceof _providers_neon_api_js__WEBPACK_IMPORTED_MODULE_5__/* .NeonApiError */ .tB) || e.status < 400 || e.status >= 500 || [401, 404, 423, 429].includes(e.status))
+    if (!(e instanceof _providers_neon_api_js__WEBPACK_IMPORTED_MODULE_6__/* .NeonApiError */ .tB) || e.status < 400 || e.status >= 500 || [401, 404, 423, 429].includes(e.status))
         return e;
     if (!/limit|quota|exceed|maximum|too many/i.test(`${e.code} ${e.neonMessage}`))
         return e;
@@ -139,7 +143,7 @@ async function createBackupBranch(api, s, parent, key, name, point) {
         const { branch } = await api.createBranch({
             name: key, parentId: parent.id, parentLsn: point?.kind === 'lsn' ? point.value : undefined, parentTimestamp: point?.kind === 'timestamp' ? point.value : undefined,
             // No compute: a backup branch costs storage only; verify: restore gives it a short-lived one.
-            withCompute: false, annotations: { [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .OWNER_KEY */ .Ck]: name, [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .VERIFY_KEY */ .kD]: s.verify }
+            withCompute: false, annotations: { [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .OWNER_KEY */ .Ck]: name, [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .VERIFY_KEY */ .kD]: s.verify }
         });
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('neon-branch-id', branch.id);
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('neon-branch-name', branch.name);
@@ -194,8 +198,8 @@ async function verify(s, api, made, reference, temporaries) {
         };
     }
     try {
-        const counted = await onBackup(api, made, reference, temporaries, s.secrets, async (c) => ({ tables: await (0,_verify_scratch_js__WEBPACK_IMPORTED_MODULE_6__/* .compareCounts */ .G8)(c, reference), sql: await (0,_verify_scratch_js__WEBPACK_IMPORTED_MODULE_6__/* .runVerifySql */ .Fm)(c, s.verifySql) }));
-        const details = [...(0,_verify_scratch_js__WEBPACK_IMPORTED_MODULE_6__/* .countMismatches */ .Mv)(counted.tables), ...counted.sql];
+        const counted = await onBackup(api, made, reference, temporaries, s.secrets, async (c) => ({ tables: await (0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_10__/* .compareCounts */ .G8)(c, reference), sql: await (0,_verify_sql_js__WEBPACK_IMPORTED_MODULE_11__/* .runVerifySql */ .F)(c, s.verifySql) }));
+        const details = [...(0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_10__/* .countMismatches */ .Mv)(counted.tables), ...counted.sql];
         const passed = details.length === 0;
         if (passed) {
             details.push(`${counted.tables.length} tables counted on the ${made.kind} through a temporary compute match the source at LSN ${reference.lsn ?? '(unknown)'}${s.verifySql.length ? `; ${s.verifySql.length} verify-sql quer${s.verifySql.length > 1 ? 'ies' : 'y'} passed` : ''}`);
@@ -214,7 +218,7 @@ async function onBackup(api, made, ref, temporaries, secrets, fn) {
         const endpoint = await api.createEndpoint(made.branch.id);
         temporaries.add('endpoint', endpoint.id);
         try {
-            const conn = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .connectionTo */ .mQ)(api, { branchId: made.branch.id, endpointId: endpoint.id, database: ref.database, role: ref.role }, secrets);
+            const conn = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .connectionTo */ .mQ)(api, { branchId: made.branch.id, endpointId: endpoint.id, database: ref.database, role: ref.role }, secrets);
             return await (0,_postgres_session_js__WEBPACK_IMPORTED_MODULE_7__/* .withConnection */ .p)(conn, fn);
         }
         finally {
@@ -227,7 +231,7 @@ async function onBackup(api, made, ref, temporaries, secrets, fn) {
     const { branch, endpoints } = await api.restoreSnapshot(made.snapshot.id, { name: tempName });
     try {
         const endpoint = endpoints.find(e => e.type === 'read_write') ?? (await api.createEndpoint(branch.id));
-        const conn = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .connectionTo */ .mQ)(api, { branchId: branch.id, endpointId: endpoint.id, database: ref.database, role: ref.role }, secrets);
+        const conn = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .connectionTo */ .mQ)(api, { branchId: branch.id, endpointId: endpoint.id, database: ref.database, role: ref.role }, secrets);
         return await (0,_postgres_session_js__WEBPACK_IMPORTED_MODULE_7__/* .withConnection */ .p)(conn, fn);
     }
     finally {
@@ -236,7 +240,7 @@ async function onBackup(api, made, ref, temporaries, secrets, fn) {
 }
 /** Renames a backup whose verification failed to `{key}-unverified`: kept for inspection, never what `latest` restores; retention removes it once a newer good backup exists. */
 async function setAside(api, made, key) {
-    const aside = `${key}${_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .UNVERIFIED */ .Yg}`;
+    const aside = `${key}${_config_naming_js__WEBPACK_IMPORTED_MODULE_3__/* .UNVERIFIED */ .Yg}`;
     try {
         if (made.branch)
             await api.renameBranch(made.branch.id, aside);
@@ -255,11 +259,11 @@ async function setAside(api, made, key) {
  * selection as files; branches with children are kept (Neon cannot delete them).
  */
 async function neonRetention(api, s, kind, name, thisRun, now = new Date()) {
-    if (!(0,_retention_policy_js__WEBPACK_IMPORTED_MODULE_10__/* .hasPolicy */ .hS)(s.retention.policy))
+    if (!(0,_retention_policy_js__WEBPACK_IMPORTED_MODULE_12__/* .hasPolicy */ .hS)(s.retention.policy))
         return undefined;
     try {
-        const backups = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_4__/* .listBackups */ .Cw)(api, kind, name);
-        const plan = (0,_retention_policy_js__WEBPACK_IMPORTED_MODULE_10__/* .selectRetention */ .Ri)(backups.map(b => ({ id: b.key, createdAt: b.createdAt, state: b.state })), s.retention.policy, now, [thisRun]);
+        const backups = await (0,_storage_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .listBackups */ .Cw)(api, kind, name);
+        const plan = (0,_retention_policy_js__WEBPACK_IMPORTED_MODULE_12__/* .selectRetention */ .Ri)(backups.map(b => ({ id: b.key, createdAt: b.createdAt, state: b.state })), s.retention.policy, now, [thisRun]);
         const byKey = new Map(backups.map(b => [b.key, b]));
         for (const d of plan) {
             if (!d.keep && byKey.get(d.id).hasChildren)
@@ -283,178 +287,6 @@ async function neonRetention(api, s, kind, name, thisRun, now = new Date()) {
             throw e;
         throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.retention, `Retention stopped: ${(0,_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e)}. The backup itself was made and verified.`);
     }
-}
-
-
-/***/ }),
-
-/***/ 98523:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Ck: () => (/* binding */ OWNER_KEY),
-/* harmony export */   Cw: () => (/* binding */ listBackups),
-/* harmony export */   E0: () => (/* binding */ findBranch),
-/* harmony export */   NeonTemporaries: () => (/* binding */ NeonTemporaries),
-/* harmony export */   RA: () => (/* binding */ chooseDatabase),
-/* harmony export */   UI: () => (/* binding */ snapshotState),
-/* harmony export */   Yg: () => (/* binding */ UNVERIFIED),
-/* harmony export */   al: () => (/* binding */ branchState),
-/* harmony export */   kD: () => (/* binding */ VERIFY_KEY),
-/* harmony export */   mQ: () => (/* binding */ connectionTo),
-/* harmony export */   neonApi: () => (/* binding */ neonApi)
-/* harmony export */ });
-/* unused harmony export backupNamePattern */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
-/* harmony import */ var _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9541);
-/* harmony import */ var _config_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(64389);
-/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(55383);
-/* harmony import */ var _runtime_state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(76673);
-/* harmony import */ var _storage_manifest_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(51952);
-/**
- * What backup, restore and the post step share about Neon: the client from
- * settings, finding branches, the database and role to connect as, masked
- * connections, the backups this action made, and the temporary resources the
- * post step removes after a cancelled run.
- */
-
-
-
-
-
-
-/** Annotation keys on the branches this action creates (DESIGN.md §7: Neon ownership). */
-const OWNER_KEY = 'pg-backup-action';
-const VERIFY_KEY = 'pg-backup-action-verify';
-function neonApi(n) {
-    return new _api_js__WEBPACK_IMPORTED_MODULE_3__/* .NeonApi */ .dR({ apiUrl: n.apiUrl, apiKey: n.apiKey, projectId: n.projectId });
-}
-/** `neon-branch` by id or exact name; undefined is the project's default branch. */
-async function findBranch(api, ref, title) {
-    const { branches } = await api.listBranches(ref);
-    const found = ref === undefined ? branches.find(b => b.default) : (branches.find(b => b.id === ref) ?? branches.find(b => b.name === ref));
-    if (!found) {
-        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(title, ref === undefined ? `Neon project ${api.projectId} reports no default branch.` : `Neon project ${api.projectId} has no branch named or with id '${ref}' (input 'neon-branch').`);
-    }
-    return found;
-}
-/** neon-database / neon-role, else database-url's, else the branch's only database and its owner. */
-async function chooseDatabase(api, branch, n, source, title) {
-    let database = n.database ?? source?.database;
-    let role = n.role ?? source?.user;
-    if (database && role)
-        return { database, role };
-    const databases = await api.listDatabases(branch.id);
-    if (!database) {
-        if (databases.length !== 1) {
-            throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(title, `Branch ${branch.name} has ${databases.length ? `the databases ${databases.map(d => d.name).join(', ')}` : 'no database'}: set 'neon-database' to the one to back up.`);
-        }
-        database = databases[0].name;
-    }
-    role ??= databases.find(d => d.name === database)?.owner_name;
-    if (!role)
-        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(title, `Branch ${branch.name} has no database '${database}': set 'neon-database' (and 'neon-role') to one it has.`);
-    return { database, role };
-}
-/** A branch's direct connection as source settings; its password is masked before anything could print it. */
-async function connectionTo(api, q, secrets) {
-    const uri = await api.connectionUri(q);
-    const password = URL.canParse(uri) ? new URL(uri).password : '';
-    for (const form of [uri, ...(0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .secretForms */ .eo)(password), ...(password ? (0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .secretForms */ .eo)(decodeURIComponent(password)) : [])]) {
-        if (form && !secrets.includes(form)) {
-            secrets.push(form);
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(form);
-        }
-    }
-    return (0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDatabaseUrl */ .mx)(uri, 'neon', 'the Neon connection URI');
-}
-/** `{name}-{YYYYMMDDTHHMMSSZ}`, or that with `-unverified` (set aside after a failed verification): the only names retention and `latest` consider. */
-function backupNamePattern(name) {
-    return new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}T\\d{6}Z)(${UNVERIFIED})?$`);
-}
-/** The suffix a backup that failed verification is renamed with (DESIGN.md §8: ours, and `failed`). */
-const UNVERIFIED = '-unverified';
-/**
- * The branches or snapshots of `name` this action made: branches carrying our
- * annotation for this name, never the default or a protected one, whatever
- * their name; snapshots by exact name. Newest first.
- */
-async function listBackups(api, kind, name) {
-    const pattern = backupNamePattern(name);
-    const out = [];
-    if (kind === 'branch') {
-        // Every branch, not a search by name: a child that would block a deletion can be named anything.
-        const { branches, annotations } = await api.listBranches();
-        const parents = new Set(branches.map(b => b.parent_id));
-        for (const b of branches) {
-            const m = pattern.exec(b.name);
-            const a = annotations[b.id] ?? {};
-            if (!m || a[OWNER_KEY] !== name || b.default || b.protected)
-                continue;
-            out.push({ kind, id: b.id, key: b.name, createdAt: (0,_storage_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: branchState(b, a, !!m[2]), hasChildren: parents.has(b.id), branch: b });
-        }
-    }
-    else {
-        for (const s of await api.listSnapshots()) {
-            const m = pattern.exec(s.name);
-            if (m)
-                out.push({ kind, id: s.id, key: s.name, createdAt: (0,_storage_manifest_js__WEBPACK_IMPORTED_MODULE_5__/* .stampDate */ .sD)(m[1]), state: snapshotState(!!m[2]), hasChildren: false, snapshot: s });
-        }
-    }
-    return out.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
-}
-/** A backup branch's state: set aside → failed; made with verify: none → unverified; else verified once Neon finished it. */
-function branchState(b, a, setAside) {
-    if (setAside)
-        return 'failed';
-    if (!['ready', 'archived'].includes(b.current_state))
-        return 'incomplete';
-    return (a[VERIFY_KEY] ?? 'none') === 'none' ? 'unverified' : 'verified';
-}
-/** A snapshot is verified once Neon made it (its own archive check), unless it was set aside after a failed verification (DESIGN.md §8). */
-function snapshotState(setAside) {
-    return setAside ? 'failed' : 'verified';
-}
-/** Temporary computes and branches, recorded for the post step and forgotten once removed. */
-class NeonTemporaries {
-    items = [];
-    add(kind, ref) {
-        this.items.push({ kind, ref });
-        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
-    }
-    forget(ref) {
-        const i = this.items.findIndex(x => x.ref === ref);
-        if (i >= 0)
-            this.items.splice(i, 1);
-        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
-    }
-    /** Removes whatever is still recorded (a step that failed half-way); returns what it removed. */
-    async removeAll(api) {
-        const removed = await removeTemporaries(api, [...this.items]);
-        this.items.length = 0;
-        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, '[]');
-        return removed;
-    }
-    /** Removes what a cancelled main step left (the post step). */
-    static async removeLeftovers(api) {
-        return removeTemporaries(api, JSON.parse((0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .read */ .LF)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries) || '[]'));
-    }
-}
-async function removeTemporaries(api, items) {
-    const removed = [];
-    for (const x of [...items].reverse()) {
-        if (x.kind === 'endpoint') {
-            await api.deleteEndpoint(x.ref);
-            removed.push(`compute ${x.ref}`);
-            continue;
-        }
-        const found = await api.findBranchByName(x.ref);
-        if (!found)
-            continue;
-        await api.deleteBranch(found.branch.id);
-        removed.push(`branch ${x.ref}`);
-    }
-    return removed;
 }
 
 

@@ -1,20 +1,19 @@
 import * as fs from 'node:fs'
 import * as core from '@actions/core'
 import { getSettings } from './config/inputs.js'
-import { S3Destination } from './storage/s3.js'
-import { ArtifactDestination } from './storage/artifact.js'
-import { manifestKey } from './config/naming.js'
+import { makeDestination } from './storage/index.js'
+import type { Pending } from './storage/storage.js'
 import { errorMessage, scrub } from './runtime/errors.js'
 import { read, State } from './runtime/state.js'
 import type { Destinations } from './config/settings.js'
 import { dropInheritedPgEnv } from './runtime/process.js'
 
 /**
- * Cleanup after a cancelled or killed main step: stop pg_dump, abort the
- * multipart upload it was feeding, remove what the step stored but never
- * described with a manifest (an S3 object, an artifact: it would be an
- * incomplete backup), remove the temp directory and the temporary Neon
- * computes and branches. A copy whose manifest made it stays. Warnings only:
+ * Cleanup after a cancelled or killed main step: stop pg_dump, then each
+ * destination removes what the step was writing or stored but never
+ * described with a manifest (an S3 upload or object, a file, an artifact: it
+ * would be an incomplete backup); remove the temp directory and the
+ * temporary Neon computes and branches. A copy whose manifest made it stays. Warnings only:
  * a post step never fails the job.
  */
 export async function post(): Promise<void> {
@@ -32,31 +31,16 @@ export async function post(): Promise<void> {
       }
     }
     for (const dir of [read(State.tempDir), read(State.connectDir)]) if (dir) fs.rmSync(dir, { recursive: true, force: true })
-    const key = read(State.s3Key)
-    const artifactName = read(State.artifactName)
+    const pending = JSON.parse(read(State.pendingCopies) || '[]') as Pending[]
     const neonLeft = (JSON.parse(read(State.neonTemporaries) || '[]') as unknown[]).length > 0
-    if (!key && !artifactName && !neonLeft) return
+    if (!pending.length && !neonLeft) return
     const settings = getSettings()
     secrets = settings.secrets
     const destinations: Destinations | undefined = 'destinations' in settings ? settings.destinations : settings.command === 'backup' ? settings.dump?.destinations : undefined
     // Each cleanup on its own: one that fails must not leave the others undone.
     const attempt = async (fn: () => Promise<void>): Promise<void> => fn().catch((e: unknown) => core.warning(`Cleanup after the cancelled step was incomplete: ${scrub(errorMessage(e), secrets)}`))
-    if (key && destinations?.s3) {
-      const s3 = new S3Destination(destinations.s3)
-      await attempt(async () => {
-        const n = await s3.abortPending(key)
-        if (n) core.info(`Aborted ${n} unfinished multipart upload(s) of ${key}.`)
-      })
-      await attempt(async () => {
-        if (!(await s3.exists(manifestKey(key))) && (await s3.removeIfPresent([key]))) core.info(`Removed ${s3.url(key)}: the step ended before its manifest was written.`)
-      })
-    }
-    if (artifactName && destinations?.artifact) {
-      const artifacts = new ArtifactDestination(destinations.artifact)
-      await attempt(async () => {
-        const names = new Set((await artifacts.list()).map(a => a.name))
-        if (!names.has(manifestKey(artifactName)) && (await artifacts.removeIfPresent([artifactName]))) core.info(`Removed artifact ${artifactName}: the step ended before its manifest was written.`)
-      })
+    for (const p of pending) {
+      if (destinations?.order.includes(p.kind)) await attempt(() => makeDestination(p.kind, destinations).cleanUpAfterKill(p.key, p.pid))
     }
     if (neonLeft && 'neon' in settings) {
       const neon = settings.neon

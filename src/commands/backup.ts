@@ -38,10 +38,11 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
     const target = storage.target(backupFileName(s.name, createdAt, fileExtension(s.format, s.compression.algorithm, s.encryption?.kind)))
     // The run's one listing of this name (series check, retention), read while the backup is published and verified:
     // started once the dump is done, so it never delays pg_dump's start.
+    const catalog = new Catalog({ ...s, artifactRunId: undefined }, work)
     let listing: Promise<Listing> | undefined
     const earlier = (): Promise<Listing> => {
       if (!listing) {
-        listing = new Catalog({ ...s, artifactRunId: undefined }, work).listEach(s.name)
+        listing = catalog.listEach(s.name)
         listing.catch(() => undefined) // awaited later; this only keeps an early failure from going unhandled
       }
       return listing
@@ -63,7 +64,7 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
     signal.throwIfAborted()
     // Only after a good run: a failed backup or verification never deletes anything.
     const retention = await core.group('Retention', () =>
-      applyRetention(s, { s3Key: target.s3Key, fileName: target.fileName, createdAt, state: manifest.state }, earlier())
+      applyRetention(s.retention, catalog.destinations, { keys: target.keys, createdAt, state: manifest.state }, earlier())
     )
     if (retention) await reportRetention(retention, s.retention.dryRun, s.secrets)
     return outcome

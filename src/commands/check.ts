@@ -16,8 +16,9 @@ const hours = (seconds: number): string => `${(seconds / 3600).toFixed(1)} h`
 export async function check(s: CheckSettings, now = new Date()): Promise<void> {
   const work = new Workspace()
   try {
-    const kind = s.destinations.order[0]
-    const entries = await new Catalog(s, work).list(kind, s.name)
+    const first = new Catalog(s, work).first
+    const kind = first.kind
+    const entries = await first.list(s.name)
     const f = freshness(entries, now)
     for (const e of f.newerFailed) {
       core.warning(`${e.location} is newer but failed its verification (${e.manifest?.verification.details[0] ?? 'see its manifest'}); it does not count as a backup.`, { title: 'Failed backup' })

@@ -1,8 +1,10 @@
 import * as core from '@actions/core'
+import * as path from 'node:path'
 import { InputError } from '../runtime/errors.js'
 import { NAME, nameOfStored } from './naming.js'
 import type {
   ArtifactSettings,
+  FileSettings,
   BackupRef,
   BackupSettings,
   DecryptionSettings,
@@ -36,7 +38,7 @@ const PROVIDERS = ['auto', 'postgres', 'neon', 'supabase', 'render'] as const
 const FORMATS = ['custom', 'plain', 'directory'] as const
 const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const
 const VERIFY_LEVELS = ['archive', 'restore', 'none'] as const
-const DESTINATIONS = ['artifact', 's3'] as const
+const DESTINATIONS = ['artifact', 's3', 'file'] as const
 const NEON_MODES = ['dump', 'branch', 'snapshot'] as const
 const SSE_VALUES = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const
@@ -231,12 +233,20 @@ function parseDestinations(read: InputReader): Destinations {
   const order = raw.split(',').map(s => s.trim()).filter(Boolean) as DestinationKind[]
   for (const d of order) oneOf('destination', d, DESTINATIONS, 'artifact')
   if (order.length === 0 || new Set(order).size !== order.length) {
-    throw new InputError(`Input 'destination' must be artifact, s3 or a comma list of both without repeats; got '${raw}'.`)
+    throw new InputError(`Input 'destination' must be artifact, s3, file or a comma list of them without repeats; got '${raw}'.`)
   }
   const artifact: ArtifactSettings | undefined = order.includes('artifact')
     ? { retentionDays: integer('artifact-retention-days', read('artifact-retention-days'), 1, 400) }
     : undefined
-  return { order, artifact, s3: order.includes('s3') ? parseS3(read) : undefined }
+  return { order, artifact, s3: order.includes('s3') ? parseS3(read) : undefined, file: order.includes('file') ? parseFile(read) : undefined }
+}
+
+/** DESIGN.md §8: a relative file-path is the workspace's, like every other path a workflow names. */
+function parseFile(read: InputReader): FileSettings {
+  const raw = read('file-path')
+  if (!raw) throw new InputError(`Input 'file-path' is required when 'destination' includes file: a directory on the runner (a mounted volume, a NAS).`)
+  if (raw.includes('\0')) throw new InputError(`Input 'file-path' must be a directory path; got a NUL character.`)
+  return { root: path.resolve(process.env.GITHUB_WORKSPACE || process.cwd(), raw) }
 }
 
 function parseS3(read: InputReader): S3Settings {
@@ -541,12 +551,15 @@ function parseName(name: string): string {
 export function parseBackupRef(value: string): BackupRef {
   if (!value || value === 'latest') return { kind: 'latest' }
   if (value === 'latest-verified') return { kind: 'latest-verified' }
-  if (!/^[A-Za-z0-9._\-/]+$/.test(value) || value.includes('..')) throw new InputError(`Input 'backup' must be latest, latest-verified, an S3 key or an artifact name; got '${value}'.`)
+  if (!/^[A-Za-z0-9._\-/]+$/.test(value) || value.includes('..')) {
+    throw new InputError(`Input 'backup' must be latest, latest-verified, a path under file-path, an S3 key or an artifact name; got '${value}'.`)
+  }
+  if (value.startsWith('/')) return { kind: 'path', path: value }
   return value.includes('/') ? { kind: 'key', key: value } : { kind: 'artifact', name: value }
 }
 
 function nameFromBackupRef(ref: BackupRef): string {
-  const file = ref.kind === 'key' ? ref.key.split('/').pop()! : ref.kind === 'artifact' ? ref.name : ''
+  const file = ref.kind === 'key' ? ref.key.split('/').pop()! : ref.kind === 'path' ? ref.path.split('/').pop()! : ref.kind === 'artifact' ? ref.name : ''
   const name = nameOfStored(file)
   if (!name) throw new InputError(`Input 'name' is required to find the ${ref.kind === 'latest' || ref.kind === 'latest-verified' ? `${ref.kind} backup` : 'backup'} (or give 'backup' as a key or artifact name made by this action).`)
   return name

@@ -9,7 +9,7 @@ export type Provider = 'postgres' | 'neon' | 'supabase' | 'render'
 export type Format = 'custom' | 'plain' | 'directory'
 export type CompressionAlgorithm = 'zstd' | 'gzip' | 'none'
 export type VerifyLevel = 'archive' | 'restore' | 'none'
-export type DestinationKind = 'artifact' | 's3'
+export type DestinationKind = 'artifact' | 's3' | 'file'
 
 /** libpq's sslmodes, with libpq's meanings (DESIGN.md §2). */
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full'
@@ -72,6 +72,11 @@ export interface S3Settings {
   credentials: { accessKeyId: string; secretAccessKey: string } | undefined
 }
 
+export interface FileSettings {
+  /** file-path, absolute (a relative one is resolved against GITHUB_WORKSPACE). */
+  root: string
+}
+
 export interface ArtifactSettings {
   retentionDays: number | undefined
 }
@@ -80,6 +85,7 @@ export interface Destinations {
   /** In the order the user listed them; `latest` later reads the first. */
   order: DestinationKind[]
   s3: S3Settings | undefined
+  file: FileSettings | undefined
   artifact: ArtifactSettings | undefined
 }
 
@@ -204,8 +210,8 @@ export interface ScratchSettings {
   verifySql: string[]
 }
 
-/** `backup:` — `latest` (the newest good backup) or `latest-verified`, an S3 key (contains `/`) or an artifact name. */
-export type BackupRef = { kind: 'latest' } | { kind: 'latest-verified' } | { kind: 'key'; key: string } | { kind: 'artifact'; name: string }
+/** `backup:` — `latest` (the newest good backup) or `latest-verified`, a path under file-path (starts with `/`), an S3 key (contains `/`) or an artifact name. */
+export type BackupRef = { kind: 'latest' } | { kind: 'latest-verified' } | { kind: 'path'; path: string } | { kind: 'key'; key: string } | { kind: 'artifact'; name: string }
 
 /** Where commands other than backup find backups. */
 export interface ReadSettings {

@@ -8,8 +8,8 @@ import * as core from '@actions/core'
 export const State = {
   tempDir: 'temp-dir',
   pgDumpPid: 'pg-dump-pid',
-  s3Key: 's3-pending-key',
-  artifactName: 'artifact-pending-name',
+  /** JSON [{kind, key, pid}]: the copies a backup is writing, one per destination. */
+  pendingCopies: 'pending-copies',
   neonTemporaries: 'neon-temporaries',
   connectDir: 'connect-dir',
   finished: 'main-finished'

@@ -1,8 +1,13 @@
+import * as core from '@actions/core'
 import { PassThrough, type Readable } from 'node:stream'
 import { AbortMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import type { S3Settings } from '../config/settings.js'
-import type { Sink } from './destination.js'
+import type { CatalogEntry, Destination, Sink, Write } from './destination.js'
+import type { ManifestV1 } from './manifest.js'
+import { manifestKey } from '../config/naming.js'
+import { ActionError, Titles } from '../runtime/errors.js'
+import { entriesOf, entryAt, type KeyStore } from './entries.js'
 
 const MiB = 1024 * 1024
 // S3's own minimum: with two parts in flight, memory stays flat at ~15 MiB whatever the size.
@@ -103,7 +108,9 @@ function isNotFound(e: unknown): boolean {
   return err?.name === 'NotFound' || err?.name === 'NoSuchKey' || err?.$metadata?.httpStatusCode === 404
 }
 
-export class S3Destination {
+/** An S3-compatible bucket: streamed multipart uploads, no runner disk. */
+export class S3Destination implements Destination, KeyStore {
+  readonly kind = 's3'
   readonly client: S3Client
   constructor(readonly settings: S3Settings) {
     this.client = createS3Client(settings)
@@ -111,6 +118,68 @@ export class S3Destination {
 
   url(key: string): string {
     return s3Url(this.settings.bucket, key)
+  }
+
+  keyOf(name: string, fileName: string): string {
+    return `${this.settings.prefix}${name}/${fileName}`
+  }
+
+  async refuseExisting(key: string): Promise<void> {
+    if ((await this.exists(key)) || (await this.exists(manifestKey(key)))) {
+      throw new ActionError(Titles.backup, `${this.url(key)} already exists; refusing to overwrite it. Run again in a second, or set a different 'name'.`)
+    }
+  }
+
+  /** The upload completes the object: from then on a failure must remove it. */
+  write(key: string, contentType: string, estimatedBytes: number): Write {
+    const partSize = choosePartSize(estimatedBytes, maxParts(this.settings.endpoint), this.settings.partSizeMiB)
+    const sink = this.openUpload(key, contentType, partSize)
+    return { sink, final: 'written', publish: async () => ({ kind: 's3', location: this.url(key), open: () => this.get(key) }) }
+  }
+
+  writeManifest(key: string, manifest: ManifestV1): Promise<void> {
+    return this.putJson(manifestKey(key), manifest)
+  }
+
+  readText(key: string): Promise<string> {
+    return this.getText(key)
+  }
+
+  async list(name: string | undefined): Promise<CatalogEntry[]> {
+    return entriesOf(await this.listKeys(this.settings.prefix + (name ? `${name}/` : '')), name, this)
+  }
+
+  /** An S3 key is read directly, wherever it lives (another prefix included), with its manifest beside it. */
+  async find(key: string, name: string): Promise<CatalogEntry> {
+    const e = await entryAt(key, name, this)
+    if (!e) throw new ActionError(Titles.restore, `Backup '${key}' was not found in s3://${this.settings.bucket}.`)
+    return e
+  }
+
+  open(e: CatalogEntry): Promise<Readable> {
+    return this.get(e.key)
+  }
+
+  cannotPrune(): string | undefined {
+    return undefined
+  }
+
+  async prune(entries: CatalogEntry[]): Promise<void> {
+    await this.remove(entries.filter(e => e.objectPresent).map(e => e.key))
+    await this.remove(entries.map(e => manifestKey(e.key)))
+  }
+
+  /** Aborts the uploads a killed step left open, then removes an object without a manifest; the second runs even when the first failed. */
+  async cleanUpAfterKill(key: string): Promise<void> {
+    let failure: unknown
+    try {
+      const n = await this.abortPending(key)
+      if (n) core.info(`Aborted ${n} unfinished multipart upload(s) of ${key}.`)
+    } catch (e) {
+      failure = e
+    }
+    if (!(await this.exists(manifestKey(key))) && (await this.removeIfPresent([key]))) core.info(`Removed ${this.url(key)}: the step ended before its manifest was written.`)
+    if (failure) throw failure
   }
 
   /** Runs one S3 call, explaining its failure (explainS3). */

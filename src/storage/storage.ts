@@ -1,25 +1,36 @@
-import * as fs from 'node:fs'
 import * as core from '@actions/core'
 import type { BackupSettings, DestinationKind } from '../config/settings.js'
-import type { Sink, StoredCopy } from './destination.js'
 import type { Workspace } from '../runtime/workspace.js'
-import { ActionError, Titles, errorMessage, scrub } from '../runtime/errors.js'
-import { ArtifactDestination, type StoredArtifact } from './artifact.js'
-import { S3Destination, choosePartSize, maxParts } from './s3.js'
+import { errorMessage, scrub } from '../runtime/errors.js'
 import { manifestKey } from '../config/naming.js'
 import { save, State } from '../runtime/state.js'
+import type { Destination, Sink, StoredCopy, Write } from './destination.js'
+import type { ManifestV1 } from './manifest.js'
+import { makeDestinations } from './index.js'
+import { ArtifactDestination } from './artifact.js'
 
 const CONTENT_TYPE: Record<string, string> = { zst: 'application/zstd', gz: 'application/gzip', sql: 'application/sql', tar: 'application/x-tar' }
 
+/** Which destination's key `backup-key` reports, when there are several (DESIGN.md §7, §8). */
+const KEY_PREFERENCE: DestinationKind[] = ['s3', 'file', 'artifact']
+
+/** The storage plan of one backup: its file name and the key it has in each destination. */
 export interface Target {
-  /** `{name}-{YYYYMMDDTHHMMSSZ}.{ext}`: the artifact's name and the key's last segment. */
+  /** `{name}-{YYYYMMDDTHHMMSSZ}.{ext}`: the artifact's name and every key's last segment. */
   fileName: string
-  /** The S3 key, or the file name when only an artifact is stored (DESIGN.md §7). */
+  /** The S3 key; else the file's path; else the artifact's name. */
   backupKey: string
-  s3Key: string | undefined
+  keys: Map<DestinationKind, string>
 }
 
-/** A copy this run wrote under its final name that no manifest vouches for yet, and how to take it back. */
+/** A copy being written, recorded for the post step: what to clean up after a killed step. */
+export interface Pending {
+  kind: DestinationKind
+  key: string
+  pid: number
+}
+
+/** A copy this run wrote under its final name that no manifest vouches for yet. */
 interface Unvouched {
   label: string
   /** Removes the copy (and a manifest that may have half-arrived); false when there was nothing to remove. */
@@ -33,94 +44,74 @@ interface Unvouched {
  * backup behind (DESIGN.md §3). Once the manifest is written, it stays.
  */
 export class Storage {
-  readonly s3: S3Destination | undefined
-  readonly artifact: ArtifactDestination | undefined
-  private spool: string | undefined
-  private stored: StoredArtifact | undefined
+  readonly destinations: Destination[]
+  private readonly writes = new Map<DestinationKind, Write>()
+  private readonly published = new Set<DestinationKind>()
   private readonly unvouched = new Map<DestinationKind, Unvouched>()
 
   constructor(
-    private readonly s: BackupSettings,
+    private readonly s: Pick<BackupSettings, 'name' | 'destinations'>,
     work: Workspace
   ) {
-    this.s3 = s.destinations.s3 ? new S3Destination(s.destinations.s3) : undefined
-    this.artifact = s.destinations.artifact ? new ArtifactDestination(s.destinations.artifact, work) : undefined
+    this.destinations = makeDestinations(s.destinations, work)
   }
 
   target(fileName: string): Target {
-    const s3Key = this.s3 ? `${this.s3.settings.prefix}${this.s.name}/${fileName}` : undefined
-    return { fileName, s3Key, backupKey: s3Key ?? fileName }
+    const keys = new Map(this.destinations.map(d => [d.kind, d.keyOf(this.s.name, fileName)]))
+    const first = KEY_PREFERENCE.find(k => keys.has(k))!
+    return { fileName, keys, backupKey: keys.get(first)! }
   }
 
   /** Refuses to overwrite a backup made in the same second (DESIGN.md §7). */
   async assertFree(t: Target): Promise<void> {
-    if (this.s3 && t.s3Key && ((await this.s3.exists(t.s3Key)) || (await this.s3.exists(manifestKey(t.s3Key))))) {
-      throw new ActionError(Titles.backup, `${this.s3.url(t.s3Key)} already exists; refusing to overwrite it. Run again in a second, or set a different 'name'.`)
-    }
+    for (const d of this.destinations) await d.refuseExisting(t.keys.get(d.kind)!)
   }
 
   openSinks(t: Target, databaseSize: number): Sink[] {
     const ext = t.fileName.split('.').pop() ?? ''
     const contentType = CONTENT_TYPE[ext] ?? 'application/octet-stream'
-    const sinks: Sink[] = []
-    for (const kind of this.s.destinations.order) {
-      if (kind === 's3' && this.s3 && t.s3Key) {
-        save(State.s3Key, t.s3Key)
-        const partSize = choosePartSize(databaseSize, maxParts(this.s3.settings.endpoint), this.s3.settings.partSizeMiB)
-        const sink = this.s3.openUpload(t.s3Key, contentType, partSize)
-        const s3 = this.s3
-        const key = t.s3Key
-        // Attached before the pipeline's own handlers: once the object is complete, a later failure removes it.
-        sink.done.then(
-          () => this.unvouched.set('s3', { label: s3.url(key), remove: () => s3.removeIfPresent([key, manifestKey(key)]) }),
-          () => undefined
-        )
-        sinks.push(sink)
-      }
-      if (kind === 'artifact' && this.artifact) {
-        const spool = this.artifact.openSpool(t.fileName)
-        this.spool = spool.file
-        sinks.push(spool)
-      }
-    }
-    return sinks
+    const pending: Pending[] = this.destinations.map(d => ({ kind: d.kind, key: t.keys.get(d.kind)!, pid: process.pid }))
+    save(State.pendingCopies, JSON.stringify(pending))
+    return this.destinations.map(d => {
+      const key = t.keys.get(d.kind)!
+      const w = d.write(key, contentType, databaseSize)
+      this.writes.set(d.kind, w)
+      // Attached before the pipeline's own handlers: once the copy is complete, a later failure removes it.
+      if (w.final === 'written') w.sink.done.then(() => this.mark(d, key), () => undefined)
+      return w.sink
+    })
   }
 
-  /** After a good dump: uploads what had to be spooled; returns every stored copy in destination order. */
+  private mark(d: Destination, key: string): void {
+    this.unvouched.set(d.kind, { label: d.url(key), remove: () => d.removeIfPresent([key, manifestKey(key)]) })
+  }
+
+  /** After a good dump: puts each copy under its final name; returns every stored copy in destination order. */
   async publish(t: Target): Promise<StoredCopy[]> {
     const copies: StoredCopy[] = []
-    for (const kind of this.s.destinations.order) {
-      if (kind === 's3' && this.s3 && t.s3Key) {
-        const s3 = this.s3
-        const key = t.s3Key
-        copies.push({ kind, location: s3.url(key), open: () => s3.get(key) })
-      }
-      if (kind === 'artifact' && this.artifact && this.spool) {
-        const spool = this.spool
-        const artifact = this.artifact
-        // Before the upload: an answer lost after the service finalized it still leaves an artifact to remove.
-        save(State.artifactName, t.fileName)
-        this.unvouched.set('artifact', { label: `artifact ${t.fileName}`, remove: () => artifact.removeIfPresent([t.fileName, manifestKey(t.fileName)]) })
-        this.stored = await artifact.upload(spool)
-        copies.push({ kind, location: this.stored.url, reportedSha256: this.stored.digest, open: async () => fs.createReadStream(spool) })
-      }
+    for (const d of this.destinations) {
+      const w = this.writes.get(d.kind)!
+      // Before the publish step: an answer lost after the service finalized it still leaves a copy to remove.
+      if (w.final === 'publish') this.mark(d, t.keys.get(d.kind)!)
+      copies.push(await w.publish())
+      this.published.add(d.kind)
     }
     return copies
   }
 
+  /** The artifact-id output: the id of the backup artifact this run uploaded. */
   get artifactId(): number | undefined {
-    return this.stored?.id
+    const a = this.destinations.find(d => d instanceof ArtifactDestination)
+    return a?.lastUpload?.id
   }
 
-  /** Written once, after the backup object completed and was verified; from then on each copy is a backup that stays. */
-  async writeManifest(t: Target, manifest: unknown): Promise<void> {
-    if (this.s3 && t.s3Key) {
-      await this.s3.putJson(manifestKey(t.s3Key), manifest)
-      this.unvouched.delete('s3')
-    }
-    if (this.artifact && this.stored) {
-      await this.artifact.uploadJson(manifestKey(t.fileName), manifest)
-      this.unvouched.delete('artifact')
+  /** Written once, after the backup completed and was verified; from then on each copy is a backup that stays. */
+  async writeManifest(t: Target, manifest: ManifestV1): Promise<void> {
+    // backup-key's destination first: a run that fails between two manifests leaves the copy backup-key names either vouched for or gone.
+    for (const d of [...this.destinations].sort((a, b) => KEY_PREFERENCE.indexOf(a.kind) - KEY_PREFERENCE.indexOf(b.kind))) {
+      if (!this.published.has(d.kind)) continue
+      await d.writeManifest(t.keys.get(d.kind)!, manifest)
+      this.unvouched.delete(d.kind)
     }
   }
 
