@@ -29,7 +29,7 @@ export async function restoreArchive(stream: Readable, m: ManifestV1, client: Pg
   const env = libpqEnv(target, 'pg-backup-action restore')
   const seal = new Seal(async () => undefined)
   const stages: (Readable | Duplex | Writable)[] = [stream, seal]
-  if (m.encryption) stages.push(await (await import('../stages/encrypt.js')).createDecryptor(m.encryption as EncryptionInfo, o.decryption))
+  if (m.encryption) stages.push(await (await import('./encrypt.js')).createDecryptor(m.encryption as EncryptionInfo, o.decryption))
   const common = ['--no-owner', '--no-acl', '--exit-on-error', '--single-transaction', ...(o.clean ? ['--clean', '--if-exists'] : []), `--dbname=${target.uri}`]
   let tool: string
   let args: string[]
