@@ -7,7 +7,7 @@ import { restore, restoreTest } from './commands/restore.js'
 import { list } from './commands/list.js'
 import { check } from './commands/check.js'
 import { save, State } from './runtime/state.js'
-import { setOutputs } from './report/safely.js'
+import { setOutputs } from './report/outputs.js'
 import { dropInheritedPgEnv } from './runtime/process.js'
 
 /** One command per run; each tells its own story (backup.ts: settings → source → pipeline → destinations → verify → manifest → report). */

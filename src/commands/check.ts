@@ -3,7 +3,8 @@ import { ActionError, Titles } from '../runtime/errors.js'
 import { Catalog } from '../storage/catalog.js'
 import type { CheckSettings } from '../config/settings.js'
 import { describeOthers, freshness } from '../storage/states.js'
-import { setOutputs, writeSummary } from '../report/safely.js'
+import { writeSummary } from '../report/safely.js'
+import { setOutputs } from '../report/outputs.js'
 import { Workspace } from '../runtime/workspace.js'
 
 const hours = (seconds: number): string => `${(seconds / 3600).toFixed(1)} h`

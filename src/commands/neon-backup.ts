@@ -12,6 +12,7 @@ import { hasPolicy, selectRetention } from '../retention/policy.js'
 import type { NeonBackupSettings, NeonPoint, RetentionPolicy } from '../config/settings.js'
 import { SourceSession, withConnection, type ServerInfo } from '../postgres/session.js'
 import { reportNeonBackup } from '../report/summary.js'
+import { setEarlyOutput } from '../report/outputs.js'
 import { type RetentionResult } from '../retention/apply.js'
 import { reportRetention } from '../report/retention.js'
 
@@ -142,8 +143,8 @@ async function createBackupBranch(api: NeonApi, s: NeonBackupSettings, parent: N
       // No compute: a backup branch costs storage only; verify: restore gives it a short-lived one.
       withCompute: false, annotations: { [OWNER_KEY]: name, [VERIFY_KEY]: s.verify }
     })
-    core.setOutput('neon-branch-id', branch.id)
-    core.setOutput('neon-branch-name', branch.name)
+    setEarlyOutput('neon-branch-id', branch.id)
+    setEarlyOutput('neon-branch-name', branch.name)
     return { kind: 'branch', branch }
   } catch (e) {
     throw planLimit(e, 'branch')
@@ -163,7 +164,7 @@ async function createSnapshot(api: NeonApi, s: NeonBackupSettings, parent: NeonB
     const snapshot = await api.createSnapshot(parent.id, {
       name: key, lsn: point?.kind === 'lsn' ? point.value : undefined, timestamp: point?.kind === 'timestamp' ? point.value : undefined, expiresAt: snapshotExpiry(s.retention.policy, createdAt)
     })
-    core.setOutput('neon-snapshot-id', snapshot.id)
+    setEarlyOutput('neon-snapshot-id', snapshot.id)
     return { kind: 'snapshot', snapshot }
   } catch (e) {
     throw planLimit(e, 'snapshot')

@@ -15,6 +15,7 @@ import type { BackupSettings, EncryptionSettings, RestoreSettings, RestoreTestSe
 import type { EncryptionInfo } from '../stages/encrypt.js'
 import { serverInfo, withConnection } from '../postgres/session.js'
 import { reportRestore } from '../report/summary.js'
+import { setOutputs } from '../report/outputs.js'
 import { backup } from './backup.js'
 import { Workspace } from '../runtime/workspace.js'
 import { canDecrypt } from '../config/inputs.js'
@@ -52,7 +53,7 @@ async function spoolVerified(open: () => Promise<Readable>, e: Entry, work: Work
   })
   const digest = seal.digest
   if (digest !== e.manifest.sha256) {
-    core.setOutput('verified', 'false')
+    setOutputs({ verified: 'false' }, [])
     throw new ActionError(Titles.verification, `${e.location}: sha256 ${digest} differs from its manifest's ${e.manifest.sha256}; nothing was restored.`)
   }
   return file

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
-import { setOutputs, writeSummary } from './safely.js'
+import { writeSummary } from './safely.js'
+import { setOutputs } from './outputs.js'
 import type { BackupState } from '../storage/states.js'
 
 /** What a retention pass decided, as the summary shows it (retention/ produces it; report/ sits beside, not above, it). */

@@ -5,7 +5,8 @@ import type { CatalogEntry } from '../storage/catalog.js'
 import type { NeonBranch, NeonSnapshot } from '../providers/neon/api.js'
 import type { NeonPoint } from '../config/settings.js'
 import { TOOL } from '../runtime/version.js'
-import { setOutputs, writeSummary } from './safely.js'
+import { writeSummary } from './safely.js'
+import { setOutputs } from './outputs.js'
 import type { BackupState } from '../storage/states.js'
 
 export interface BackupReport {
