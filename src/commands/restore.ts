@@ -7,11 +7,10 @@ import { ActionError, Titles } from '../runtime/errors.js'
 import { Catalog, type CatalogEntry } from '../storage/catalog.js'
 import { resolveClient, runnerResolveDeps } from '../postgres/client.js'
 import type { ManifestV1 } from '../storage/manifest.js'
-import { scratchRestore } from '../verify/scratch.js'
 import { dumpMajor } from '../storage/manifest.js'
 import { restoreArchive } from '../stages/restore-archive.js'
 import { compareCounts, countMismatches } from '../postgres/counts.js'
-import type { BackupSettings, EncryptionSettings, RestoreSettings, RestoreTestSettings } from '../config/settings.js'
+import type { BackupSettings, EncryptionSettings, RestoreSettings } from '../config/settings.js'
 import type { EncryptionInfo } from '../stages/encrypt.js'
 import { serverInfo, withConnection } from '../postgres/session.js'
 import { reportRestore } from '../report/summary.js'
@@ -29,7 +28,7 @@ type Entry = CatalogEntry & { manifest: ManifestV1 }
  * verification failed (with a warning), never when it is incomplete (nothing
  * proves it finished, and there is no checksum to check) or missing.
  */
-function restorable(e: CatalogEntry): Entry {
+export function restorable(e: CatalogEntry): Entry {
   if (e.state === 'incomplete' || !e.manifest) {
     throw new ActionError(Titles.restoreRefused, `${e.location} has no manifest of ours beside it: it is an incomplete backup (nothing proves it finished), and its checksum cannot be checked. Nothing was restored.`)
   }
@@ -40,7 +39,7 @@ function restorable(e: CatalogEntry): Entry {
   return e as Entry
 }
 
-function ageSeconds(m: ManifestV1, now = new Date()): number {
+export function ageSeconds(m: ManifestV1, now = new Date()): number {
   return (now.getTime() - new Date(m.createdAt).getTime()) / 1000
 }
 
@@ -129,27 +128,5 @@ function safetyBackupSettings(s: RestoreSettings, encryption: EncryptionSettings
     encryption,
     decryption: s.decryption,
     secrets: s.secrets
-  }
-}
-
-/** `restore-test`: the monthly proof — restore into scratch, compare, run verify-sql, report RTO and age. */
-export async function restoreTest(s: RestoreTestSettings): Promise<void> {
-  const work = new Workspace()
-  try {
-    const catalog = new Catalog(s, work)
-    const entry = restorable(await core.group('Find the backup', () => catalog.find(s.backup, s.name)))
-    const info = await withConnection(s.scratch.server, c => serverInfo(c))
-    const client = await resolveClient(s.pgVersion, info, runnerResolveDeps(), dumpMajor(entry.manifest))
-    const r = await core.group('Restore into a scratch database', () => scratchRestore(() => catalog.open(entry), entry.manifest, s.scratch, client, work, s.secrets, s.decryption))
-    const age = ageSeconds(entry.manifest)
-    const tooOld = s.maxAgeSeconds !== undefined && age > s.maxAgeSeconds
-    const details = [...r.verification.details]
-    if (tooOld) details.push(`the newest backup is ${(age / 3600).toFixed(1)} h old, more than max-age (${(s.maxAgeSeconds! / 3600).toFixed(1)} h)`)
-    const target = `a scratch database on ${s.scratch.server.host}:${s.scratch.server.port}`
-    await reportRestore({ title: `Restore test of ${entry.manifest.name}`, entry, target, restoreSeconds: r.restoreSeconds, backupAgeSeconds: age, verified: r.verification.passed, details, comparison: r.tables }, s.secrets)
-    if (!r.verification.passed) throw new ActionError(Titles.verification, r.verification.details.join('\n'))
-    if (tooOld) throw new ActionError(Titles.tooOld, details[details.length - 1])
-  } finally {
-    work.cleanup()
   }
 }
