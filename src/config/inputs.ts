@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import { InputError } from '../runtime/errors.js'
 import { NAME, nameOfStored } from './naming.js'
+import { PRESETS, PROVIDER_NAMES, hostedProvider } from './presets.js'
 import type {
   ArtifactSettings,
   FileSettings,
@@ -34,7 +35,7 @@ export type InputReader = (name: string) => string
 
 const COMMANDS = ['backup', 'restore', 'restore-test', 'list', 'check'] as const
 const AVAILABLE_COMMANDS = COMMANDS
-const PROVIDERS = ['auto', 'postgres', 'neon', 'supabase', 'render'] as const
+const PROVIDERS = ['auto', ...PROVIDER_NAMES] as const
 const FORMATS = ['custom', 'plain', 'directory'] as const
 const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const
 const VERIFY_LEVELS = ['archive', 'restore', 'none'] as const
@@ -47,13 +48,6 @@ const LEVEL_RANGE: Record<CompressionAlgorithm, [number, number] | undefined> = 
   gzip: [1, 9],
   none: undefined
 }
-
-/** Hosts of hosted providers: they need TLS, and `auto` recognises them. */
-const HOSTED: [RegExp, Provider][] = [
-  [/\.neon\.tech$/i, 'neon'],
-  [/\.supabase\.(co|com)$/i, 'supabase'],
-  [/\.render\.com$/i, 'render']
-]
 
 /**
  * pg_dump options the action sets itself: accepting them in `pg-dump-args`
@@ -138,8 +132,7 @@ export function parseDatabaseUrl(raw: string, providerInput: string, inputName =
 
   const safe = new URL(raw)
   safe.password = ''
-  // pg_dump through Neon's PgBouncer (the -pooler host) breaks its snapshot and session settings: use the direct host.
-  const unpooled = provider === 'neon' ? host.replace(/^(ep-[a-z0-9-]+?)-pooler\./i, '$1.') : host
+  const unpooled = PRESETS[provider].directHost?.(host) ?? host
   if (unpooled !== host) safe.hostname = unpooled
   const q = url.searchParams
   const rootCert = q.get('sslrootcert') || undefined
@@ -162,11 +155,6 @@ function resolveProvider(read: InputReader, urlInput: string): Provider {
   if (requested !== 'auto') return requested
   if (read('neon-project-id') || read('neon-api-key') || read('neon-mode')) return 'neon'
   return (URL.canParse(read(urlInput)) && hostedProvider(new URL(read(urlInput)).hostname)) || 'postgres'
-}
-
-/** The hosted provider whose hosts these are, if any. */
-function hostedProvider(host: string): Provider | undefined {
-  return HOSTED.find(([re]) => re.test(host))?.[1]
 }
 
 /** ISO 8601 with a zone (normalised to UTC seconds) or an LSN such as 0/1DE2850; never in the future. */

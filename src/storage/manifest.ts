@@ -3,7 +3,7 @@ import type { ServerInfo } from '../postgres/session.js'
 import type { DatabaseLocale } from '../postgres/locale.js'
 import type { TableCount } from '../postgres/counts.js'
 import { TOOL } from '../runtime/version.js'
-import { supabaseProjectRef } from '../providers/supabase.js'
+import { PRESETS } from '../config/presets.js'
 import { stateOfVerification, type RecordedState } from './states.js'
 
 export interface Verification {
@@ -84,7 +84,7 @@ export function buildManifest(m: ManifestInput): ManifestV1 {
       database: s.source.database,
       serverVersion: m.server.serverVersion,
       serverVersionNum: m.server.serverVersionNum,
-      ...optional('projectRef', s.source.provider === 'supabase' ? supabaseProjectRef(s.source.host, s.source.user) : undefined),
+      ...optional('projectRef', PRESETS[s.source.provider].projectRef?.(s.source.host, s.source.user)),
       ...m.server.locale
     },
     dump: { tool: 'pg_dump', version: m.dumpVersion, format: s.format, snapshot: m.snapshot, args: s.pgDumpArgs },

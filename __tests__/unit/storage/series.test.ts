@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { otherSources, sourceOf } from '../../../src/storage/series.js'
-import { supabaseProjectRef } from '../../../src/providers/supabase.js'
+import { PRESETS } from '../../../src/config/presets.js'
+
+const supabaseProjectRef = PRESETS.supabase.projectRef!
 import type { ManifestV1 } from '../../../src/storage/manifest.js'
 
 const source = (host: string, database = 'shop', extra: Partial<ManifestV1['source']> = {}): Pick<ManifestV1, 'source' | 'neon'> => ({
