@@ -337,9 +337,10 @@ class NeonApi {
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
 /* harmony import */ var _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9541);
-/* harmony import */ var _config_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(64389);
-/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(55383);
-/* harmony import */ var _runtime_state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(76673);
+/* harmony import */ var _config_database_url_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(54877);
+/* harmony import */ var _config_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(38019);
+/* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(55383);
+/* harmony import */ var _runtime_state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(76673);
 /**
  * What backup, restore and the post step share about Neon: the client from
  * settings, finding branches, the database and role to connect as, masked
@@ -351,11 +352,12 @@ class NeonApi {
 
 
 
+
 /** Annotation keys on the branches this action creates (DESIGN.md §7: Neon ownership). */
 const OWNER_KEY = 'pg-backup-action';
 const VERIFY_KEY = 'pg-backup-action-verify';
 function neonApi(n) {
-    return new _api_js__WEBPACK_IMPORTED_MODULE_3__/* .NeonApi */ .dR({ apiUrl: n.apiUrl, apiKey: n.apiKey, projectId: n.projectId });
+    return new _api_js__WEBPACK_IMPORTED_MODULE_4__/* .NeonApi */ .dR({ apiUrl: n.apiUrl, apiKey: n.apiKey, projectId: n.projectId });
 }
 /** `neon-branch` by id or exact name; undefined is the project's default branch. */
 async function findBranch(api, ref, title) {
@@ -388,37 +390,37 @@ async function chooseDatabase(api, branch, n, source, title) {
 async function connectionTo(api, q, secrets) {
     const uri = await api.connectionUri(q);
     const password = URL.canParse(uri) ? new URL(uri).password : '';
-    for (const form of [uri, ...(0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .secretForms */ .eo)(password), ...(password ? (0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .secretForms */ .eo)(decodeURIComponent(password)) : [])]) {
+    for (const form of [uri, ...(0,_config_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .secretForms */ .e)(password), ...(password ? (0,_config_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .secretForms */ .e)(decodeURIComponent(password)) : [])]) {
         if (form && !secrets.includes(form)) {
             secrets.push(form);
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(form);
         }
     }
-    return (0,_config_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDatabaseUrl */ .mx)(uri, 'neon', 'the Neon connection URI');
+    return (0,_config_database_url_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDatabaseUrl */ .mx)(uri, 'neon', 'the Neon connection URI');
 }
 /** Temporary computes and branches, recorded for the post step and forgotten once removed. */
 class NeonTemporaries {
     items = [];
     add(kind, ref) {
         this.items.push({ kind, ref });
-        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
+        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
     }
     forget(ref) {
         const i = this.items.findIndex(x => x.ref === ref);
         if (i >= 0)
             this.items.splice(i, 1);
-        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
+        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
     }
     /** Removes whatever is still recorded (a step that failed half-way); returns what it removed. */
     async removeAll(api) {
         const removed = await removeTemporaries(api, [...this.items]);
         this.items.length = 0;
-        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries, '[]');
+        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .Uw.neonTemporaries, '[]');
         return removed;
     }
     /** Removes what a cancelled main step left (the post step). */
     static async removeLeftovers(api) {
-        return removeTemporaries(api, JSON.parse((0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .read */ .LF)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_4__/* .State */ .Uw.neonTemporaries) || '[]'));
+        return removeTemporaries(api, JSON.parse((0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .read */ .LF)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .Uw.neonTemporaries) || '[]'));
     }
 }
 async function removeTemporaries(api, items) {

@@ -18,12 +18,14 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _storage_neon_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(26161);
 /* harmony import */ var _providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(98523);
 /* harmony import */ var _providers_neon_api_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(55383);
-/* harmony import */ var _verify_sql_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(95561);
-/* harmony import */ var _postgres_counts_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(42891);
-/* harmony import */ var _retention_policy_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(24310);
+/* harmony import */ var _verify_sql_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(95561);
+/* harmony import */ var _postgres_counts_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(42891);
+/* harmony import */ var _retention_policy_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(24310);
 /* harmony import */ var _postgres_session_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(92515);
 /* harmony import */ var _report_summary_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(57994);
-/* harmony import */ var _report_retention_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(27720);
+/* harmony import */ var _report_outputs_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(65468);
+/* harmony import */ var _report_retention_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(27720);
+
 
 
 
@@ -81,7 +83,7 @@ async function branchOrSnapshot(s, api, parent, temporaries) {
         throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.verification, verification.details.join('\n'));
     const retention = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Retention', () => neonRetention(api, s, made.kind, name, key));
     if (retention)
-        await (0,_report_retention_js__WEBPACK_IMPORTED_MODULE_9__/* .reportRetention */ .X)(retention, s.retention.dryRun, s.secrets);
+        await (0,_report_retention_js__WEBPACK_IMPORTED_MODULE_10__/* .reportRetention */ .X)(retention, s.retention.dryRun, s.secrets);
 }
 function checkedName(name) {
     if (!/^[A-Za-z0-9._-]{1,100}$/.test(name))
@@ -145,8 +147,8 @@ async function createBackupBranch(api, s, parent, key, name, point) {
             // No compute: a backup branch costs storage only; verify: restore gives it a short-lived one.
             withCompute: false, annotations: { [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .OWNER_KEY */ .Ck]: name, [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .VERIFY_KEY */ .kD]: s.verify }
         });
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('neon-branch-id', branch.id);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('neon-branch-name', branch.name);
+        (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_9__/* .setEarlyOutput */ .j8)('neon-branch-id', branch.id);
+        (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_9__/* .setEarlyOutput */ .j8)('neon-branch-name', branch.name);
         return { kind: 'branch', branch };
     }
     catch (e) {
@@ -167,7 +169,7 @@ async function createSnapshot(api, s, parent, key, point, createdAt) {
         const snapshot = await api.createSnapshot(parent.id, {
             name: key, lsn: point?.kind === 'lsn' ? point.value : undefined, timestamp: point?.kind === 'timestamp' ? point.value : undefined, expiresAt: snapshotExpiry(s.retention.policy, createdAt)
         });
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('neon-snapshot-id', snapshot.id);
+        (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_9__/* .setEarlyOutput */ .j8)('neon-snapshot-id', snapshot.id);
         return { kind: 'snapshot', snapshot };
     }
     catch (e) {
@@ -198,8 +200,8 @@ async function verify(s, api, made, reference, temporaries) {
         };
     }
     try {
-        const counted = await onBackup(api, made, reference, temporaries, s.secrets, async (c) => ({ tables: await (0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_10__/* .compareCounts */ .G8)(c, reference), sql: await (0,_verify_sql_js__WEBPACK_IMPORTED_MODULE_11__/* .runVerifySql */ .F)(c, s.verifySql) }));
-        const details = [...(0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_10__/* .countMismatches */ .Mv)(counted.tables), ...counted.sql];
+        const counted = await onBackup(api, made, reference, temporaries, s.secrets, async (c) => ({ tables: await (0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_11__/* .compareCounts */ .G8)(c, reference), sql: await (0,_verify_sql_js__WEBPACK_IMPORTED_MODULE_12__/* .runVerifySql */ .F)(c, s.verifySql) }));
+        const details = [...(0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_11__/* .countMismatches */ .Mv)(counted.tables), ...counted.sql];
         const passed = details.length === 0;
         if (passed) {
             details.push(`${counted.tables.length} tables counted on the ${made.kind} through a temporary compute match the source at LSN ${reference.lsn ?? '(unknown)'}${s.verifySql.length ? `; ${s.verifySql.length} verify-sql quer${s.verifySql.length > 1 ? 'ies' : 'y'} passed` : ''}`);
@@ -259,11 +261,11 @@ async function setAside(api, made, key) {
  * selection as files; branches with children are kept (Neon cannot delete them).
  */
 async function neonRetention(api, s, kind, name, thisRun, now = new Date()) {
-    if (!(0,_retention_policy_js__WEBPACK_IMPORTED_MODULE_12__/* .hasPolicy */ .hS)(s.retention.policy))
+    if (!(0,_retention_policy_js__WEBPACK_IMPORTED_MODULE_13__/* .hasPolicy */ .hS)(s.retention.policy))
         return undefined;
     try {
         const backups = await (0,_storage_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .listBackups */ .Cw)(api, kind, name);
-        const plan = (0,_retention_policy_js__WEBPACK_IMPORTED_MODULE_12__/* .selectRetention */ .Ri)(backups.map(b => ({ id: b.key, createdAt: b.createdAt, state: b.state })), s.retention.policy, now, [thisRun]);
+        const plan = (0,_retention_policy_js__WEBPACK_IMPORTED_MODULE_13__/* .selectRetention */ .Ri)(backups.map(b => ({ id: b.key, createdAt: b.createdAt, state: b.state })), s.retention.policy, now, [thisRun]);
         const byKey = new Map(backups.map(b => [b.key, b]));
         for (const d of plan) {
             if (!d.keep && byKey.get(d.id).hasChildren)

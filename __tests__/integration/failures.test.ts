@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import { childPgDumps, connect, headObject, listKeys, runAction, startStack, waitFor, NASTY_PASSWORD } from '../helpers/stack.js'
 import { startS3Proxy } from '../helpers/s3-proxy.js'
-import { secretForms } from '../../src/config/inputs.js'
+import { secretForms } from '../../src/config/secrets.js'
 
 type Stack = Awaited<ReturnType<typeof startStack>>
 let stack: Stack

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import { createDatabase, headObject, listKeys, getObject, loadChinook, runAction, startStack, NASTY_PASSWORD } from '../helpers/stack.js'
-import { secretForms } from '../../src/config/inputs.js'
+import { secretForms } from '../../src/config/secrets.js'
 import { startNeonStandIn } from '../helpers/neon-stand-in.js'
 
 // A leak scan: one run per command with a password and keys full of special characters; none of them

@@ -17,7 +17,7 @@ import { reportRestore } from '../report/summary.js'
 import { setOutputs } from '../report/outputs.js'
 import { backup } from './backup.js'
 import { Workspace } from '../runtime/workspace.js'
-import { canDecrypt } from '../config/inputs.js'
+import { canDecrypt } from '../config/encryption.js'
 import { explainWriteError } from '../runtime/process.js'
 
 type Entry = CatalogEntry & { manifest: ManifestV1 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseInputs, parseDatabaseUrl, parseLockWaitTimeout, parseNeonPoint, secretForms } from '../../../src/config/inputs.js'
+import { parseInputs } from '../../../src/config/inputs.js'
+import { parseNeonPoint } from '../../../src/config/neon.js'
+import { parseDatabaseUrl } from '../../../src/config/database-url.js'
+import { secretForms } from '../../../src/config/secrets.js'
+import { parseLockWaitTimeout } from '../../../src/config/fields.js'
 import { InputError } from '../../../src/runtime/errors.js'
 import type { BackupSettings } from '../../../src/config/settings.js'
 

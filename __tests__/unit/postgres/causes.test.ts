@@ -5,7 +5,7 @@ import { explainConnectFailure, explainNetwork } from '../../../src/postgres/con
 import { explainServerMessage } from '../../../src/postgres/causes.js'
 import { explainS3 } from '../../../src/storage/s3.js'
 import { ArtifactDestination } from '../../../src/storage/artifact.js'
-import { parseDatabaseUrl } from '../../../src/config/inputs.js'
+import { parseDatabaseUrl } from '../../../src/config/database-url.js'
 import type { Workspace } from '../../../src/runtime/workspace.js'
 
 // The error mapping for what the loopback-only network here cannot produce for real, and the edges of what it can.

@@ -6,7 +6,8 @@
  */
 import * as core from '@actions/core'
 import { ActionError, type Title } from '../../runtime/errors.js'
-import { parseDatabaseUrl, secretForms } from '../../config/inputs.js'
+import { parseDatabaseUrl } from '../../config/database-url.js'
+import { secretForms } from '../../config/secrets.js'
 import { NeonApi, type NeonBranch } from './api.js'
 import type { NeonSettings, SourceSettings } from '../../config/settings.js'
 import { read, save, State } from '../../runtime/state.js'

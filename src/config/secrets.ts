@@ -1,0 +1,37 @@
+import { lines, type InputReader } from './fields.js'
+
+/** Every form of a secret the runner, a library or a URL could print. */
+export function secretForms(secret: string): string[] {
+  if (!secret) return []
+  const forms = new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')])
+  return [...forms]
+}
+
+/** Inputs that are secrets as a whole. */
+const SECRET_INPUTS = ['database-url', 'target-database-url', 'scratch-database-url', 'aws-secret-access-key', 'aws-access-key-id', 'github-token', 'age-passphrase', 'gpg-passphrase', 'gpg-private-key-passphrase', 'neon-api-key']
+/** Multi-line secrets: the runner masks line by line, so each line is a secret of its own too. */
+const MULTILINE_SECRET_INPUTS = ['age-identity', 'gpg-private-key']
+
+/** The run's secrets, each masked once in every form the moment it is known (DESIGN.md §5). */
+export class Secrets {
+  readonly values: string[] = []
+  constructor(private readonly mask: (secret: string) => void) {}
+
+  add(value: string): void {
+    for (const form of secretForms(value)) {
+      if (!this.values.includes(form)) {
+        this.values.push(form)
+        this.mask(form)
+      }
+    }
+  }
+
+  /** Masks every secret input before anything reads it: a later validation error must not be the first place a secret shows up. */
+  addInputs(read: InputReader): void {
+    for (const name of SECRET_INPUTS) this.add(read(name))
+    for (const name of MULTILINE_SECRET_INPUTS) {
+      this.add(read(name))
+      for (const line of lines(read(name))) if (line.length >= 8 && !line.startsWith('-----')) this.add(line)
+    }
+  }
+}
