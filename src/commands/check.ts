@@ -3,11 +3,8 @@ import { ActionError, Titles } from '../runtime/errors.js'
 import { Catalog } from '../storage/catalog.js'
 import type { CheckSettings } from '../config/settings.js'
 import { describeOthers, freshness } from '../storage/states.js'
-import { writeSummary } from '../report/safely.js'
-import { setOutputs } from '../report/outputs.js'
+import { hours, reportCheck } from '../report/check.js'
 import { Workspace } from '../runtime/workspace.js'
-
-const hours = (seconds: number): string => `${(seconds / 3600).toFixed(1)} h`
 
 /**
  * `check`: fail when the newest good backup (verified or unverified, by
@@ -29,13 +26,7 @@ export async function check(s: CheckSettings, now = new Date()): Promise<void> {
     }
     const newest = f.newest
     const age = f.ageSeconds
-    setOutputs({ 'newest-age-seconds': String(age) }, s.secrets)
-    await writeSummary(
-      core.summary.addHeading(`Backup freshness: ${s.name}`, 2).addTable([
-        [{ data: 'Newest good backup', header: true }, { data: 'State', header: true }, { data: 'Created', header: true }, { data: 'Age', header: true }, { data: 'max-age', header: true }],
-        [newest.location, newest.state, newest.createdAt.toISOString(), hours(age), hours(s.maxAgeSeconds)]
-      ])
-    )
+    await reportCheck(s.name, newest, age, s.maxAgeSeconds, s.secrets)
     if (age > s.maxAgeSeconds) {
       throw new ActionError(Titles.tooOld, `The newest good backup of '${s.name}' (${newest.location}) is ${hours(age)} old, more than max-age (${hours(s.maxAgeSeconds)}).`)
     }

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { Catalog } from '../storage/catalog.js'
 import type { ListSettings } from '../config/settings.js'
-import { reportList } from '../report/summary.js'
+import { reportList } from '../report/list.js'
 import { Workspace } from '../runtime/workspace.js'
 
 /** `list`: every backup under the prefix (one `name` when given), newest first by manifest time. */

@@ -11,7 +11,7 @@ import { compareCounts, countMismatches, type TableComparison, type TableCount }
 import { hasPolicy, selectRetention } from '../retention/policy.js'
 import type { NeonBackupSettings, NeonPoint, RetentionPolicy } from '../config/settings.js'
 import { SourceSession, withConnection, type ServerInfo } from '../postgres/session.js'
-import { reportNeonBackup } from '../report/summary.js'
+import { reportNeonBackup } from '../report/neon.js'
 import { setEarlyOutput } from '../report/outputs.js'
 import { type RetentionResult } from '../retention/apply.js'
 import { reportRetention } from '../report/retention.js'

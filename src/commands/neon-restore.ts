@@ -6,7 +6,7 @@ import { branchState, listBackups, snapshotState, type NeonBackup, type NeonSour
 import { describeOthers, pickLatest } from '../storage/states.js'
 import type { NeonApi, NeonBranch } from '../providers/neon/api.js'
 import type { NeonRestoreSettings } from '../config/settings.js'
-import { reportNeonRestore } from '../report/summary.js'
+import { reportNeonRestore } from '../report/neon.js'
 
 /**
  * `restore` with provider: neon: `neon-branch` restored in place from a

@@ -6,7 +6,7 @@ import { scratchRestore } from '../verify/scratch.js'
 import { dumpMajor } from '../storage/manifest.js'
 import type { RestoreTestSettings } from '../config/settings.js'
 import { serverInfo, withConnection } from '../postgres/session.js'
-import { reportRestore } from '../report/summary.js'
+import { reportRestore } from '../report/restore.js'
 import { Workspace } from '../runtime/workspace.js'
 import { ageSeconds, restorable } from './restore.js'
 

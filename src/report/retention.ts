@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { writeSummary } from './safely.js'
 import { setOutputs } from './outputs.js'
+import { h } from './format.js'
 import type { BackupState } from '../storage/states.js'
 
 /** What a retention pass decided, as the summary shows it (retention/ produces it; report/ sits beside, not above, it). */
@@ -14,7 +15,7 @@ export async function reportRetention(r: RetentionReport, dryRun: boolean, secre
   setOutputs({ deleted: JSON.stringify(r.deleted) }, secrets)
   await writeSummary(
     core.summary.addHeading(dryRun ? 'Retention plan (dry run: nothing deleted)' : 'Retention', 3).addTable([
-      [{ data: 'Backup', header: true }, { data: 'Created', header: true }, { data: 'State', header: true }, { data: 'Decision', header: true }],
+      [h('Backup'), h('Created'), h('State'), h('Decision')],
       ...r.plan.map(d => [d.id, d.createdAt.toISOString(), d.state, d.keep ? `kept: ${d.reasons.join(', ')}` : dryRun ? 'would be deleted' : 'deleted'])
     ])
   )

@@ -1,0 +1,63 @@
+import * as core from '@actions/core'
+import type { ManifestV1 } from '../storage/manifest.js'
+import type { TableComparison } from '../postgres/counts.js'
+import { writeSummary } from './safely.js'
+import { setOutputs } from './outputs.js'
+import { humanBytes, h, comparisonRow, verificationText } from './format.js'
+
+export interface BackupReport {
+  manifest: ManifestV1
+  backupKey: string
+  locations: string[]
+  artifactId: number | undefined
+  durationSeconds: number
+  verified: boolean
+  /** Per-table comparison of a restore verification. */
+  comparison?: TableComparison[]
+}
+
+/**
+ * Outputs, job summary and the notice annotation. A masked secret inside an
+ * output makes the runner withhold that output, so say so and how to fix it
+ * instead of silently losing it (DESIGN.md §7).
+ */
+export async function reportBackup(r: BackupReport, secrets: readonly string[]): Promise<void> {
+  const m = r.manifest
+  setOutputs({
+    'backup-key': r.backupKey,
+    location: r.locations.join('\n'),
+    'artifact-id': r.artifactId === undefined ? '' : String(r.artifactId),
+    'size-bytes': String(m.sizeBytes),
+    sha256: m.sha256,
+    'duration-seconds': r.durationSeconds.toFixed(1),
+    'server-version': m.source.serverVersion,
+    verified: String(r.verified),
+    manifest: JSON.stringify(m)
+  }, secrets)
+
+  const tableRows = r.comparison
+    ? [[h('Table'), h('Rows in manifest'), h('Rows restored'), h('')], ...r.comparison.map(comparisonRow)]
+    : [[h('Table'), h('Rows')], ...m.tables.map(t => [`${t.schema}.${t.name}`, t.rows === null ? 'not dumped' : String(t.rows)])]
+  await writeSummary(
+    core.summary
+      .addHeading(`PostgreSQL backup: ${m.name}`, 2)
+      .addTable([
+        [h('Field'), h('Value')],
+        ['Database', `${m.source.database} on ${m.source.host}:${m.source.port}`],
+        ['Server version', m.source.serverVersion],
+        ['pg_dump', m.dump.version],
+        ['Format', m.dump.format],
+        ['Compression', m.compression.algorithm + (m.compression.level === null ? '' : ` (level ${m.compression.level})`)],
+        ['Size', `${humanBytes(m.sizeBytes)} (${m.sizeBytes} bytes)`],
+        ['sha256', `<code>${m.sha256}</code>`],
+        ['Duration', `${r.durationSeconds.toFixed(1)} s`],
+        ['Location', r.locations.join('<br>')],
+        ['Verification', verificationText(m.verification)]
+      ])
+      .addHeading(`Tables (${m.tables.length})`, 3)
+      .addTable(tableRows)
+  )
+  core.notice(`Backup stored at ${r.locations.join(', ')} (${humanBytes(m.sizeBytes)}, sha256 ${m.sha256.slice(0, 12)}…)`, {
+    title: 'Backup stored'
+  })
+}

@@ -1,0 +1,38 @@
+import * as core from '@actions/core'
+import type { CatalogEntry } from '../storage/catalog.js'
+import { writeSummary } from './safely.js'
+import { setOutputs } from './outputs.js'
+import type { BackupState } from '../storage/states.js'
+import { humanBytes, h } from './format.js'
+
+const STATE_TEXT: Record<BackupState, string> = {
+  verified: 'verified',
+  unverified: 'unverified (verify: none)',
+  failed: '❌ failed verification',
+  incomplete: 'incomplete (no manifest)',
+  missing: 'missing (manifest without its backup)'
+}
+
+/** `list`: newest first, as a summary table and the `backups` output. */
+export async function reportList(entries: CatalogEntry[], secrets: readonly string[]): Promise<void> {
+  const backups = entries.map(e => ({
+    key: e.key,
+    destination: e.kind,
+    name: e.name,
+    createdAt: e.manifest?.createdAt ?? null,
+    sizeBytes: e.manifest?.sizeBytes ?? e.sizeBytes,
+    sha256: e.manifest?.sha256 ?? null,
+    state: e.state,
+    verified: e.state === 'verified',
+    location: e.location
+  }))
+  setOutputs({ backups: JSON.stringify(backups) }, secrets)
+  await writeSummary(
+    core.summary
+      .addHeading(`Backups (${backups.length})`, 2)
+      .addTable([
+        [h('Created'), h('Name'), h('Size'), h('State'), h('Location')],
+        ...backups.map(b => [b.createdAt ?? '?', b.name, humanBytes(b.sizeBytes), STATE_TEXT[b.state], b.location])
+      ])
+  )
+}
