@@ -1,16 +1,14 @@
 import * as core from '@actions/core'
 import type { BackupSettings } from '../config/settings.js'
 import { ActionError, Titles, errorMessage, scrub } from '../runtime/errors.js'
-import { SourceSession, serverInfo, withConnection } from '../postgres/session.js'
+import { SourceSession } from '../postgres/session.js'
 import { dumpToStorage } from '../stages/dump.js'
-import { resolveClient, runnerResolveDeps, type PgClient } from '../postgres/client.js'
+import { resolveClient, runnerResolveDeps } from '../postgres/client.js'
 import { Storage, type Target } from '../storage/storage.js'
 import { DEFAULT_LEVEL } from '../stages/compress.js'
 import { backupFileName, fileExtension } from '../config/naming.js'
-import { buildManifest, type ManifestV1, type Verification, dumpMajor } from '../storage/manifest.js'
-import { verifyArchive } from '../verify/archive.js'
+import { buildManifest, type ManifestV1, type Verification } from '../storage/manifest.js'
 import { type StoredCopy } from '../storage/destination.js'
-import { scratchRestore } from '../verify/scratch.js'
 import { type TableComparison } from '../postgres/counts.js'
 import { reportBackup, type BackupReport } from '../report/backup.js'
 import { Workspace } from '../runtime/workspace.js'
@@ -19,6 +17,7 @@ import { applyRetention } from '../retention/apply.js'
 import { reportRetention } from '../report/retention.js'
 import { Catalog, type Listing } from '../storage/catalog.js'
 import { otherSources, sourceOf } from '../storage/series.js'
+import { verify } from '../verify/index.js'
 
 export type BackupOutcome = BackupReport
 
@@ -136,18 +135,4 @@ async function dump(s: BackupSettings, storage: Storage, target: Target, work: W
   } finally {
     await session.close()
   }
-}
-
-/** verify: archive reads every stored copy back; verify: restore restores the first into scratch and compares with the manifest. */
-async function verify(s: BackupSettings, copies: StoredCopy[], client: PgClient, draft: ManifestV1, work: Workspace): Promise<{ verification: Verification; comparison?: TableComparison[] }> {
-  if (s.verify === 'none') return { verification: { level: 'none', passed: false, details: ['verification was not requested'] } }
-  if (s.verify === 'archive' || !s.scratch) {
-    const info = draft.encryption
-    const decrypt = info ? async () => (await import('../stages/encrypt.js')).createDecryptor(info as EncryptionInfo, s.decryption) : undefined
-    return { verification: await verifyArchive(copies, { format: s.format, compression: s.compression.algorithm, sha256: draft.sha256, sizeBytes: draft.sizeBytes, pgRestore: client.pgRestore, decrypt }, work) }
-  }
-  const scratch = s.scratch
-  const scratchClient = await resolveClient(s.pgVersion, await withConnection(scratch.server, c => serverInfo(c)), runnerResolveDeps(), dumpMajor(draft))
-  const r = await scratchRestore(copies[0].open, draft, scratch, scratchClient, work, s.secrets, s.decryption)
-  return { verification: r.verification, comparison: r.tables }
 }

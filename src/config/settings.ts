@@ -123,6 +123,18 @@ export interface BackupSettings {
   neonOrigin?: NeonOrigin
 }
 
+/** What the dump stage needs: the source and pg_dump's options, compression, encryption (stages take plans, not all settings). */
+export type DumpPlan = Pick<BackupSettings, 'source' | 'format' | 'compression' | 'jobs' | 'pgDumpArgs' | 'lockWaitTimeout' | 'encryption' | 'secrets'>
+
+/** What writing and finding a backup needs: its name and the destinations. */
+export type StoragePlan = Pick<BackupSettings, 'name' | 'destinations'>
+
+/** What verification needs: the level, where to restore, how to read the archive back. */
+export type VerifyPlan = Pick<BackupSettings, 'verify' | 'scratch' | 'format' | 'compression' | 'decryption' | 'pgVersion' | 'secrets'>
+
+/** What the manifest records of the settings. */
+export type ManifestPlan = Pick<BackupSettings, 'name' | 'source' | 'format' | 'pgDumpArgs' | 'compression' | 'neonOrigin'>
+
 export type NeonMode = 'dump' | 'branch' | 'snapshot'
 
 /** A point in a branch's history: an ISO 8601 timestamp (UTC, seconds) or an LSN. */

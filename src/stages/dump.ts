@@ -5,7 +5,7 @@ import { ActionError, Titles, scrub } from '../runtime/errors.js'
 import { spawnTool, type Spawned, diskFull } from '../runtime/process.js'
 import { findOnPath } from '../runtime/which.js'
 import { buildPgDumpArgs, pgDumpEnv, dataFilter } from '../postgres/pg-dump-args.js'
-import type { BackupSettings } from '../config/settings.js'
+import type { DumpPlan } from '../config/settings.js'
 import type { SourceSession } from '../postgres/session.js'
 import type { TableCount } from '../postgres/counts.js'
 import { Coalesce, runPipeline, type PipelineResult } from './pipeline.js'
@@ -44,7 +44,7 @@ function failure(tool: string, p: Spawned, r: Awaited<Spawned['exit']>, secrets:
  * straight from the producing process, so the raw bytes never pass through
  * Node.
  */
-export async function startDump(s: BackupSettings, client: PgClient, snapshot: string, work: Workspace, compressor?: CompressorCommand): Promise<RunningDump> {
+export async function startDump(s: DumpPlan, client: PgClient, snapshot: string, work: Workspace, compressor?: CompressorCommand): Promise<RunningDump> {
   const directory = s.format === 'directory' ? work.path('dump') : undefined
   // Stored as a tar, which verification and restores extract with tar too; every runner image has one.
   const tarCommand = directory ? findOnPath('tar') : undefined
@@ -70,9 +70,9 @@ export async function startDump(s: BackupSettings, client: PgClient, snapshot: s
   return {
     stream: producer.process.stdout,
     kill: () => stop(producer.process),
-    check: async rawBytes => {
+    check: async sourceBytes => {
       await checkProducer()
-      if (rawBytes === 0) throw new ActionError(Titles.backup, `${producer.name} exited successfully but wrote nothing; no backup was stored.`)
+      if (sourceBytes === 0) throw new ActionError(Titles.backup, `${producer.name} exited successfully but wrote nothing; no backup was stored.`)
     }
   }
 }
@@ -119,7 +119,7 @@ function compressWith(c: CompressorCommand, producer: { name: string; process: S
  * in the same snapshot. Kills pg_dump if anything fails.
  */
 export async function dumpToStorage(
-  s: BackupSettings,
+  s: DumpPlan,
   session: SourceSession,
   client: PgClient,
   storage: Storage,

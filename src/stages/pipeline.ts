@@ -4,8 +4,8 @@ import { pipeline } from 'node:stream/promises'
 import { Sink } from '../storage/destination.js'
 
 export interface PipelineResult {
-  /** Bytes pg_dump produced (before compression). */
-  rawBytes: number
+  /** Bytes the source stream produced: pg_dump's archive, or the compressor process's output when one feeds the pipeline. */
+  sourceBytes: number
   /** Bytes stored, and their sha256. */
   sizeBytes: number
   sha256: string
@@ -122,14 +122,14 @@ export async function runPipeline(
   source: Readable,
   stages: Duplex[],
   sinks: Sink[],
-  beforeEnd: (rawBytes: number) => Promise<void>,
+  beforeEnd: (sourceBytes: number) => Promise<void>,
   signal?: AbortSignal
 ): Promise<PipelineResult> {
   if (sinks.length === 0) throw new Error('no destination')
-  const raw = new Counter()
-  const seal = new Seal(() => beforeEnd(raw.bytes))
+  const counted = new Counter()
+  const seal = new Seal(() => beforeEnd(counted.bytes))
   const target = sinks.length === 1 ? sinks[0].stream : new FanOut(sinks.map(s => s.stream))
-  const flow = pipeline([source, raw, ...stages, seal, target], { signal })
+  const flow = pipeline([source, counted, ...stages, seal, target], { signal })
   // A destination that gives up stops reading; destroying its stream fails the pipeline instead of stalling it.
   const done = sinks.map(s =>
     s.done.catch((e: unknown) => {
@@ -141,5 +141,5 @@ export async function runPipeline(
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
   // The stream's own error (pg_dump's, say) explains more than a sink's "stream destroyed".
   if (failed) throw results[0].status === 'rejected' ? results[0].reason : failed.reason
-  return { rawBytes: raw.bytes, sizeBytes: seal.bytes, sha256: seal.digest }
+  return { sourceBytes: counted.bytes, sizeBytes: seal.bytes, sha256: seal.digest }
 }

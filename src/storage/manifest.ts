@@ -1,4 +1,4 @@
-import type { BackupSettings, NeonOrigin } from '../config/settings.js'
+import type { ManifestPlan, NeonOrigin, VerifyLevel } from '../config/settings.js'
 import type { ServerInfo } from '../postgres/session.js'
 import type { DatabaseLocale } from '../postgres/locale.js'
 import type { TableCount } from '../postgres/counts.js'
@@ -7,7 +7,7 @@ import { PRESETS } from '../config/presets.js'
 import { stateOfVerification, type RecordedState } from './states.js'
 
 export interface Verification {
-  level: BackupSettings['verify']
+  level: VerifyLevel
   passed: boolean
   details: string[]
 }
@@ -47,7 +47,7 @@ export interface ManifestV1 {
 }
 
 export interface ManifestInput {
-  settings: BackupSettings
+  settings: ManifestPlan
   key: string
   createdAt: Date
   finishedAt: Date

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { BackupSettings, DestinationKind } from '../config/settings.js'
+import type { DestinationKind, StoragePlan } from '../config/settings.js'
 import type { Workspace } from '../runtime/workspace.js'
 import { errorMessage, scrub } from '../runtime/errors.js'
 import { manifestKey } from '../config/naming.js'
@@ -50,7 +50,7 @@ export class Storage {
   private readonly unvouched = new Map<DestinationKind, Unvouched>()
 
   constructor(
-    private readonly s: Pick<BackupSettings, 'name' | 'destinations'>,
+    private readonly s: StoragePlan,
     work: Workspace
   ) {
     this.destinations = makeDestinations(s.destinations, work)

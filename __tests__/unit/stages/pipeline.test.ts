@@ -58,13 +58,13 @@ describe('runPipeline', () => {
     const r = await runPipeline(source(data), [], [a.sink, b.sink], async () => undefined)
     expect(a.bytes().equals(data)).toBe(true)
     expect(b.bytes().equals(data)).toBe(true)
-    expect(r).toEqual({ rawBytes: data.length, sizeBytes: data.length, sha256: createHash('sha256').update(data).digest('hex') })
+    expect(r).toEqual({ sourceBytes: data.length, sizeBytes: data.length, sha256: createHash('sha256').update(data).digest('hex') })
   })
 
   it('hashes the compressed bytes, which decompress to the dump', async () => {
     const a = collector()
     const r = await runPipeline(source(data), [createCompressor({ algorithm: 'gzip', level: 6 })!], [a.sink], async () => undefined)
-    expect(r.rawBytes).toBe(data.length)
+    expect(r.sourceBytes).toBe(data.length)
     expect(r.sizeBytes).toBe(a.bytes().length)
     expect(r.sha256).toBe(createHash('sha256').update(a.bytes()).digest('hex'))
     expect(zlib.gunzipSync(a.bytes()).equals(data)).toBe(true)
