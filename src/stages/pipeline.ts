@@ -139,6 +139,8 @@ export async function runPipeline(
   )
   const results = await Promise.allSettled([flow, ...done])
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  // A cancel is said as itself (DESIGN.md §7), not as pipeline()'s generic AbortError that holds it as its cause.
+  if (failed && signal?.aborted) throw signal.reason
   // The stream's own error (pg_dump's, say) explains more than a sink's "stream destroyed".
   if (failed) throw results[0].status === 'rejected' ? results[0].reason : failed.reason
   return { sourceBytes: counted.bytes, sizeBytes: seal.bytes, sha256: seal.digest }
