@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { Readable } from 'node:stream'
 import type { FileSettings } from '../config/settings.js'
 import { manifestKey } from '../config/naming.js'
@@ -59,7 +60,7 @@ export class FileDestination implements Destination, KeyStore {
   }
 
   url(key: string): string {
-    return `file://${key}`
+    return pathToFileURL(key).href
   }
 
   async refuseExisting(key: string): Promise<void> {
