@@ -8,12 +8,12 @@ import { NeonTemporaries, OWNER_KEY, VERIFY_KEY, chooseDatabase, connectionTo, f
 import { NeonApiError, type NeonApi, type NeonBranch, type NeonSnapshot } from '../providers/neon/api.js'
 import { runVerifySql } from '../verify/sql.js'
 import { compareCounts, countMismatches, type TableComparison, type TableCount } from '../postgres/counts.js'
-import { hasPolicy, selectRetention } from '../retention/policy.js'
+import { hasPolicy } from '../retention/policy.js'
 import type { NeonBackupSettings, NeonPoint, RetentionPolicy } from '../config/settings.js'
 import { SourceSession, withConnection, type ServerInfo } from '../postgres/session.js'
 import { reportNeonBackup } from '../report/neon.js'
 import { setEarlyOutput } from '../report/outputs.js'
-import { type RetentionResult } from '../retention/apply.js'
+import { prune, retentionStep, type RetentionResult } from '../retention/apply.js'
 import { reportRetention } from '../report/retention.js'
 
 /**
@@ -252,25 +252,11 @@ async function setAside(api: NeonApi, made: Made, key: string): Promise<string> 
  */
 async function neonRetention(api: NeonApi, s: NeonBackupSettings, kind: 'branch' | 'snapshot', name: string, thisRun: string, now = new Date()): Promise<RetentionResult | undefined> {
   if (!hasPolicy(s.retention.policy)) return undefined
-  try {
+  return retentionStep('made', async () => {
     const backups = await listBackups(api, kind, name)
-    const plan = selectRetention(backups.map(b => ({ id: b.key, createdAt: b.createdAt, state: b.state })), s.retention.policy, now, [thisRun])
-    const byKey = new Map(backups.map(b => [b.key, b]))
-    for (const d of plan) {
-      if (!d.keep && byKey.get(d.id)!.hasChildren) Object.assign(d, { keep: true, reasons: ['has child branches (Neon cannot delete it)'] })
-    }
-    const deleted: string[] = []
-    if (!s.retention.dryRun) {
-      for (const d of plan.filter(x => !x.keep)) {
-        const b = byKey.get(d.id)!
-        if (kind === 'branch') await api.deleteBranch(b.id)
-        else await api.deleteSnapshot(b.id)
-        deleted.push(d.id)
-      }
-    }
-    return { plan, deleted }
-  } catch (e) {
-    if (e instanceof ActionError) throw e
-    throw new ActionError(Titles.retention, `Retention stopped: ${errorMessage(e)}. The backup itself was made and verified.`)
-  }
+    const candidates = backups.map(b => ({ id: b.key, createdAt: b.createdAt, state: b.state, item: b, pinned: b.hasChildren ? 'has child branches (Neon cannot delete it)' : undefined }))
+    return prune(candidates, s.retention, thisRun, async doomed => {
+      for (const b of doomed) await (kind === 'branch' ? api.deleteBranch(b.id) : api.deleteSnapshot(b.id))
+    }, now)
+  })
 }

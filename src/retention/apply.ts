@@ -1,14 +1,51 @@
 import * as core from '@actions/core'
 import { ActionError, Titles, errorMessage } from '../runtime/errors.js'
-import type { CatalogEntry, Listing } from '../storage/catalog.js'
+import type { Listing } from '../storage/catalog.js'
 import type { Destination } from '../storage/destination.js'
 import { hasPolicy, selectRetention, type RetentionDecision } from './policy.js'
 import type { DestinationKind, RetentionSettings } from '../config/settings.js'
-import type { RecordedState } from '../storage/states.js'
+import type { BackupState, RecordedState } from '../storage/states.js'
 
 export interface RetentionResult {
   plan: RetentionDecision[]
   deleted: string[]
+}
+
+/** One backup retention decides on, and what deleting it takes (undefined for this run's own, which is never deleted). */
+export interface Candidate<T> {
+  id: string
+  createdAt: Date
+  state: BackupState
+  item: T | undefined
+  /** Why it must stay whatever the rules say (a Neon branch with children). */
+  pinned?: string
+}
+
+/**
+ * The one retention loop, for files and Neon alike: the pure selection over
+ * the candidates, pinned ones kept, then `remove` with what no rule keeps
+ * (nothing on a dry run). `protect` is this run's backup.
+ */
+export async function prune<T>(candidates: Candidate<T>[], r: RetentionSettings, protect: string, remove: (doomed: T[]) => Promise<void>, now: Date): Promise<RetentionResult> {
+  const plan = selectRetention(candidates, r.policy, now, [protect])
+  const byId = new Map(candidates.map(c => [c.id, c]))
+  for (const d of plan) {
+    const pinned = byId.get(d.id)?.pinned
+    if (!d.keep && pinned) Object.assign(d, { keep: true, reasons: [pinned] })
+  }
+  const doomed = plan.filter(d => !d.keep).map(d => byId.get(d.id)!)
+  if (!r.dryRun && doomed.length) await remove(doomed.map(c => c.item).filter((x): x is T => x !== undefined))
+  return { plan, deleted: r.dryRun ? [] : doomed.map(c => c.id) }
+}
+
+/** Retention errors are their own title, saying the backup itself is safe. */
+export async function retentionStep<T>(made: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (e) {
+    if (e instanceof ActionError) throw e
+    throw new ActionError(Titles.retention, `Retention stopped: ${errorMessage(e)}. The backup itself was ${made} and verified.`)
+  }
 }
 
 /** This run's backup, which the listing taken before it was written does not hold. */
@@ -20,17 +57,17 @@ export interface ThisRun {
 }
 
 /**
- * Retention after a good run, per destination: the pure selection over this
- * name's manifests (ours only: a backup without our manifest beside it is
- * never touched) from the run's one listing, then the backups deleted first
- * and their manifests second, so a crash in between leaves a manifest whose
- * backup is missing — which `list` shows and the next run cleans up — never
- * an undescribed backup.
+ * Retention after a good run, per destination, over this name's manifests
+ * (ours only: a backup without our manifest beside it is never touched) from
+ * the run's one listing. Each destination deletes the backups first and their
+ * manifests second, so a crash in between leaves a manifest whose backup is
+ * missing — which `list` shows and the next run cleans up — never an
+ * undescribed backup.
  */
-export async function applyRetention(plan: RetentionSettings, destinations: readonly Destination[], thisRun: ThisRun, listing: Promise<Listing>, now = new Date()): Promise<RetentionResult | undefined> {
-  if (!hasPolicy(plan.policy)) return undefined
-  const result: RetentionResult = { plan: [], deleted: [] }
-  try {
+export async function applyRetention(r: RetentionSettings, destinations: readonly Destination[], thisRun: ThisRun, listing: Promise<Listing>, now = new Date()): Promise<RetentionResult | undefined> {
+  if (!hasPolicy(r.policy)) return undefined
+  return retentionStep('stored', async () => {
+    const result: RetentionResult = { plan: [], deleted: [] }
     const listed = await listing
     for (const d of destinations) {
       const why = d.cannotPrune()
@@ -40,21 +77,11 @@ export async function applyRetention(plan: RetentionSettings, destinations: read
       }
       const id = thisRun.keys.get(d.kind) ?? ''
       const entries = (listed.get(d.kind) ?? []).filter(e => e.manifest && e.key !== id)
-      const decided = selectRetention(
-        [...entries.map(e => ({ id: e.key, createdAt: e.createdAt, state: e.state })), { id, createdAt: thisRun.createdAt, state: thisRun.state }],
-        plan.policy,
-        now,
-        [id]
-      )
-      result.plan.push(...decided)
-      const doomed = decided.filter(x => !x.keep).map(x => entries.find(e => e.key === x.id)).filter((e): e is CatalogEntry => e !== undefined)
-      if (plan.dryRun || doomed.length === 0) continue
-      await d.prune(doomed)
-      result.deleted.push(...doomed.map(e => e.key))
+      const candidates = [...entries.map(e => ({ id: e.key, createdAt: e.createdAt, state: e.state, item: e })), { id, createdAt: thisRun.createdAt, state: thisRun.state, item: undefined }]
+      const done = await prune(candidates, r, id, doomed => d.prune(doomed), now)
+      result.plan.push(...done.plan)
+      result.deleted.push(...done.deleted)
     }
     return result
-  } catch (e) {
-    if (e instanceof ActionError) throw e
-    throw new ActionError(Titles.retention, `Retention stopped: ${errorMessage(e)}. The backup itself was stored and verified.`)
-  }
+  })
 }
