@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
-import { connect, createDatabase, getObject, listKeys, runAction, s3Client, startStack } from '../helpers/stack.js'
+import { createDatabase, listKeys, runAction, s3Client, startStack } from '../helpers/stack.js'
 
 // Backup states (DESIGN.md §3, §8) as every command reads them: the bundled action against
 // PostgreSQL and s3rver; which backup was restored is told by the rows that came back.
@@ -23,101 +23,9 @@ const warnings = (r: Run) => r.annotations.filter(a => a.level === 'warning')
 const s3 = (prefix: string) => ({ destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, 's3-prefix': prefix })
 const backup = (prefix: string, extra: Record<string, string> = {}) => runAction({ 'database-url': stack.pg.url('shop'), name: 'shop', ...s3(prefix), ...extra }, { env: stack.env })
 
-async function rows(db: string): Promise<number> {
-  const c = await connect(stack.pg, db)
-  try {
-    return Number((await c.query('SELECT count(*) AS n FROM orders')).rows[0].n)
-  } finally {
-    await c.end()
-  }
-}
-
 async function putManifest(key: string, manifest: unknown) {
   await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: `${key}.manifest.json`, Body: JSON.stringify(manifest) }))
 }
-
-describe('a nightly backup whose verification failed', () => {
-  const prefix = 'nightly/'
-  let good: Run
-  let failed: Run
-
-  beforeAll(async () => {
-    good = await backup(prefix, { verify: 'restore', 'scratch-database-url': stack.pg.url('postgres') })
-    if (good.code !== 0) throw new Error(good.stdout)
-    stack.pg.psql('shop', ['-c', 'INSERT INTO orders SELECT generate_series(101, 150)'])
-    // Same second, same key: wait for the next one.
-    await new Promise(r => setTimeout(r, 1100))
-    failed = await backup(prefix, { verify: 'restore', 'scratch-database-url': stack.pg.url('postgres'), 'verify-sql': 'SELECT count(*) = 0 FROM orders' })
-  }, 120000)
-
-  afterAll(() => void stack.pg.psql('shop', ['-c', 'DELETE FROM orders WHERE id > 100']))
-
-  it('fails the run and is kept, its manifest saying failed', async () => {
-    expect(failed.code).toBe(1)
-    expect(errors(failed)).toEqual([expect.objectContaining({ title: 'Backup verification failed' })])
-    expect(failed.outputs.verified).toBe('false')
-    const key = failed.outputs['backup-key']
-    expect(JSON.parse((await getObject(stack.s3, `${key}.manifest.json`)).toString())).toMatchObject({ state: 'failed', verification: { level: 'restore', passed: false } })
-    expect(JSON.parse(good.outputs.manifest).state).toBe('verified')
-  })
-
-  it('list shows each backup with its state', async () => {
-    const r = await runAction({ command: 'list', name: 'shop', ...s3(prefix) }, { env: stack.env })
-    expect(r.code).toBe(0)
-    expect(JSON.parse(r.outputs.backups).map((b: { key: string; state: string; verified: boolean }) => [b.key, b.state, b.verified])).toEqual([
-      [failed.outputs['backup-key'], 'failed', false],
-      [good.outputs['backup-key'], 'verified', true]
-    ])
-    expect(r.summary).toContain('failed verification')
-  })
-
-  it('restore of latest restores the older good backup, not the newer failed one', async () => {
-    createDatabase(stack.pg, 'from_latest')
-    const r = await runAction({ command: 'restore', name: 'shop', ...s3(prefix), 'target-database-url': stack.pg.url('from_latest') }, { env: stack.env })
-    expect(errors(r)).toEqual([])
-    expect(r.outputs['backup-key']).toBe(good.outputs['backup-key'])
-    expect(await rows('from_latest')).toBe(100)
-  })
-
-  it('restore-test of latest and of latest-verified test the good backup', async () => {
-    for (const ref of ['latest', 'latest-verified']) {
-      const r = await runAction({ command: 'restore-test', name: 'shop', backup: ref, ...s3(prefix), 'scratch-database-url': stack.pg.url('postgres') }, { env: stack.env })
-      expect(errors(r)).toEqual([])
-      expect(r.outputs['backup-key']).toBe(good.outputs['backup-key'])
-    }
-  })
-
-  it('named explicitly, the failed backup restores, with a warning naming its state', async () => {
-    createDatabase(stack.pg, 'from_failed')
-    const r = await runAction({ command: 'restore', backup: failed.outputs['backup-key'], ...s3(prefix), 'target-database-url': stack.pg.url('from_failed') }, { env: stack.env })
-    expect(errors(r)).toEqual([])
-    expect(warnings(r)).toContainEqual(expect.objectContaining({ title: 'Restoring a failed backup', message: expect.stringMatching(/is a failed backup .*verify-sql/) }))
-    expect(await rows('from_failed')).toBe(150)
-  })
-
-  it('check passes on the fresh good backup and warns about the newer failed one', async () => {
-    const r = await runAction({ command: 'check', name: 'shop', ...s3(prefix), 'max-age': '1h' }, { env: stack.env })
-    expect(r.code).toBe(0)
-    expect(warnings(r)).toEqual([expect.objectContaining({ title: 'Failed backup', message: expect.stringContaining(failed.outputs['backup-key']) })])
-  })
-
-  it('a manifest written before states existed is read from its verification', async () => {
-    const key = failed.outputs['backup-key']
-    const m = JSON.parse((await getObject(stack.s3, `${key}.manifest.json`)).toString())
-    delete m.state
-    await putManifest(key, m)
-    const r = await runAction({ command: 'list', name: 'shop', ...s3(prefix) }, { env: stack.env })
-    expect(JSON.parse(r.outputs.backups)[0]).toMatchObject({ key, state: 'failed' })
-  })
-
-  it('retention fills no slot with it, and removes it once a newer good backup exists', async () => {
-    await new Promise(r => setTimeout(r, 1100))
-    const r = await backup(prefix, { 'keep-last': '1' })
-    expect(errors(r)).toEqual([])
-    expect(JSON.parse(r.outputs.deleted).sort()).toEqual([good.outputs['backup-key'], failed.outputs['backup-key']].sort())
-    expect(await listKeys(stack.s3, prefix)).toEqual([r.outputs['backup-key'], `${r.outputs['backup-key']}.manifest.json`].sort())
-  })
-})
 
 describe('check measures the newest good backup', () => {
   it('a fresh failed backup does not make an old series fresh', async () => {
