@@ -15,7 +15,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(98523);
 /* harmony import */ var _storage_neon_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(26161);
 /* harmony import */ var _storage_states_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(72611);
-/* harmony import */ var _report_summary_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(57994);
+/* harmony import */ var _report_neon_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(94252);
 
 
 
@@ -38,7 +38,7 @@ async function neonRestore(s) {
     const base = { projectId: api.projectId, target, source, preserve, from };
     if (s.dryRun) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`dry run: would restore branch ${target.name} from ${from}, keeping its current state as ${preserve}; nothing was changed`, { title: 'Restore dry run' });
-        await (0,_report_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .reportNeonRestore */ .Fv)({ ...base, branchId: target.id, restoreSeconds: 0, dryRun: true }, s.secrets);
+        await (0,_report_neon_js__WEBPACK_IMPORTED_MODULE_5__/* .reportNeonRestore */ .Fv)({ ...base, branchId: target.id, restoreSeconds: 0, dryRun: true }, s.secrets);
         return;
     }
     if (s.confirm !== target.name) {
@@ -46,7 +46,7 @@ async function neonRestore(s) {
     }
     const started = Date.now();
     const branchId = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Restore ${target.name} from ${from}`, () => restoreInPlace(api, target, source, preserve));
-    await (0,_report_summary_js__WEBPACK_IMPORTED_MODULE_5__/* .reportNeonRestore */ .Fv)({ ...base, branchId, restoreSeconds: (Date.now() - started) / 1000, dryRun: false }, s.secrets);
+    await (0,_report_neon_js__WEBPACK_IMPORTED_MODULE_5__/* .reportNeonRestore */ .Fv)({ ...base, branchId, restoreSeconds: (Date.now() - started) / 1000, dryRun: false }, s.secrets);
 }
 async function chooseSource(api, s, target, name) {
     if (s.neon.pointInTime)

@@ -13,18 +13,20 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
 /* harmony import */ var _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9541);
-/* harmony import */ var _backup_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(83492);
+/* harmony import */ var _backup_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(73620);
 /* harmony import */ var _config_naming_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(55084);
 /* harmony import */ var _storage_neon_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(26161);
 /* harmony import */ var _providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(98523);
 /* harmony import */ var _providers_neon_api_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(55383);
-/* harmony import */ var _verify_sql_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(95561);
-/* harmony import */ var _postgres_counts_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(42891);
-/* harmony import */ var _retention_policy_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(24310);
+/* harmony import */ var _verify_sql_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(95561);
+/* harmony import */ var _postgres_counts_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(42891);
+/* harmony import */ var _retention_policy_js__WEBPACK_IMPORTED_MODULE_14__ = __webpack_require__(24310);
 /* harmony import */ var _postgres_session_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(92515);
-/* harmony import */ var _report_summary_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(57994);
+/* harmony import */ var _report_neon_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(94252);
 /* harmony import */ var _report_outputs_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(65468);
-/* harmony import */ var _report_retention_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(27720);
+/* harmony import */ var _retention_apply_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(2914);
+/* harmony import */ var _report_retention_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(27720);
+
 
 
 
@@ -75,7 +77,7 @@ async function branchOrSnapshot(s, api, parent, temporaries) {
     // A failed backup keeps its data for inspection under a name that never counts as a backup (nor is pruned).
     const finalKey = failed ? await setAside(api, made, key) : key;
     const finishedAt = new Date();
-    await (0,_report_summary_js__WEBPACK_IMPORTED_MODULE_8__/* .reportNeonBackup */ .fB)({
+    await (0,_report_neon_js__WEBPACK_IMPORTED_MODULE_8__/* .reportNeonBackup */ .fB)({
         name, key: finalKey, kind: made.kind, projectId: api.projectId, parent, branch: made.branch, snapshot: made.snapshot, point, createdAt, finishedAt,
         serverVersion: reference?.info.serverVersion, verification, comparison, tables: reference?.tables
     }, s.secrets);
@@ -83,7 +85,7 @@ async function branchOrSnapshot(s, api, parent, temporaries) {
         throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.verification, verification.details.join('\n'));
     const retention = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Retention', () => neonRetention(api, s, made.kind, name, key));
     if (retention)
-        await (0,_report_retention_js__WEBPACK_IMPORTED_MODULE_10__/* .reportRetention */ .X)(retention, s.retention.dryRun, s.secrets);
+        await (0,_report_retention_js__WEBPACK_IMPORTED_MODULE_11__/* .reportRetention */ .X)(retention, s.retention.dryRun, s.secrets);
 }
 function checkedName(name) {
     if (!/^[A-Za-z0-9._-]{1,100}$/.test(name))
@@ -200,8 +202,8 @@ async function verify(s, api, made, reference, temporaries) {
         };
     }
     try {
-        const counted = await onBackup(api, made, reference, temporaries, s.secrets, async (c) => ({ tables: await (0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_11__/* .compareCounts */ .G8)(c, reference), sql: await (0,_verify_sql_js__WEBPACK_IMPORTED_MODULE_12__/* .runVerifySql */ .F)(c, s.verifySql) }));
-        const details = [...(0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_11__/* .countMismatches */ .Mv)(counted.tables), ...counted.sql];
+        const counted = await onBackup(api, made, reference, temporaries, s.secrets, async (c) => ({ tables: await (0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_12__/* .compareCounts */ .G8)(c, reference), sql: await (0,_verify_sql_js__WEBPACK_IMPORTED_MODULE_13__/* .runVerifySql */ .F)(c, s.verifySql) }));
+        const details = [...(0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_12__/* .countMismatches */ .Mv)(counted.tables), ...counted.sql];
         const passed = details.length === 0;
         if (passed) {
             details.push(`${counted.tables.length} tables counted on the ${made.kind} through a temporary compute match the source at LSN ${reference.lsn ?? '(unknown)'}${s.verifySql.length ? `; ${s.verifySql.length} verify-sql quer${s.verifySql.length > 1 ? 'ies' : 'y'} passed` : ''}`);
@@ -261,34 +263,16 @@ async function setAside(api, made, key) {
  * selection as files; branches with children are kept (Neon cannot delete them).
  */
 async function neonRetention(api, s, kind, name, thisRun, now = new Date()) {
-    if (!(0,_retention_policy_js__WEBPACK_IMPORTED_MODULE_13__/* .hasPolicy */ .hS)(s.retention.policy))
+    if (!(0,_retention_policy_js__WEBPACK_IMPORTED_MODULE_14__/* .hasPolicy */ .hS)(s.retention.policy))
         return undefined;
-    try {
+    return (0,_retention_apply_js__WEBPACK_IMPORTED_MODULE_10__/* .retentionStep */ .P8)('made', async () => {
         const backups = await (0,_storage_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .listBackups */ .Cw)(api, kind, name);
-        const plan = (0,_retention_policy_js__WEBPACK_IMPORTED_MODULE_13__/* .selectRetention */ .Ri)(backups.map(b => ({ id: b.key, createdAt: b.createdAt, state: b.state })), s.retention.policy, now, [thisRun]);
-        const byKey = new Map(backups.map(b => [b.key, b]));
-        for (const d of plan) {
-            if (!d.keep && byKey.get(d.id).hasChildren)
-                Object.assign(d, { keep: true, reasons: ['has child branches (Neon cannot delete it)'] });
-        }
-        const deleted = [];
-        if (!s.retention.dryRun) {
-            for (const d of plan.filter(x => !x.keep)) {
-                const b = byKey.get(d.id);
-                if (kind === 'branch')
-                    await api.deleteBranch(b.id);
-                else
-                    await api.deleteSnapshot(b.id);
-                deleted.push(d.id);
-            }
-        }
-        return { plan, deleted };
-    }
-    catch (e) {
-        if (e instanceof _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ)
-            throw e;
-        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.retention, `Retention stopped: ${(0,_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(e)}. The backup itself was made and verified.`);
-    }
+        const candidates = backups.map(b => ({ id: b.key, createdAt: b.createdAt, state: b.state, item: b, pinned: b.hasChildren ? 'has child branches (Neon cannot delete it)' : undefined }));
+        return (0,_retention_apply_js__WEBPACK_IMPORTED_MODULE_10__/* .prune */ .R3)(candidates, s.retention, thisRun, async (doomed) => {
+            for (const b of doomed)
+                await (kind === 'branch' ? api.deleteBranch(b.id) : api.deleteSnapshot(b.id));
+        }, now);
+    });
 }
 
 

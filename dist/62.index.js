@@ -1,5 +1,5 @@
-export const id = 161;
-export const ids = [161,523];
+export const id = 62;
+export const ids = [62,523];
 export const modules = {
 
 /***/ 55383:
@@ -438,6 +438,102 @@ async function removeTemporaries(api, items) {
         removed.push(`branch ${x.ref}`);
     }
     return removed;
+}
+
+
+/***/ }),
+
+/***/ 94252:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Fv: () => (/* binding */ reportNeonRestore),
+/* harmony export */   fB: () => (/* binding */ reportNeonBackup)
+/* harmony export */ });
+/* unused harmony export neonLocation */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
+/* harmony import */ var _runtime_version_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(16696);
+/* harmony import */ var _safely_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49782);
+/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(65468);
+/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(12011);
+
+
+
+
+
+/** `neon://{project}/branches/{id}` or `…/snapshots/{id}`. */
+function neonLocation(projectId, kind, id) {
+    return `neon://${projectId}/${kind === 'branch' ? 'branches' : 'snapshots'}/${id}`;
+}
+/** Outputs and job summary of a Neon branch or snapshot backup; `manifest` describes it as the file manifests do (nothing is stored beside it). */
+async function reportNeonBackup(r, secrets) {
+    const id = r.branch?.id ?? r.snapshot.id;
+    const location = neonLocation(r.projectId, r.kind, id);
+    const verified = r.verification.level !== 'none' && r.verification.passed;
+    const record = {
+        schemaVersion: 1,
+        tool: { ..._runtime_version_js__WEBPACK_IMPORTED_MODULE_1__/* .TOOL */ .j },
+        name: r.name,
+        key: r.key,
+        createdAt: r.createdAt.toISOString(),
+        finishedAt: r.finishedAt.toISOString(),
+        durationMs: r.finishedAt.getTime() - r.createdAt.getTime(),
+        neon: {
+            kind: r.kind,
+            projectId: r.projectId,
+            id,
+            sourceBranch: { id: r.parent.id, name: r.parent.name },
+            point: r.point ?? null,
+            lsn: r.branch?.parent_lsn ?? r.snapshot?.lsn ?? null
+        },
+        tables: r.tables ?? [],
+        verification: r.verification
+    };
+    (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .setOutputs */ .n0)({
+        'backup-key': r.key,
+        location,
+        'duration-seconds': (record.durationMs / 1000).toFixed(1),
+        'server-version': r.serverVersion ?? '',
+        verified: String(verified),
+        manifest: JSON.stringify(record),
+        ...(r.branch ? { 'neon-branch-id': r.branch.id, 'neon-branch-name': r.key } : { 'neon-snapshot-id': id })
+    }, secrets);
+    await (0,_safely_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .S)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z
+        .addHeading(`Neon ${r.kind} backup: ${r.name}`, 2)
+        .addTable([
+        [(0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Field'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Value')],
+        ['Project', r.projectId],
+        ['Source branch', `${r.parent.name} (${r.parent.id})`],
+        ['Point', r.point ? `${r.point.kind === 'lsn' ? 'LSN' : 'time'} ${r.point.value}` : 'now'],
+        [r.kind === 'branch' ? 'Backup branch' : 'Snapshot', `${r.key} (${id})`],
+        ['Location', location],
+        ['Duration', `${(record.durationMs / 1000).toFixed(1)} s`],
+        ['Verification', (0,_format_js__WEBPACK_IMPORTED_MODULE_4__/* .verificationText */ .nF)(r.verification)]
+    ])
+        .addTable(r.comparison ? [[(0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Table'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Rows in the source'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Rows in the backup'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('')], ...r.comparison.map(_format_js__WEBPACK_IMPORTED_MODULE_4__/* .comparisonRow */ .iS)] : [[(0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Tables'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('')], ['not counted (verify: restore counts them)', '']]));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`Neon ${r.kind} ${r.key} (${id}) made in project ${r.projectId}${verified ? ', verified' : ''}.`, { title: 'Backup stored' });
+}
+async function reportNeonRestore(r, secrets) {
+    const backupAge = r.source.kind === 'backup' ? (Date.now() - r.source.backup.createdAt.getTime()) / 1000 : (Date.now() - (r.source.point.kind === 'timestamp' ? Date.parse(r.source.point.value) : Date.now())) / 1000;
+    (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .setOutputs */ .n0)({
+        'backup-key': r.source.kind === 'backup' ? r.source.backup.key : r.source.point.value,
+        location: r.source.kind === 'backup' ? neonLocation(r.projectId, r.source.backup.kind, r.source.backup.id) : neonLocation(r.projectId, 'branch', r.target.id),
+        'restore-seconds': r.restoreSeconds.toFixed(1),
+        'backup-age-seconds': String(Math.round(backupAge)),
+        'neon-branch-id': r.branchId,
+        'neon-branch-name': r.target.name,
+        verified: 'false'
+    }, secrets);
+    await (0,_safely_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .S)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z
+        .addHeading(`Neon restore of ${r.target.name}${r.dryRun ? ' (dry run: nothing changed)' : ''}`, 2)
+        .addTable([
+        [(0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Field'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Value')],
+        ['Project', r.projectId],
+        ['Branch restored', `${r.target.name} (${r.branchId})`],
+        ['From', r.from],
+        ['Previous state kept as', r.dryRun ? `${r.preserve} (would be)` : r.preserve],
+        ['Restore time (RTO)', r.dryRun ? 'dry run: nothing restored' : `${r.restoreSeconds.toFixed(1)} s`]
+    ]));
 }
 
 
