@@ -32,11 +32,17 @@ function timed(cmd, argv, env = process.env) {
     const c = spawn(cmd, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] })
     let err = ''
     c.stderr.on('data', d => (err += d))
-    c.on('close', code => (code === 0 ? resolve(Number(process.hrtime.bigint() - start) / 1e9) : reject(new Error(`${cmd} failed: ${err}`))))
+    c.on('close', code =>
+      code === 0 ? resolve(Number(process.hrtime.bigint() - start) / 1e9) : reject(new Error(`${cmd} failed: ${err}`))
+    )
   })
 }
 
-const pg = await startPostgres({ password: 'bench-pw', settings: ['shared_buffers=256MB', 'max_wal_size=4GB', 'checkpoint_timeout=30min'], keepIn: keep ? path.join(ROOT, 'bench/work', `pg-s${scale}`) : undefined })
+const pg = await startPostgres({
+  password: 'bench-pw',
+  settings: ['shared_buffers=256MB', 'max_wal_size=4GB', 'checkpoint_timeout=30min'],
+  keepIn: keep ? path.join(ROOT, 'bench/work', `pg-s${scale}`) : undefined
+})
 const [s3, artifacts] = await Promise.all([startS3({ buckets: ['bench'] }), startArtifactService()])
 const conn = ['-h', pg.socketDir, '-p', String(pg.port), '-U', 'postgres']
 // The bare commands connect as the action does (TCP to 127.0.0.1, password in the environment):
@@ -46,7 +52,10 @@ const tcpEnv = { ...process.env, PGPASSWORD: 'bench-pw' }
 // A PATH without zstd, for the in-process fallback.
 const noZstdPath = pathWithout(['zstd'])
 try {
-  const existing = pg.reused && pg.psql('postgres', ['-At', '-c', "SELECT 1 FROM pg_database WHERE datname = 'bench'"]).trim() === '1' ? Number(pg.psql('bench', ['-At', '-c', 'SELECT count(*) FROM pgbench_branches']).trim()) : 0
+  const existing =
+    pg.reused && pg.psql('postgres', ['-At', '-c', "SELECT 1 FROM pg_database WHERE datname = 'bench'"]).trim() === '1'
+      ? Number(pg.psql('bench', ['-At', '-c', 'SELECT count(*) FROM pgbench_branches']).trim())
+      : 0
   if (existing === scale) log(`reusing the pgbench database at scale ${scale}`)
   else {
     log(`creating a pgbench database at scale ${scale} ...`)
@@ -62,37 +71,54 @@ try {
   const ageKey = spawnSync('age-keygen', [], { encoding: 'utf8' }).stdout
   const ageRecipient = /public key: (age1\S+)/.exec(ageKey)?.[1]
 
-
   /** The action under /usr/bin/time: wall time, peak RSS, stored size, and start → pg_dump spawned. */
   async function action(name, extra, extraEnv = {}) {
     let spawnedAt = 0
     let startedAt = 0
     let poll
-    const r = await runAction({ ...base, name, ...extra }, {
-      env: { ...env, ...extraEnv },
-      post: false,
-      wrap: ['/usr/bin/time', '-f', 'BENCH %e %M'],
-      onSpawn: child => {
-        startedAt = performance.now()
-        poll = setInterval(() => {
-          if (spawnedAt) return
-          const out = spawnSync('pgrep', ['-f', '-n', `${pg.bin}/pg_dump`], { encoding: 'utf8' }).stdout.trim()
-          if (out) spawnedAt = performance.now()
-        }, 5)
-        child.on('close', () => clearInterval(poll))
+    const r = await runAction(
+      { ...base, name, ...extra },
+      {
+        env: { ...env, ...extraEnv },
+        post: false,
+        wrap: ['/usr/bin/time', '-f', 'BENCH %e %M'],
+        onSpawn: child => {
+          startedAt = performance.now()
+          poll = setInterval(() => {
+            if (spawnedAt) return
+            const out = spawnSync('pgrep', ['-f', '-n', `${pg.bin}/pg_dump`], { encoding: 'utf8' }).stdout.trim()
+            if (out) spawnedAt = performance.now()
+          }, 5)
+          child.on('close', () => clearInterval(poll))
+        }
       }
-    })
+    )
     clearInterval(poll)
     const m = /BENCH ([\d.]+) (\d+)/.exec(r.stderr)
     if (r.code !== 0 || !m) throw new Error(`action failed: ${r.stdout.slice(-2000)} ${r.stderr.slice(-2000)}`)
-    return { seconds: Number(m[1]), rssMiB: Number(m[2]) / 1024, bytes: Number(r.outputs['size-bytes']), coldStart: spawnedAt ? (spawnedAt - startedAt) / 1000 : NaN, key: r.outputs['backup-key'] }
+    return {
+      seconds: Number(m[1]),
+      rssMiB: Number(m[2]) / 1024,
+      bytes: Number(r.outputs['size-bytes']),
+      coldStart: spawnedAt ? (spawnedAt - startedAt) / 1000 : NaN,
+      key: r.outputs['backup-key']
+    }
   }
 
   const contenders = {
-    'bare pg_dump -Fc -Z0 > /dev/null (floor)': async () => ({ seconds: await timed('bash', ['-c', `'${pg.bin}/pg_dump' -Fc -Z0 ${tcp.join(' ')} bench > /dev/null`], tcpEnv) }),
+    'bare pg_dump -Fc -Z0 > /dev/null (floor)': async () => ({
+      seconds: await timed('bash', ['-c', `'${pg.bin}/pg_dump' -Fc -Z0 ${tcp.join(' ')} bench > /dev/null`], tcpEnv)
+    }),
     'seed: pg_dump | gzip > file, then upload': async () => {
       const file = path.join(work, 'seed.sql.gz')
-      const seconds = await timed('bash', ['-c', `set -o pipefail; '${pg.bin}/pg_dump' ${tcp.join(' ')} bench | gzip > '${file}' && node '${path.join(ROOT, 'bench/upload.mjs')}' '${s3.endpoint}' bench seed.sql.gz '${file}'`], tcpEnv)
+      const seconds = await timed(
+        'bash',
+        [
+          '-c',
+          `set -o pipefail; '${pg.bin}/pg_dump' ${tcp.join(' ')} bench | gzip > '${file}' && node '${path.join(ROOT, 'bench/upload.mjs')}' '${s3.endpoint}' bench seed.sql.gz '${file}'`
+        ],
+        tcpEnv
+      )
       const bytes = fs.statSync(file).size
       fs.rmSync(file)
       return { seconds, bytes }
@@ -124,7 +150,15 @@ try {
     const rs = results[name]
     const seconds = median(rs.map(r => r.seconds))
     const pick = k => (rs[0][k] === undefined ? null : median(rs.map(r => r[k])))
-    return { name, seconds, ratio: seconds / floor, bytes: pick('bytes'), rssMiB: pick('rssMiB'), coldStartSeconds: pick('coldStart'), runs: rs.map(r => r.seconds) }
+    return {
+      name,
+      seconds,
+      ratio: seconds / floor,
+      bytes: pick('bytes'),
+      rssMiB: pick('rssMiB'),
+      coldStartSeconds: pick('coldStart'),
+      runs: rs.map(r => r.seconds)
+    }
   })
 
   let restore
@@ -134,7 +168,14 @@ try {
     if (!key) throw new Error('the restore side needs the "verify none" contender (drop --only or add --no-restore)')
     const file = path.join(work, 'archive.dump.zst')
     const { GetObjectCommand, S3Client } = await import('@aws-sdk/client-s3')
-    const body = (await new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }).send(new GetObjectCommand({ Bucket: 'bench', Key: key }))).Body
+    const body = (
+      await new S3Client({
+        endpoint: s3.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
+      }).send(new GetObjectCommand({ Bucket: 'bench', Key: key }))
+    ).Body
     fs.writeFileSync(file, Buffer.from(await body.transformToByteArray()))
     // Alternating rounds, as for the backups: a single restore of each is at the mercy of a cold cache.
     const tests = []
@@ -142,14 +183,39 @@ try {
     for (let round = 0; round < rounds; round++) {
       // Each restore starts alike: no other restored copy on the server, nothing left to checkpoint.
       pg.psql('postgres', ['-c', 'DROP DATABASE IF EXISTS bare_restore', '-c', 'CHECKPOINT'])
-      const r = await runAction({ command: 'restore-test', name: 'b-none', destination: 's3', 's3-bucket': 'bench', 's3-endpoint': s3.endpoint, backup: key, 'scratch-database-url': pg.url('postgres') }, { env, post: false })
+      const r = await runAction(
+        {
+          command: 'restore-test',
+          name: 'b-none',
+          destination: 's3',
+          's3-bucket': 'bench',
+          's3-endpoint': s3.endpoint,
+          backup: key,
+          'scratch-database-url': pg.url('postgres')
+        },
+        { env, post: false }
+      )
       if (r.code !== 0) throw new Error(r.stdout.slice(-2000))
       tests.push(Number(r.outputs['restore-seconds']))
       pg.psql('postgres', ['-c', 'CREATE DATABASE bare_restore', '-c', 'CHECKPOINT'])
-      bares.push(await timed('bash', ['-c', `set -o pipefail; zstd -dc '${file}' | '${pg.bin}/pg_restore' --no-owner --no-acl --single-transaction ${tcp.join(' ')} -d bare_restore`], tcpEnv))
+      bares.push(
+        await timed(
+          'bash',
+          [
+            '-c',
+            `set -o pipefail; zstd -dc '${file}' | '${pg.bin}/pg_restore' --no-owner --no-acl --single-transaction ${tcp.join(' ')} -d bare_restore`
+          ],
+          tcpEnv
+        )
+      )
       log(`round ${round + 1}: restore-test ${tests.at(-1).toFixed(2)} s, bare pg_restore ${bares.at(-1).toFixed(2)} s`)
     }
-    restore = { restoreTestSeconds: median(tests), bareSeconds: median(bares), ratio: median(tests) / median(bares), runs: { restoreTest: tests, bare: bares } }
+    restore = {
+      restoreTestSeconds: median(tests),
+      bareSeconds: median(bares),
+      ratio: median(tests) / median(bares),
+      runs: { restoreTest: tests, bare: bares }
+    }
   }
 
   const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${pg.psql('postgres', ['-At', '-c', 'SHOW server_version']).trim()}`
@@ -164,8 +230,16 @@ try {
     '',
     '| contender | wall time | × floor | stored | action peak RSS | start → pg_dump |',
     '|---|---|---|---|---|---|',
-    ...rows.map(r => `| ${r.name.replace(/\|/g, "\\|")} | ${r.seconds.toFixed(2)} s | ${r.ratio.toFixed(2)} | ${mib(r.bytes)} | ${r.rssMiB === null ? '' : `${r.rssMiB.toFixed(0)} MiB`} | ${r.coldStartSeconds === null || Number.isNaN(r.coldStartSeconds) ? '' : `${r.coldStartSeconds.toFixed(2)} s`} |`),
-    ...(restore ? ['', `Restore: restore-test ${restore.restoreTestSeconds.toFixed(1)} s vs bare \`zstd -dc | pg_restore --single-transaction\` ${restore.bareSeconds.toFixed(1)} s (× ${restore.ratio.toFixed(2)}).`] : [])
+    ...rows.map(
+      r =>
+        `| ${r.name.replace(/\|/g, '\\|')} | ${r.seconds.toFixed(2)} s | ${r.ratio.toFixed(2)} | ${mib(r.bytes)} | ${r.rssMiB === null ? '' : `${r.rssMiB.toFixed(0)} MiB`} | ${r.coldStartSeconds === null || Number.isNaN(r.coldStartSeconds) ? '' : `${r.coldStartSeconds.toFixed(2)} s`} |`
+    ),
+    ...(restore
+      ? [
+          '',
+          `Restore: restore-test ${restore.restoreTestSeconds.toFixed(1)} s vs bare \`zstd -dc | pg_restore --single-transaction\` ${restore.bareSeconds.toFixed(1)} s (× ${restore.ratio.toFixed(2)}).`
+        ]
+      : [])
   ].join('\n')
   fs.writeFileSync(path.join(outDir, 'results.md'), md + '\n')
   console.log(md)

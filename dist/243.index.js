@@ -34,7 +34,9 @@ async function neonRestore(s) {
     const name = s.name ?? s.neon.database ?? target.name;
     const source = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Find the backup', () => chooseSource(api, s, target, name));
     const preserve = `${target.name}-pre-restore-${(0,_config_naming_js__WEBPACK_IMPORTED_MODULE_2__/* .timestamp */ .vE)(new Date())}`;
-    const from = source.kind === 'history' ? `its own history at ${source.point.value}` : `${source.backup.kind} ${source.backup.key} (${source.backup.id})`;
+    const from = source.kind === 'history'
+        ? `its own history at ${source.point.value}`
+        : `${source.backup.kind} ${source.backup.key} (${source.backup.id})`;
     const base = { projectId: api.projectId, target, source, preserve, from };
     if (s.dryRun) {
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`dry run: would restore branch ${target.name} from ${from}, keeping its current state as ${preserve}; nothing was changed`, { title: 'Restore dry run' });
@@ -70,11 +72,27 @@ async function chooseSource(api, s, target, name) {
         if (branch.id === target.id)
             throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restoreRefused, `Input 'backup' names the branch being restored (${target.name}); to go back in its own history, set 'neon-point-in-time' instead.`);
         const state = (0,_storage_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .branchState */ .al)(branch, annotations[branch.id] ?? {}, branch.name.endsWith(_config_naming_js__WEBPACK_IMPORTED_MODULE_2__/* .UNVERIFIED */ .Yg));
-        return named({ kind: 'branch', id: branch.id, key: branch.name, createdAt: created(branch.name, branch.created_at), state, hasChildren: false, branch });
+        return named({
+            kind: 'branch',
+            id: branch.id,
+            key: branch.name,
+            createdAt: created(branch.name, branch.created_at),
+            state,
+            hasChildren: false,
+            branch
+        });
     }
     const snapshot = (await api.listSnapshots()).find(x => x.id === s.backup || x.name === s.backup);
     if (snapshot)
-        return named({ kind: 'snapshot', id: snapshot.id, key: snapshot.name, createdAt: created(snapshot.name, snapshot.created_at), state: (0,_storage_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .snapshotState */ .UI)(snapshot.name.endsWith(_config_naming_js__WEBPACK_IMPORTED_MODULE_2__/* .UNVERIFIED */ .Yg)), hasChildren: false, snapshot });
+        return named({
+            kind: 'snapshot',
+            id: snapshot.id,
+            key: snapshot.name,
+            createdAt: created(snapshot.name, snapshot.created_at),
+            state: (0,_storage_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .snapshotState */ .UI)(snapshot.name.endsWith(_config_naming_js__WEBPACK_IMPORTED_MODULE_2__/* .UNVERIFIED */ .Yg)),
+            hasChildren: false,
+            snapshot
+        });
     throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore, `Neon project ${api.projectId} has no branch or snapshot named or with id '${s.backup}' (input 'backup').`);
 }
 /** A backup named explicitly restores whatever its state, but a failed one says so and an unfinished one is refused (DESIGN.md §8). */
@@ -82,13 +100,18 @@ function named(backup) {
     if (backup.state === 'incomplete')
         throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restoreRefused, `The ${backup.kind} ${backup.key} is not ready in Neon (its operations have not finished): it is not a backup to restore yet.`);
     if (backup.state === 'failed')
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The ${backup.kind} ${backup.key} is a failed backup (its verification failed); restoring it because 'backup' names it.`, { title: 'Restoring a failed backup' });
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`The ${backup.kind} ${backup.key} is a failed backup (its verification failed); restoring it because 'backup' names it.`, {
+            title: 'Restoring a failed backup'
+        });
     return { kind: 'backup', backup };
 }
 /** Returns the id the target branch has afterwards (a snapshot restore moves its name and computes to a new branch). */
 async function restoreInPlace(api, target, source, preserve) {
     if (source.kind === 'backup' && source.backup.kind === 'snapshot') {
-        const restored = await api.restoreSnapshot(source.backup.id, { name: `${target.name}-restored-${(0,_config_naming_js__WEBPACK_IMPORTED_MODULE_2__/* .timestamp */ .vE)(new Date())}`, targetBranchId: target.id });
+        const restored = await api.restoreSnapshot(source.backup.id, {
+            name: `${target.name}-restored-${(0,_config_naming_js__WEBPACK_IMPORTED_MODULE_2__/* .timestamp */ .vE)(new Date())}`,
+            targetBranchId: target.id
+        });
         await api.finalizeRestore(restored.branch.id, preserve);
         return restored.branch.id;
     }

@@ -78,8 +78,20 @@ async function branchOrSnapshot(s, api, parent, temporaries) {
     const finalKey = failed ? await setAside(api, made, key) : key;
     const finishedAt = new Date();
     await (0,_report_neon_js__WEBPACK_IMPORTED_MODULE_8__/* .reportNeonBackup */ .fB)({
-        name, key: finalKey, kind: made.kind, projectId: api.projectId, parent, branch: made.branch, snapshot: made.snapshot, point, createdAt, finishedAt,
-        serverVersion: reference?.info.serverVersion, verification, comparison, tables: reference?.tables
+        name,
+        key: finalKey,
+        kind: made.kind,
+        projectId: api.projectId,
+        parent,
+        branch: made.branch,
+        snapshot: made.snapshot,
+        point,
+        createdAt,
+        finishedAt,
+        serverVersion: reference?.info.serverVersion,
+        verification,
+        comparison,
+        tables: reference?.tables
     }, s.secrets);
     if (failed)
         throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.verification, verification.details.join('\n'));
@@ -100,19 +112,30 @@ async function dumpFromBranch(s, api, parent, temporaries, signal) {
     const point = s.neon.pointInTime;
     temporaries.add('branch', tempName);
     const { branch, endpoints } = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Create temporary branch ${tempName}`, () => api.createBranch({
-        name: tempName, parentId: parent.id, parentLsn: point?.kind === 'lsn' ? point.value : undefined, parentTimestamp: point?.kind === 'timestamp' ? point.value : undefined,
-        withCompute: true, annotations: { [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .OWNER_KEY */ .Ck]: name, [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .VERIFY_KEY */ .kD]: 'none', 'pg-backup-action-temporary': 'dump' }
+        name: tempName,
+        parentId: parent.id,
+        parentLsn: point?.kind === 'lsn' ? point.value : undefined,
+        parentTimestamp: point?.kind === 'timestamp' ? point.value : undefined,
+        withCompute: true,
+        annotations: { [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .OWNER_KEY */ .Ck]: name, [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .VERIFY_KEY */ .kD]: 'none', 'pg-backup-action-temporary': 'dump' }
     }));
     try {
         const endpoint = endpoints.find(e => e.type === 'read_write') ?? (await api.createEndpoint(branch.id));
         const source = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .connectionTo */ .mQ)(api, { branchId: branch.id, endpointId: endpoint.id, database, role }, s.secrets);
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Dumping ${database} as ${role} from branch ${tempName} (${branch.id}) of ${parent.name}${point ? ` at ${point.value}` : ''}`);
-        const neonOrigin = { projectId: api.projectId, branchId: parent.id, branchName: parent.name, parentBranchId: parent.id, pointInTime: point?.value ?? branch.parent_lsn ?? null };
+        const neonOrigin = {
+            projectId: api.projectId,
+            branchId: parent.id,
+            branchName: parent.name,
+            parentBranchId: parent.id,
+            pointInTime: point?.value ?? branch.parent_lsn ?? null
+        };
         await (0,_backup_js__WEBPACK_IMPORTED_MODULE_2__/* .backup */ .R)({ ...s.dump, source, name, neonOrigin }, signal);
     }
     finally {
         // A failure here must not hide the backup's own error; removeAll tries again and warns.
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Delete temporary branch ${tempName}`, () => api.deleteBranch(branch.id).then(() => temporaries.forget(tempName))).catch(() => undefined);
+        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Delete temporary branch ${tempName}`, () => api.deleteBranch(branch.id).then(() => temporaries.forget(tempName)))
+            .catch(() => undefined);
     }
 }
 /** Exact counts of every table in one snapshot of the source (database-url, else the branch's own compute), with its WAL position. */
@@ -137,17 +160,23 @@ function planLimit(e, kind) {
         return e;
     const advice = kind === 'snapshot'
         ? 'Neon allows 1 manual snapshot on the Free plan and 10 on paid plans. Retention deletes only after a good run, so keep fewer than the limit (keep-last below it), delete old snapshots in the Neon console, or upgrade; on the Free plan use neon-mode: branch or neon-mode: dump instead.'
-        : "Neon limits the branches of a project by plan. Keep fewer backup branches (lower keep-last / keep-* so retention leaves room), delete unused branches, or use neon-mode: snapshot or neon-mode: dump to S3.";
-    return new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup, `Neon refused a new ${kind}: the project is at its plan's limit (${e.neonMessage}). ${advice}`, { cause: e });
+        : 'Neon limits the branches of a project by plan. Keep fewer backup branches (lower keep-last / keep-* so retention leaves room), delete unused branches, or use neon-mode: snapshot or neon-mode: dump to S3.';
+    return new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup, `Neon refused a new ${kind}: the project is at its plan's limit (${e.neonMessage}). ${advice}`, {
+        cause: e
+    });
 }
 async function createBackupBranch(api, s, parent, key, name, point) {
     if (await api.findBranchByName(key))
         throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup, `Branch ${key} already exists in Neon project ${api.projectId}; refusing to overwrite it. Run again in a second, or set a different 'name'.`);
     try {
         const { branch } = await api.createBranch({
-            name: key, parentId: parent.id, parentLsn: point?.kind === 'lsn' ? point.value : undefined, parentTimestamp: point?.kind === 'timestamp' ? point.value : undefined,
+            name: key,
+            parentId: parent.id,
+            parentLsn: point?.kind === 'lsn' ? point.value : undefined,
+            parentTimestamp: point?.kind === 'timestamp' ? point.value : undefined,
             // No compute: a backup branch costs storage only; verify: restore gives it a short-lived one.
-            withCompute: false, annotations: { [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .OWNER_KEY */ .Ck]: name, [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .VERIFY_KEY */ .kD]: s.verify }
+            withCompute: false,
+            annotations: { [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .OWNER_KEY */ .Ck]: name, [_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .VERIFY_KEY */ .kD]: s.verify }
         });
         (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_9__/* .setEarlyOutput */ .j8)('neon-branch-id', branch.id);
         (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_9__/* .setEarlyOutput */ .j8)('neon-branch-name', branch.name);
@@ -169,7 +198,10 @@ async function createSnapshot(api, s, parent, key, point, createdAt) {
         throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.backup, `Snapshot ${key} already exists in Neon project ${api.projectId}; refusing to make another. Run again in a second, or set a different 'name'.`);
     try {
         const snapshot = await api.createSnapshot(parent.id, {
-            name: key, lsn: point?.kind === 'lsn' ? point.value : undefined, timestamp: point?.kind === 'timestamp' ? point.value : undefined, expiresAt: snapshotExpiry(s.retention.policy, createdAt)
+            name: key,
+            lsn: point?.kind === 'lsn' ? point.value : undefined,
+            timestamp: point?.kind === 'timestamp' ? point.value : undefined,
+            expiresAt: snapshotExpiry(s.retention.policy, createdAt)
         });
         (0,_report_outputs_js__WEBPACK_IMPORTED_MODULE_9__/* .setEarlyOutput */ .j8)('neon-snapshot-id', snapshot.id);
         return { kind: 'snapshot', snapshot };
@@ -191,18 +223,32 @@ async function verify(s, api, made, reference, temporaries) {
         if (made.branch) {
             const { branch } = await api.getBranch(made.branch.id);
             const ok = ['ready', 'archived'].includes(branch.current_state);
-            return { verification: { level: 'archive', passed: ok, details: [`branch ${branch.name} (${branch.id}) ${ok ? 'exists and is' : 'is'} ${branch.current_state}; its operations finished`] } };
+            return {
+                verification: {
+                    level: 'archive',
+                    passed: ok,
+                    details: [`branch ${branch.name} (${branch.id}) ${ok ? 'exists and is' : 'is'} ${branch.current_state}; its operations finished`]
+                }
+            };
         }
         const snap = (await api.listSnapshots()).find(x => x.id === made.snapshot.id);
         return {
             verification: {
-                level: 'archive', passed: !!snap,
-                details: [snap ? `snapshot ${snap.name} (${snap.id}) exists${snap.lsn ? ` at LSN ${snap.lsn}` : ''}; its operations finished` : `snapshot ${made.snapshot.name} (${made.snapshot.id}) is not in the project's snapshots`]
+                level: 'archive',
+                passed: !!snap,
+                details: [
+                    snap
+                        ? `snapshot ${snap.name} (${snap.id}) exists${snap.lsn ? ` at LSN ${snap.lsn}` : ''}; its operations finished`
+                        : `snapshot ${made.snapshot.name} (${made.snapshot.id}) is not in the project's snapshots`
+                ]
             }
         };
     }
     try {
-        const counted = await onBackup(api, made, reference, temporaries, s.secrets, async (c) => ({ tables: await (0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_12__/* .compareCounts */ .G8)(c, reference), sql: await (0,_verify_sql_js__WEBPACK_IMPORTED_MODULE_13__/* .runVerifySql */ .F)(c, s.verifySql) }));
+        const counted = await onBackup(api, made, reference, temporaries, s.secrets, async (c) => ({
+            tables: await (0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_12__/* .compareCounts */ .G8)(c, reference),
+            sql: await (0,_verify_sql_js__WEBPACK_IMPORTED_MODULE_13__/* .runVerifySql */ .F)(c, s.verifySql)
+        }));
         const details = [...(0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_12__/* .countMismatches */ .Mv)(counted.tables), ...counted.sql];
         const passed = details.length === 0;
         if (passed) {
@@ -267,7 +313,13 @@ async function neonRetention(api, s, kind, name, thisRun, now = new Date()) {
         return undefined;
     return (0,_retention_apply_js__WEBPACK_IMPORTED_MODULE_10__/* .retentionStep */ .P8)('made', async () => {
         const backups = await (0,_storage_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .listBackups */ .Cw)(api, kind, name);
-        const candidates = backups.map(b => ({ id: b.key, createdAt: b.createdAt, state: b.state, item: b, pinned: b.hasChildren ? 'has child branches (Neon cannot delete it)' : undefined }));
+        const candidates = backups.map(b => ({
+            id: b.key,
+            createdAt: b.createdAt,
+            state: b.state,
+            item: b,
+            pinned: b.hasChildren ? 'has child branches (Neon cannot delete it)' : undefined
+        }));
         return (0,_retention_apply_js__WEBPACK_IMPORTED_MODULE_10__/* .prune */ .R3)(candidates, s.retention, thisRun, async (doomed) => {
             for (const b of doomed)
                 await (kind === 'branch' ? api.deleteBranch(b.id) : api.deleteSnapshot(b.id));

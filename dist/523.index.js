@@ -189,7 +189,12 @@ class NeonApi {
     /** Creates a branch and waits for its operations; a lost answer is checked by name before the POST is repeated. */
     async createBranch(req) {
         const body = {
-            branch: { parent_id: req.parentId, name: req.name, ...(req.parentLsn ? { parent_lsn: req.parentLsn } : {}), ...(req.parentTimestamp ? { parent_timestamp: req.parentTimestamp } : {}) },
+            branch: {
+                parent_id: req.parentId,
+                name: req.name,
+                ...(req.parentLsn ? { parent_lsn: req.parentLsn } : {}),
+                ...(req.parentTimestamp ? { parent_timestamp: req.parentTimestamp } : {})
+            },
             endpoints: req.withCompute ? [{ type: 'read_write' }] : [],
             annotation_value: req.annotations
         };
@@ -212,7 +217,9 @@ class NeonApi {
         return r.operations.filter(o => o.branch_id === branchId && !DONE.has(o.status));
     }
     async renameBranch(id, name) {
-        const r = await this.request('PATCH', `${this.p}/branches/${encodeURIComponent(id)}`, { body: { branch: { name } } });
+        const r = await this.request('PATCH', `${this.p}/branches/${encodeURIComponent(id)}`, {
+            body: { branch: { name } }
+        });
         await this.waitForOperations(r.operations);
     }
     /** DELETE and wait for its operations; what is already gone (204, 404) counts as deleted. */
@@ -231,7 +238,8 @@ class NeonApi {
         await this.remove(`${this.p}/branches/${encodeURIComponent(id)}`);
     }
     async listBranchEndpoints(branchId) {
-        return (await this.request('GET', `${this.p}/branches/${encodeURIComponent(branchId)}/endpoints`)).endpoints;
+        return (await this.request('GET', `${this.p}/branches/${encodeURIComponent(branchId)}/endpoints`))
+            .endpoints;
     }
     /** A read-write compute on the branch (a branch has at most one: an existing one is reused by the lost-answer check). */
     async createEndpoint(branchId) {
@@ -269,7 +277,9 @@ class NeonApi {
         const r = await this.request('POST', `${this.p}/branches/${encodeURIComponent(branchId)}/restore`, {
             body,
             // The preserved branch exists only once the restore happened.
-            applied: async () => ((await this.findBranchByName(req.preserveUnderName)) ? { branch: (await this.getBranch(branchId)).branch, operations: await this.pendingOperations(branchId) } : undefined)
+            applied: async () => (await this.findBranchByName(req.preserveUnderName))
+                ? { branch: (await this.getBranch(branchId)).branch, operations: await this.pendingOperations(branchId) }
+                : undefined
         });
         await this.waitForOperations(r.operations);
         return r.branch;
@@ -314,7 +324,7 @@ class NeonApi {
     async finalizeRestore(branchId, preserveUnderName) {
         const r = await this.request('POST', `${this.p}/branches/${encodeURIComponent(branchId)}/finalize_restore`, {
             body: { name: preserveUnderName },
-            applied: async () => ((await this.findBranchByName(preserveUnderName)) ? { operations: await this.pendingOperations(branchId) } : undefined)
+            applied: async () => (await this.findBranchByName(preserveUnderName)) ? { operations: await this.pendingOperations(branchId) } : undefined
         });
         await this.waitForOperations(r.operations);
     }
@@ -364,7 +374,9 @@ async function findBranch(api, ref, title) {
     const { branches } = await api.listBranches(ref);
     const found = ref === undefined ? branches.find(b => b.default) : (branches.find(b => b.id === ref) ?? branches.find(b => b.name === ref));
     if (!found) {
-        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(title, ref === undefined ? `Neon project ${api.projectId} reports no default branch.` : `Neon project ${api.projectId} has no branch named or with id '${ref}' (input 'neon-branch').`);
+        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(title, ref === undefined
+            ? `Neon project ${api.projectId} reports no default branch.`
+            : `Neon project ${api.projectId} has no branch named or with id '${ref}' (input 'neon-branch').`);
     }
     return found;
 }

@@ -91,7 +91,12 @@ async function createEncryptor(e) {
     const openpgp = await pgp();
     return webStage(async (input) => {
         const message = await openpgp.createMessage({ binary: input });
-        return (await openpgp.encrypt({ message, encryptionKeys, passwords: e.passphrase !== undefined ? [e.passphrase] : undefined, format: 'binary' }));
+        return (await openpgp.encrypt({
+            message,
+            encryptionKeys,
+            passwords: e.passphrase !== undefined ? [e.passphrase] : undefined,
+            format: 'binary'
+        }));
     });
 }
 /** The decrypting stage for verify and restore, from the manifest's algorithm and the decryption inputs. */
@@ -129,7 +134,13 @@ async function createDecryptor(info, d) {
     return webStage(async (input) => {
         const message = await openpgp.readMessage({ binaryMessage: input });
         // Streamed: integrity (MDC) is checked at the end and fails the stream, and the sha256 of the stored bytes is checked too.
-        const { data } = await openpgp.decrypt({ message, decryptionKeys, passwords: d.gpgPassphrase !== undefined ? [d.gpgPassphrase] : undefined, format: 'binary', config: { allowUnauthenticatedStream: true } });
+        const { data } = await openpgp.decrypt({
+            message,
+            decryptionKeys,
+            passwords: d.gpgPassphrase !== undefined ? [d.gpgPassphrase] : undefined,
+            format: 'binary',
+            config: { allowUnauthenticatedStream: true }
+        });
         return data;
     });
 }
@@ -173,7 +184,9 @@ async function safetyEncryption(restored, given, d) {
                     publicKeys.push(pub.armor());
             }
             if (!publicKeys.length)
-                refuse(d.gpgPrivateKeys.length ? `no key in 'gpg-private-key' can be encrypted to` : `no 'gpg-private-key' was given to derive its public key from`);
+                refuse(d.gpgPrivateKeys.length
+                    ? `no key in 'gpg-private-key' can be encrypted to`
+                    : `no 'gpg-private-key' was given to derive its public key from`);
             return { kind: 'gpg', publicKeys, passphrase: undefined };
         }
     }

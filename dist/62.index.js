@@ -189,7 +189,12 @@ class NeonApi {
     /** Creates a branch and waits for its operations; a lost answer is checked by name before the POST is repeated. */
     async createBranch(req) {
         const body = {
-            branch: { parent_id: req.parentId, name: req.name, ...(req.parentLsn ? { parent_lsn: req.parentLsn } : {}), ...(req.parentTimestamp ? { parent_timestamp: req.parentTimestamp } : {}) },
+            branch: {
+                parent_id: req.parentId,
+                name: req.name,
+                ...(req.parentLsn ? { parent_lsn: req.parentLsn } : {}),
+                ...(req.parentTimestamp ? { parent_timestamp: req.parentTimestamp } : {})
+            },
             endpoints: req.withCompute ? [{ type: 'read_write' }] : [],
             annotation_value: req.annotations
         };
@@ -212,7 +217,9 @@ class NeonApi {
         return r.operations.filter(o => o.branch_id === branchId && !DONE.has(o.status));
     }
     async renameBranch(id, name) {
-        const r = await this.request('PATCH', `${this.p}/branches/${encodeURIComponent(id)}`, { body: { branch: { name } } });
+        const r = await this.request('PATCH', `${this.p}/branches/${encodeURIComponent(id)}`, {
+            body: { branch: { name } }
+        });
         await this.waitForOperations(r.operations);
     }
     /** DELETE and wait for its operations; what is already gone (204, 404) counts as deleted. */
@@ -231,7 +238,8 @@ class NeonApi {
         await this.remove(`${this.p}/branches/${encodeURIComponent(id)}`);
     }
     async listBranchEndpoints(branchId) {
-        return (await this.request('GET', `${this.p}/branches/${encodeURIComponent(branchId)}/endpoints`)).endpoints;
+        return (await this.request('GET', `${this.p}/branches/${encodeURIComponent(branchId)}/endpoints`))
+            .endpoints;
     }
     /** A read-write compute on the branch (a branch has at most one: an existing one is reused by the lost-answer check). */
     async createEndpoint(branchId) {
@@ -269,7 +277,9 @@ class NeonApi {
         const r = await this.request('POST', `${this.p}/branches/${encodeURIComponent(branchId)}/restore`, {
             body,
             // The preserved branch exists only once the restore happened.
-            applied: async () => ((await this.findBranchByName(req.preserveUnderName)) ? { branch: (await this.getBranch(branchId)).branch, operations: await this.pendingOperations(branchId) } : undefined)
+            applied: async () => (await this.findBranchByName(req.preserveUnderName))
+                ? { branch: (await this.getBranch(branchId)).branch, operations: await this.pendingOperations(branchId) }
+                : undefined
         });
         await this.waitForOperations(r.operations);
         return r.branch;
@@ -314,7 +324,7 @@ class NeonApi {
     async finalizeRestore(branchId, preserveUnderName) {
         const r = await this.request('POST', `${this.p}/branches/${encodeURIComponent(branchId)}/finalize_restore`, {
             body: { name: preserveUnderName },
-            applied: async () => ((await this.findBranchByName(preserveUnderName)) ? { operations: await this.pendingOperations(branchId) } : undefined)
+            applied: async () => (await this.findBranchByName(preserveUnderName)) ? { operations: await this.pendingOperations(branchId) } : undefined
         });
         await this.waitForOperations(r.operations);
     }
@@ -364,7 +374,9 @@ async function findBranch(api, ref, title) {
     const { branches } = await api.listBranches(ref);
     const found = ref === undefined ? branches.find(b => b.default) : (branches.find(b => b.id === ref) ?? branches.find(b => b.name === ref));
     if (!found) {
-        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(title, ref === undefined ? `Neon project ${api.projectId} reports no default branch.` : `Neon project ${api.projectId} has no branch named or with id '${ref}' (input 'neon-branch').`);
+        throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(title, ref === undefined
+            ? `Neon project ${api.projectId} reports no default branch.`
+            : `Neon project ${api.projectId} has no branch named or with id '${ref}' (input 'neon-branch').`);
     }
     return found;
 }
@@ -510,23 +522,30 @@ async function reportNeonBackup(r, secrets) {
         ['Duration', `${(record.durationMs / 1000).toFixed(1)} s`],
         ['Verification', (0,_format_js__WEBPACK_IMPORTED_MODULE_4__/* .verificationText */ .nF)(r.verification)]
     ])
-        .addTable(r.comparison ? [[(0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Table'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Rows in the source'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Rows in the backup'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('')], ...r.comparison.map(_format_js__WEBPACK_IMPORTED_MODULE_4__/* .comparisonRow */ .iS)] : [[(0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Tables'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('')], ['not counted (verify: restore counts them)', '']]));
+        .addTable(r.comparison
+        ? [[(0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Table'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Rows in the source'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Rows in the backup'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('')], ...r.comparison.map(_format_js__WEBPACK_IMPORTED_MODULE_4__/* .comparisonRow */ .iS)]
+        : [
+            [(0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Tables'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('')],
+            ['not counted (verify: restore counts them)', '']
+        ]));
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`Neon ${r.kind} ${r.key} (${id}) made in project ${r.projectId}${verified ? ', verified' : ''}.`, { title: 'Backup stored' });
 }
 async function reportNeonRestore(r, secrets) {
-    const backupAge = r.source.kind === 'backup' ? (Date.now() - r.source.backup.createdAt.getTime()) / 1000 : (Date.now() - (r.source.point.kind === 'timestamp' ? Date.parse(r.source.point.value) : Date.now())) / 1000;
+    const backupAge = r.source.kind === 'backup'
+        ? (Date.now() - r.source.backup.createdAt.getTime()) / 1000
+        : (Date.now() - (r.source.point.kind === 'timestamp' ? Date.parse(r.source.point.value) : Date.now())) / 1000;
     (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .setOutputs */ .n0)({
         'backup-key': r.source.kind === 'backup' ? r.source.backup.key : r.source.point.value,
-        location: r.source.kind === 'backup' ? neonLocation(r.projectId, r.source.backup.kind, r.source.backup.id) : neonLocation(r.projectId, 'branch', r.target.id),
+        location: r.source.kind === 'backup'
+            ? neonLocation(r.projectId, r.source.backup.kind, r.source.backup.id)
+            : neonLocation(r.projectId, 'branch', r.target.id),
         'restore-seconds': r.restoreSeconds.toFixed(1),
         'backup-age-seconds': String(Math.round(backupAge)),
         'neon-branch-id': r.branchId,
         'neon-branch-name': r.target.name,
         verified: 'false'
     }, secrets);
-    await (0,_safely_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .S)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z
-        .addHeading(`Neon restore of ${r.target.name}${r.dryRun ? ' (dry run: nothing changed)' : ''}`, 2)
-        .addTable([
+    await (0,_safely_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .S)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addHeading(`Neon restore of ${r.target.name}${r.dryRun ? ' (dry run: nothing changed)' : ''}`, 2).addTable([
         [(0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Field'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Value')],
         ['Project', r.projectId],
         ['Branch restored', `${r.target.name} (${r.branchId})`],
@@ -572,7 +591,15 @@ async function listBackups(api, kind, name) {
             const a = annotations[b.id] ?? {};
             if (!m || a[_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_1__/* .OWNER_KEY */ .Ck] !== name || b.default || b.protected)
                 continue;
-            out.push({ kind, id: b.id, key: b.name, createdAt: (0,_config_naming_js__WEBPACK_IMPORTED_MODULE_0__/* .stampDate */ .sD)(m[1]), state: branchState(b, a, !!m[2]), hasChildren: parents.has(b.id), branch: b });
+            out.push({
+                kind,
+                id: b.id,
+                key: b.name,
+                createdAt: (0,_config_naming_js__WEBPACK_IMPORTED_MODULE_0__/* .stampDate */ .sD)(m[1]),
+                state: branchState(b, a, !!m[2]),
+                hasChildren: parents.has(b.id),
+                branch: b
+            });
         }
     }
     else {

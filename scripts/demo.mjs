@@ -42,7 +42,8 @@ try {
   }
 
   step('Outputs')
-  for (const [k, v] of Object.entries(r.outputs)) if (k !== 'manifest') console.log(`  ${k.padEnd(17)} ${v.replace(/\n/g, '\n' + ' '.repeat(20))}`)
+  for (const [k, v] of Object.entries(r.outputs))
+    if (k !== 'manifest') console.log(`  ${k.padEnd(17)} ${v.replace(/\n/g, '\n' + ' '.repeat(20))}`)
 
   step('Job summary')
   const text = r.summary
@@ -52,7 +53,12 @@ try {
     .replace(/<br>/g, ', ')
     .replace(/<[^>]+>/g, '')
     .replace(/\n{2,}/g, '\n')
-  console.log(text.split('\n').map(l => '  ' + l).join('\n'))
+  console.log(
+    text
+      .split('\n')
+      .map(l => '  ' + l)
+      .join('\n')
+  )
 
   step('Independent check: zstd -t on the stored object')
   const key = r.outputs['backup-key']

@@ -15,7 +15,10 @@ export async function run(): Promise<void> {
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal)
   try {
     const ignored = dropInheritedPgEnv()
-    if (ignored.length) core.info(`Ignoring the inherited ${ignored.join(', ')}: the URLs and inputs alone decide how every tool connects (put the password in the URL).`)
+    if (ignored.length)
+      core.info(
+        `Ignoring the inherited ${ignored.join(', ')}: the URLs and inputs alone decide how every tool connects (put the password in the URL).`
+      )
     settings = getSettings()
     secrets = settings.secrets
     if (process.platform !== 'linux') {

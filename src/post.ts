@@ -36,9 +36,11 @@ export async function post(): Promise<void> {
     if (!pending.length && !neonLeft) return
     const settings = getSettings()
     secrets = settings.secrets
-    const destinations: Destinations | undefined = 'destinations' in settings ? settings.destinations : settings.command === 'backup' ? settings.dump?.destinations : undefined
+    const destinations: Destinations | undefined =
+      'destinations' in settings ? settings.destinations : settings.command === 'backup' ? settings.dump?.destinations : undefined
     // Each cleanup on its own: one that fails must not leave the others undone.
-    const attempt = async (fn: () => Promise<void>): Promise<void> => fn().catch((e: unknown) => core.warning(`Cleanup after the cancelled step was incomplete: ${scrub(errorMessage(e), secrets)}`))
+    const attempt = async (fn: () => Promise<void>): Promise<void> =>
+      fn().catch((e: unknown) => core.warning(`Cleanup after the cancelled step was incomplete: ${scrub(errorMessage(e), secrets)}`))
     for (const p of pending) {
       if (destinations?.order.includes(p.kind)) await attempt(() => makeDestination(p.kind, destinations).cleanUpAfterKill(p.key, p.pid))
     }
@@ -46,7 +48,8 @@ export async function post(): Promise<void> {
       const neon = settings.neon
       await attempt(async () => {
         const { NeonTemporaries, neonApi } = await import('./providers/neon/branches.js')
-        for (const what of await NeonTemporaries.removeLeftovers(neonApi(neon))) core.info(`Removed the temporary Neon ${what} left by the cancelled step.`)
+        for (const what of await NeonTemporaries.removeLeftovers(neonApi(neon)))
+          core.info(`Removed the temporary Neon ${what} left by the cancelled step.`)
       })
     }
   } catch (e) {

@@ -3,7 +3,20 @@ import { randomUUID } from 'node:crypto'
 
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
 
-export function branchPayload(projectId: string, b: { id: string; name: string; parent_id?: string; parent_lsn?: string; parent_timestamp?: string; default?: boolean; protected?: boolean; created_at?: string; current_state?: string }) {
+export function branchPayload(
+  projectId: string,
+  b: {
+    id: string
+    name: string
+    parent_id?: string
+    parent_lsn?: string
+    parent_timestamp?: string
+    default?: boolean
+    protected?: boolean
+    created_at?: string
+    current_state?: string
+  }
+) {
   const at = b.created_at ?? now()
   return {
     id: b.id,
@@ -29,7 +42,10 @@ export function branchPayload(projectId: string, b: { id: string; name: string; 
   }
 }
 
-export function operationPayload(projectId: string, o: { action: string; status?: string; branch_id?: string; endpoint_id?: string; id?: string; error?: string }) {
+export function operationPayload(
+  projectId: string,
+  o: { action: string; status?: string; branch_id?: string; endpoint_id?: string; id?: string; error?: string }
+) {
   return {
     id: o.id ?? randomUUID(),
     project_id: projectId,
@@ -45,7 +61,10 @@ export function operationPayload(projectId: string, o: { action: string; status?
   }
 }
 
-export function endpointPayload(projectId: string, e: { id: string; branch_id: string; host: string; type?: string; current_state?: string }) {
+export function endpointPayload(
+  projectId: string,
+  e: { id: string; branch_id: string; host: string; type?: string; current_state?: string }
+) {
   return {
     host: e.host,
     id: e.id,
@@ -70,7 +89,14 @@ export function endpointPayload(projectId: string, e: { id: string; branch_id: s
   }
 }
 
-export function snapshotPayload(s: { id: string; name: string; source_branch_id: string; lsn?: string; created_at?: string; expires_at?: string }) {
+export function snapshotPayload(s: {
+  id: string
+  name: string
+  source_branch_id: string
+  lsn?: string
+  created_at?: string
+  expires_at?: string
+}) {
   return {
     id: s.id,
     name: s.name,

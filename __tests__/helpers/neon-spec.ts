@@ -16,7 +16,10 @@ interface Operation {
 }
 interface Spec {
   paths: Record<string, Record<string, Operation | unknown> & { parameters?: Operation['parameters'] }>
-  components: { responses: Record<string, { content?: Record<string, { schema: unknown }> }>; parameters: Record<string, { name: string; in: string }> }
+  components: {
+    responses: Record<string, { content?: Record<string, { schema: unknown }> }>
+    parameters: Record<string, { name: string; in: string }>
+  }
 }
 
 const spec = YAML.parse(fs.readFileSync(SPEC_FILE, 'utf8')) as Spec
@@ -29,7 +32,9 @@ ajv.addSchema({ $id: 'neon', components: spec.components })
 function rebase(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(rebase)
   if (schema && typeof schema === 'object') {
-    return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `neon${v}` : rebase(v)]))
+    return Object.fromEntries(
+      Object.entries(schema).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `neon${v}` : rebase(v)])
+    )
   }
   return schema
 }
@@ -55,12 +60,20 @@ function check(v: ValidateFunction, body: unknown, what: string): void {
   if (!v(body)) throw new Error(`${what} does not follow Neon's spec: ${ajv.errorsText(v.errors, { separator: '; ' })}`)
 }
 
-type Schema = { $ref?: string; allOf?: Schema[]; properties?: Record<string, Schema>; items?: Schema; additionalProperties?: boolean | Schema }
+type Schema = {
+  $ref?: string
+  allOf?: Schema[]
+  properties?: Record<string, Schema>
+  items?: Schema
+  additionalProperties?: boolean | Schema
+}
 
 function resolve(schema: Schema): Schema {
   if (!schema.$ref) return schema
   const path = schema.$ref.replace(/^#\//, '').split('/')
-  return resolve(path.reduce((o: Record<string, unknown>, k) => o[k] as Record<string, unknown>, spec as unknown as Record<string, unknown>) as Schema)
+  return resolve(
+    path.reduce((o: Record<string, unknown>, k) => o[k] as Record<string, unknown>, spec as unknown as Record<string, unknown>) as Schema
+  )
 }
 
 /** Keys the schema does not declare: the spec allows extra keys, but a misspelt field would be silently ignored by Neon. */
@@ -91,7 +104,10 @@ export function checkRequest(method: string, path: string, body: unknown): void 
 export function queryParameters(method: string, path: string): string[] {
   const { template, op } = operationFor(method, path)
   const params = [...(spec.paths[template].parameters ?? []), ...(op.parameters ?? [])]
-  return params.map(p => (p.$ref ? spec.components.parameters[p.$ref.split('/').pop()!] : p)).filter(p => p.in === 'query').map(p => p.name)
+  return params
+    .map(p => (p.$ref ? spec.components.parameters[p.$ref.split('/').pop()!] : p))
+    .filter(p => p.in === 'query')
+    .map(p => p.name)
 }
 
 /** Throws unless `body` is what the spec allows for this operation and status (its `default` covers errors). */
@@ -105,5 +121,9 @@ export function checkResponse(method: string, path: string, status: number, body
     if (body !== undefined && body !== '') throw new Error(`${method} ${template} ${status} has no body in the spec`)
     return
   }
-  check(validator(`res ${method} ${template} ${status in op.responses ? status : 'default'}`, schema), body, `response ${status} to ${method} ${template}`)
+  check(
+    validator(`res ${method} ${template} ${status in op.responses ? status : 'default'}`, schema),
+    body,
+    `response ${status} to ${method} ${template}`
+  )
 }

@@ -23,7 +23,10 @@ export interface ProxyHooks {
   after?: (q: ProxiedRequest) => Promise<void> | void
 }
 
-export async function startS3Proxy(target: { port: number; directory: string }, opts: { uploadPartDelayMs?: number; flipByteInReads?: boolean } & ProxyHooks = {}) {
+export async function startS3Proxy(
+  target: { port: number; directory: string },
+  opts: { uploadPartDelayMs?: number; flipByteInReads?: boolean } & ProxyHooks = {}
+) {
   const requests: ProxiedRequest[] = []
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x')
@@ -33,7 +36,11 @@ export async function startS3Proxy(target: { port: number; directory: string }, 
     if (fault) {
       req.resume()
       entry.status = fault.status
-      res.writeHead(fault.status, { 'Content-Type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>${fault.code} (injected by the test)</Message></Error>`)
+      res
+        .writeHead(fault.status, { 'Content-Type': 'application/xml' })
+        .end(
+          `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>${fault.code} (injected by the test)</Message></Error>`
+        )
       return
     }
     if (req.method === 'DELETE' && url.searchParams.has('uploadId')) {
@@ -46,7 +53,8 @@ export async function startS3Proxy(target: { port: number; directory: string }, 
     }
     const isPart = req.method === 'PUT' && url.searchParams.has('partNumber')
     // Reads of backup objects come back with one byte flipped: storage that corrupts data at rest.
-    const corrupt = opts.flipByteInReads && req.method === 'GET' && !url.pathname.endsWith('.json') && url.pathname.split('/').filter(Boolean).length > 1
+    const corrupt =
+      opts.flipByteInReads && req.method === 'GET' && !url.pathname.endsWith('.json') && url.pathname.split('/').filter(Boolean).length > 1
     const upstream = http.request({ host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: req.headers }, up => {
       entry.status = up.statusCode
       if (corrupt && up.statusCode === 200) {

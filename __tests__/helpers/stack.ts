@@ -20,7 +20,11 @@ export const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathn
 export const NASTY_PASSWORD = `p@ss:w/rd %é&?#'"$x`
 
 export async function startStack(password = NASTY_PASSWORD) {
-  const [postgres, s3, artifacts] = await Promise.all([startPostgres({ password }), startS3({ buckets: ['backups'] }), startArtifactService()])
+  const [postgres, s3, artifacts] = await Promise.all([
+    startPostgres({ password }),
+    startS3({ buckets: ['backups'] }),
+    startArtifactService()
+  ])
   return {
     pg: postgres,
     s3,
@@ -39,7 +43,12 @@ export function loadChinook(p: Postgres): void {
 }
 
 export function s3Client(s3: S3): S3Client {
-  return new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } })
+  return new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
+  })
 }
 
 export async function getObject(s3: S3, key: string, bucket = 'backups'): Promise<Buffer> {
@@ -85,7 +94,9 @@ export async function tableDigests(p: Postgres, database: string): Promise<Recor
     const out: Record<string, TableDigest> = {}
     for (const { s, t } of tables.rows) {
       const ident = `${c.escapeIdentifier(s)}.${c.escapeIdentifier(t)}`
-      const r = await c.query<{ n: string; md5: string }>(`SELECT count(*)::text n, md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) md5 FROM ONLY ${ident} x`)
+      const r = await c.query<{ n: string; md5: string }>(
+        `SELECT count(*)::text n, md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) md5 FROM ONLY ${ident} x`
+      )
       out[`${s}.${t}`] = { rows: Number(r.rows[0].n), md5: r.rows[0].md5 }
     }
     return out
@@ -100,7 +111,10 @@ export function createDatabase(p: Postgres, name: string): void {
 
 function sh(script: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string }> {
   return new Promise(resolve => {
-    const child = spawn('bash', ['-c', `set -euo pipefail\n${script}`], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn('bash', ['-c', `set -euo pipefail\n${script}`], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let out = ''
     child.stdout.on('data', d => (out += d))
     child.stderr.on('data', d => (out += d))
@@ -123,7 +137,8 @@ export async function restoreWithTools(p: Postgres, bytes: Buffer, fileName: str
   let script: string
   if (/\.dump(\.|$)/.test(fileName)) script = `${decompress} < '${file}' | '${bin}/pg_restore' --no-owner --exit-on-error ${conn}`
   else if (/\.sql(\.|$)/.test(fileName)) script = `${decompress} < '${file}' | '${bin}/psql' -X -q -v ON_ERROR_STOP=1 ${conn} > /dev/null`
-  else script = `mkdir '${dir}/d' && ${decompress} < '${file}' | tar -x -C '${dir}/d' && '${bin}/pg_restore' --no-owner --exit-on-error -j 2 ${conn} '${dir}/d'`
+  else
+    script = `mkdir '${dir}/d' && ${decompress} < '${file}' | tar -x -C '${dir}/d' && '${bin}/pg_restore' --no-owner --exit-on-error -j 2 ${conn} '${dir}/d'`
   const r = await sh(script)
   fs.rmSync(dir, { recursive: true, force: true })
   if (r.code !== 0) throw new Error(`restore of ${fileName} failed: ${r.out}`)
@@ -174,4 +189,3 @@ export function loadPagila(p: Postgres, database = 'pagila'): void {
   p.psql(database, ['-f', '-'], adapted)
   p.psql(database, ['-f', path.join(FIXTURES, 'pagila-rows.sql')])
 }
-

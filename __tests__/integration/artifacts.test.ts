@@ -31,7 +31,13 @@ describe('artifacts of other runs', () => {
   it('restore reads an artifact of another run with artifact-run-id and github-token', async () => {
     createDatabase(stack.pg, 'other_run')
     const r = await runAction(
-      { command: 'restore', backup: fileName, 'artifact-run-id': '5001', 'github-token': stack.artifacts.githubToken, 'target-database-url': stack.pg.url('other_run') },
+      {
+        command: 'restore',
+        backup: fileName,
+        'artifact-run-id': '5001',
+        'github-token': stack.artifacts.githubToken,
+        'target-database-url': stack.pg.url('other_run')
+      },
       { env: inRun(5002) }
     )
     expect(errors(r)).toEqual([])
@@ -41,7 +47,10 @@ describe('artifacts of other runs', () => {
 
   it("without them, another run's artifact is not found", async () => {
     createDatabase(stack.pg, 'not_found')
-    const r = await runAction({ command: 'restore', backup: fileName, 'target-database-url': stack.pg.url('not_found') }, { env: inRun(5003) })
+    const r = await runAction(
+      { command: 'restore', backup: fileName, 'target-database-url': stack.pg.url('not_found') },
+      { env: inRun(5003) }
+    )
     expect(r.code).toBe(1)
     expect(errors(r)[0]).toMatchObject({ title: 'Restore failed', message: expect.stringMatching(/was not found in artifact/) })
   })
@@ -59,13 +68,29 @@ describe('artifacts of other runs', () => {
 
 describe('artifact retention', () => {
   const manifestFor = (name: string, file: string, createdAt: string) =>
-    Buffer.from(JSON.stringify({ schemaVersion: 1, tool: { name: 'pg-backup-action', version: '1.0.0' }, name, key: file, createdAt, sizeBytes: 7, sha256: 'x', tables: [], extensions: [], verification: { level: 'archive', passed: true, details: [] } }))
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 1,
+        tool: { name: 'pg-backup-action', version: '1.0.0' },
+        name,
+        key: file,
+        createdAt,
+        sizeBytes: 7,
+        sha256: 'x',
+        tables: [],
+        extensions: [],
+        verification: { level: 'archive', passed: true, details: [] }
+      })
+    )
 
   async function seed(name: string, days: number): Promise<string[]> {
     const files: string[] = []
     for (let i = 1; i <= days; i++) {
       const at = new Date(Date.now() - i * 86400000)
-      const file = `${name}-${at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}.dump.zst`
+      const file = `${name}-${at
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '')}.dump.zst`
       await stack.artifacts.put(file, Buffer.from('partial'), 6000 + i, at.toISOString())
       await stack.artifacts.put(`${file}.manifest.json`, manifestFor(name, file, at.toISOString()), 6000 + i, at.toISOString())
       files.push(file)
@@ -78,7 +103,10 @@ describe('artifact retention', () => {
     const seeded = await seed('pruned', 6)
     await stack.artifacts.put('coverage-report', Buffer.from('not ours'), 6100)
     await stack.artifacts.put('pruned-20200101T000000Z.dump.zst', Buffer.from('no manifest'), 6101)
-    const r = await runAction({ 'database-url': stack.pg.url('chinook'), name: 'pruned', 'keep-last': '3', 'github-token': stack.artifacts.githubToken }, { env: inRun(6200) })
+    const r = await runAction(
+      { 'database-url': stack.pg.url('chinook'), name: 'pruned', 'keep-last': '3', 'github-token': stack.artifacts.githubToken },
+      { env: inRun(6200) }
+    )
     expect(errors(r)).toEqual([])
     const left = names()
     for (const f of seeded.slice(0, 2)) expect(left).toEqual(expect.arrayContaining([f, `${f}.manifest.json`]))
@@ -93,7 +121,9 @@ describe('artifact retention', () => {
     const r = await runAction({ 'database-url': stack.pg.url('chinook'), name: 'kept', 'keep-last': '1' }, { env: inRun(6300) })
     expect(r.code).toBe(0)
     expect(names()).toEqual(expect.arrayContaining(seeded))
-    expect(r.annotations).toContainEqual(expect.objectContaining({ level: 'notice', message: expect.stringMatching(/not pruned without 'github-token'/) }))
+    expect(r.annotations).toContainEqual(
+      expect.objectContaining({ level: 'notice', message: expect.stringMatching(/not pruned without 'github-token'/) })
+    )
   })
 })
 
@@ -124,13 +154,23 @@ describe('trusted artifact sources', () => {
     const r = await runAction({ command: 'list', name: 'trusted', 'github-token': token() }, { env: inRun(7110) })
     expect(r.code).toBe(0)
     expect(JSON.parse(r.outputs.backups).map((b: { key: string }) => b.key)).toEqual([good.outputs['backup-key']])
-    const said = /Left out \d+ artifact\(s\) of runs that are not this repository's own non-pull-request runs \((.*)\)\./.exec(r.stdout)?.[1].split('; ').sort()
-    expect(said).toEqual(['run 7101: a pull_request run', 'run 7102: a pull_request_target run', 'run 7103: a run of mallory/shop, not of acme/shop'])
+    const said = /Left out \d+ artifact\(s\) of runs that are not this repository's own non-pull-request runs \((.*)\)\./
+      .exec(r.stdout)?.[1]
+      .split('; ')
+      .sort()
+    expect(said).toEqual([
+      'run 7101: a pull_request run',
+      'run 7102: a pull_request_target run',
+      'run 7103: a run of mallory/shop, not of acme/shop'
+    ])
   })
 
   it('restore of latest restores the trusted backup, never a newer planted one', async () => {
     createDatabase(stack.pg, 'trusted_target')
-    const r = await runAction({ command: 'restore', name: 'trusted', 'github-token': token(), 'target-database-url': stack.pg.url('trusted_target') }, { env: inRun(7111) })
+    const r = await runAction(
+      { command: 'restore', name: 'trusted', 'github-token': token(), 'target-database-url': stack.pg.url('trusted_target') },
+      { env: inRun(7111) }
+    )
     expect(errors(r)).toEqual([])
     expect(r.outputs['backup-key']).toBe(good.outputs['backup-key'])
     expect(await tableDigests(stack.pg, 'trusted_target')).toEqual(chinook)
@@ -139,16 +179,30 @@ describe('trusted artifact sources', () => {
   it('artifact-run-id of a pull-request run is refused', async () => {
     createDatabase(stack.pg, 'refused_target')
     const r = await runAction(
-      { command: 'restore', backup: planted[0], 'artifact-run-id': '7101', 'github-token': token(), 'target-database-url': stack.pg.url('refused_target') },
+      {
+        command: 'restore',
+        backup: planted[0],
+        'artifact-run-id': '7101',
+        'github-token': token(),
+        'target-database-url': stack.pg.url('refused_target')
+      },
       { env: inRun(7112) }
     )
     expect(r.code).toBe(1)
-    expect(errors(r)).toEqual([expect.objectContaining({ title: 'Restore refused', message: expect.stringMatching(/run 7101, a pull_request run: artifacts of pull-request runs/) })])
+    expect(errors(r)).toEqual([
+      expect.objectContaining({
+        title: 'Restore refused',
+        message: expect.stringMatching(/run 7101, a pull_request run: artifacts of pull-request runs/)
+      })
+    ])
     expect(await tableDigests(stack.pg, 'refused_target')).toEqual({})
   })
 
   it('retention neither counts nor deletes artifacts of untrusted runs', async () => {
-    const r = await runAction({ 'database-url': stack.pg.url('chinook'), name: 'trusted', verify: 'none', 'keep-last': '1', 'github-token': token() }, { env: inRun(7113) })
+    const r = await runAction(
+      { 'database-url': stack.pg.url('chinook'), name: 'trusted', verify: 'none', 'keep-last': '1', 'github-token': token() },
+      { env: inRun(7113) }
+    )
     expect(errors(r)).toEqual([])
     expect(JSON.parse(r.outputs.deleted)).toEqual([good.outputs['backup-key']])
     const left = [...stack.artifacts.artifacts.values()].map(a => a.name)

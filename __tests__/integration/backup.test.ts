@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { getObject, headObject, listKeys, loadChinook, pathWithout, restoreWithTools, runAction, sha256, startStack, tableDigests, type TableDigest } from '../helpers/stack.js'
+import {
+  getObject,
+  headObject,
+  listKeys,
+  loadChinook,
+  pathWithout,
+  restoreWithTools,
+  runAction,
+  sha256,
+  startStack,
+  tableDigests,
+  type TableDigest
+} from '../helpers/stack.js'
 
 type Stack = Awaited<ReturnType<typeof startStack>>
 let stack: Stack
@@ -18,7 +30,13 @@ afterAll(async () => {
 })
 
 function inputs(extra: Record<string, string> = {}) {
-  return { 'database-url': stack.pg.url('chinook'), destination: 'artifact,s3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, ...extra }
+  return {
+    'database-url': stack.pg.url('chinook'),
+    destination: 'artifact,s3',
+    's3-bucket': 'backups',
+    's3-endpoint': stack.s3.endpoint,
+    ...extra
+  }
 }
 
 const formats = ['custom', 'plain', 'directory'] as const
@@ -68,7 +86,9 @@ describe.each(cases)('Chinook, format %s, compression %s, to S3 and an artifact'
       verification: { level: 'archive', passed: true },
       github: { repository: 'acme/shop', runId: '4242' }
     })
-    const counts = Object.fromEntries(manifest.tables.map((t: { schema: string; name: string; rows: number }) => [`${t.schema}.${t.name}`, t.rows]))
+    const counts = Object.fromEntries(
+      manifest.tables.map((t: { schema: string; name: string; rows: number }) => [`${t.schema}.${t.name}`, t.rows])
+    )
     expect(counts).toEqual(Object.fromEntries(Object.entries(source).map(([t, d]) => [t, d.rows])))
     expect(counts['public.invoice_line']).toBeGreaterThan(2000)
   })
@@ -80,7 +100,10 @@ describe.each(cases)('Chinook, format %s, compression %s, to S3 and an artifact'
   })
 
   it('reports outputs, a job summary and a notice with the location', () => {
-    expect(r.outputs.location.split('\n')).toEqual([expect.stringMatching(/^https:\/\/github\.com\/acme\/shop\/actions\/runs\/4242\/artifacts\/\d+$/), `s3://backups/${key}`])
+    expect(r.outputs.location.split('\n')).toEqual([
+      expect.stringMatching(/^https:\/\/github\.com\/acme\/shop\/actions\/runs\/4242\/artifacts\/\d+$/),
+      `s3://backups/${key}`
+    ])
     expect(r.outputs['artifact-id']).toMatch(/^\d+$/)
     expect(r.outputs.verified).toBe('true')
     expect(Number(r.outputs['duration-seconds'])).toBeGreaterThan(0)
@@ -125,13 +148,20 @@ describe('single destinations', () => {
   })
 
   it('records tables whose data the dump excludes with rows: null', async () => {
-    const r = await runAction(inputs({ destination: 's3', name: 'partial', 'pg-dump-args': '--exclude-table-data=invoice_line' }), { env: stack.env })
+    const r = await runAction(inputs({ destination: 's3', name: 'partial', 'pg-dump-args': '--exclude-table-data=invoice_line' }), {
+      env: stack.env
+    })
     expect(r.code).toBe(0)
     const m = JSON.parse(r.outputs.manifest)
     const byName = Object.fromEntries(m.tables.map((t: { name: string; rows: number | null }) => [t.name, t.rows]))
     expect(byName.invoice_line).toBeNull()
     expect(byName.invoice).toBe(source['public.invoice'].rows)
-    await restoreWithTools(stack.pg, await getObject(stack.s3, r.outputs['backup-key']), r.outputs['backup-key'].split('/').pop()!, 'partial_restored')
+    await restoreWithTools(
+      stack.pg,
+      await getObject(stack.s3, r.outputs['backup-key']),
+      r.outputs['backup-key'].split('/').pop()!,
+      'partial_restored'
+    )
     const restored = await tableDigests(stack.pg, 'partial_restored')
     expect(restored['public.invoice_line'].rows).toBe(0)
     expect(restored['public.invoice']).toEqual(source['public.invoice'])
@@ -147,7 +177,7 @@ describe('the compressor process', () => {
     return dir
   }
 
-  it('is the runner\'s zstd, fed by pg_dump directly', async () => {
+  it("is the runner's zstd, fed by pg_dump directly", async () => {
     const r = await runAction(inputs({ destination: 's3', name: 'cli' }), { env: stack.env })
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/Compressing with \S*\/zstd -3 --check -q -c/)
@@ -160,7 +190,9 @@ describe('the compressor process', () => {
   ])('without %s on the PATH, %s is compressed and read back in-process, to the same standard stream', async (algorithm, format, ext) => {
     const PATH = pathWithout(['zstd', 'gzip'])
     try {
-      const r = await runAction(inputs({ destination: 's3', name: `inproc-${format}`, format, compression: algorithm }), { env: { ...stack.env, PATH } })
+      const r = await runAction(inputs({ destination: 's3', name: `inproc-${format}`, format, compression: algorithm }), {
+        env: { ...stack.env, PATH }
+      })
       expect(r.code).toBe(0)
       expect(r.stdout).toContain(`Compressing ${algorithm} in-process`)
       expect(JSON.parse(r.outputs.manifest).verification).toMatchObject({ level: 'archive', passed: true })
@@ -169,7 +201,17 @@ describe('the compressor process', () => {
       await restoreWithTools(stack.pg, await getObject(stack.s3, key), key.split('/').pop()!, `inproc_${format}`)
       expect(await tableDigests(stack.pg, `inproc_${format}`)).toEqual(source)
       // And read back in-process too: a restore test into scratch with exact counts.
-      const t = await runAction({ command: 'restore-test', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, backup: key, 'scratch-database-url': stack.pg.url('postgres') }, { env: { ...stack.env, PATH } })
+      const t = await runAction(
+        {
+          command: 'restore-test',
+          destination: 's3',
+          's3-bucket': 'backups',
+          's3-endpoint': stack.s3.endpoint,
+          backup: key,
+          'scratch-database-url': stack.pg.url('postgres')
+        },
+        { env: { ...stack.env, PATH } }
+      )
       expect(t.code).toBe(0)
       expect(t.outputs.verified).toBe('true')
     } finally {
@@ -190,7 +232,7 @@ describe('the compressor process', () => {
     }
   })
 
-  it('compresses a directory dump\'s tar through the CLIs as well', async () => {
+  it("compresses a directory dump's tar through the CLIs as well", async () => {
     const r = await runAction(inputs({ destination: 's3', name: 'dir-cli', format: 'directory', jobs: '2' }), { env: stack.env })
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/Compressing with \S*\/zstd/)
@@ -205,7 +247,9 @@ describe('the compressor process', () => {
       const before = await listKeys(stack.s3)
       const r = await runAction(inputs({ destination: 's3', name: 'zfail' }), { env: { ...stack.env, PATH } })
       expect(r.code).toBe(1)
-      expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup failed', message: 'zstd exited with code 3: zstd: out of space' })])
+      expect(errors(r)).toEqual([
+        expect.objectContaining({ title: 'Backup failed', message: 'zstd exited with code 3: zstd: out of space' })
+      ])
       expect(await listKeys(stack.s3)).toEqual(before)
     } finally {
       fs.rmSync(PATH, { recursive: true, force: true })
@@ -218,7 +262,10 @@ describe('the compressor process', () => {
       const before = await listKeys(stack.s3)
       const r = await runAction(inputs({ destination: 'artifact,s3', name: 'zempty' }), { env: { ...stack.env, PATH } })
       expect(r.code).toBe(1)
-      expect(errors(r)[0]).toMatchObject({ title: 'Backup failed', message: expect.stringContaining('wrote nothing; no backup was stored') })
+      expect(errors(r)[0]).toMatchObject({
+        title: 'Backup failed',
+        message: expect.stringContaining('wrote nothing; no backup was stored')
+      })
       expect(await listKeys(stack.s3)).toEqual(before)
       expect([...stack.artifacts.artifacts.values()].some(a => a.name.startsWith('zempty-'))).toBe(false)
     } finally {

@@ -15,7 +15,10 @@ beforeAll(async () => {
   stack = await startStack()
   loadChinook(stack.pg)
   url = stack.pg.url('chinook')
-  const r = await runAction({ 'database-url': url, destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, verify: 'none' }, { env: stack.env })
+  const r = await runAction(
+    { 'database-url': url, destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, verify: 'none' },
+    { env: stack.env }
+  )
   if (r.code !== 0) throw new Error(r.stdout)
   seededKey = r.outputs['backup-key']
   stack.pg.psql('postgres', ['-c', 'CREATE DATABASE neon_main TEMPLATE chinook'])
@@ -30,7 +33,12 @@ afterAll(async () => {
 const ARMORED_JUNK = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nbm90IGEga2V5\n=AAAA\n-----END PGP PUBLIC KEY BLOCK-----'
 
 type Case = [string, Record<string, string>, string, RegExp?]
-const backup = (extra: Record<string, string>): Record<string, string> => ({ 'database-url': url, destination: 'artifact,s3', 's3-bucket': 'backups', ...extra })
+const backup = (extra: Record<string, string>): Record<string, string> => ({
+  'database-url': url,
+  destination: 'artifact,s3',
+  's3-bucket': 'backups',
+  ...extra
+})
 const s3 = () => ({ destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint })
 
 // Backup cases: the inputs here replace those of a valid backup (built when the test runs).
@@ -69,11 +77,19 @@ const cases: Case[] = [
   ['verify: restore without scratch', { verify: 'restore' }, 'scratch-database-url'],
   ['verify-sql without verify: restore', { 'verify-sql': 'SELECT true' }, 'verify-sql'],
   ['age and gpg together', { 'age-passphrase': 'a', 'gpg-passphrase': 'b' }, "age-passphrase' and 'gpg-passphrase"],
-  ['age recipients and passphrase together', { 'age-recipients': 'age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq', 'age-passphrase': 'x' }, 'age-recipients'],
+  [
+    'age recipients and passphrase together',
+    { 'age-recipients': 'age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq', 'age-passphrase': 'x' },
+    'age-recipients'
+  ],
   ['not an age recipient', { 'age-recipients': 'ssh-rsa AAAAB3NzaC1yc2E' }, 'age-recipients'],
   ['unreadable armored gpg key', { 'gpg-public-key': ARMORED_JUNK, verify: 'none' }, 'gpg-public-key'],
   ['gpg key that is not armored', { 'gpg-public-key': 'not a key' }, 'gpg-public-key'],
-  ['age recipients without an identity to verify', { 'age-recipients': 'age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq' }, 'age-identity'],
+  [
+    'age recipients without an identity to verify',
+    { 'age-recipients': 'age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq' },
+    'age-identity'
+  ],
   ['malformed age identity', { 'age-identity': 'AGE-SECRET-KEY-nope' }, 'age-identity'],
   ['unknown lock-wait-timeout', { 'lock-wait-timeout': 'soon' }, 'lock-wait-timeout'],
   ['artifact retention of zero days', { 'artifact-retention-days': '0' }, 'artifact-retention-days'],
@@ -82,11 +98,28 @@ const cases: Case[] = [
 
 const otherCommands = (): Case[] => [
   ['restore without target', { command: 'restore', name: 'chinook', ...s3() }, 'target-database-url'],
-  ['restore with a malformed target', { command: 'restore', name: 'chinook', ...s3(), 'target-database-url': 'postgres//nope' }, 'target-database-url'],
+  [
+    'restore with a malformed target',
+    { command: 'restore', name: 'chinook', ...s3(), 'target-database-url': 'postgres//nope' },
+    'target-database-url'
+  ],
   ['restore of a path-like backup', { command: 'restore', ...s3(), backup: '../../etc/passwd', 'target-database-url': url }, 'backup'],
-  ['restore with a non-boolean safety-backup', { command: 'restore', name: 'chinook', ...s3(), 'target-database-url': url, 'safety-backup': 'maybe' }, 'safety-backup'],
-  ['restore whose confirm does not match the target', { command: 'restore', backup: seededKey, ...s3(), 'target-database-url': url, confirm: 'production' }, 'confirm', /Restore refused/],
-  ['restore-test with an unsupported max-age', { command: 'restore-test', name: 'chinook', ...s3(), 'scratch-database-url': url, 'max-age': '3 days' }, 'max-age'],
+  [
+    'restore with a non-boolean safety-backup',
+    { command: 'restore', name: 'chinook', ...s3(), 'target-database-url': url, 'safety-backup': 'maybe' },
+    'safety-backup'
+  ],
+  [
+    'restore whose confirm does not match the target',
+    { command: 'restore', backup: seededKey, ...s3(), 'target-database-url': url, confirm: 'production' },
+    'confirm',
+    /Restore refused/
+  ],
+  [
+    'restore-test with an unsupported max-age',
+    { command: 'restore-test', name: 'chinook', ...s3(), 'scratch-database-url': url, 'max-age': '3 days' },
+    'max-age'
+  ],
   ['restore-test without scratch', { command: 'restore-test', name: 'chinook', ...s3() }, 'scratch-database-url'],
   ['check without max-age', { command: 'check', name: 'chinook', ...s3() }, 'max-age'],
   ['list of another run without a token', { command: 'list', ...s3(), 'artifact-run-id': '77' }, 'artifact-run-id']
@@ -104,8 +137,17 @@ const neonCases = (): Case[] => [
   ['verify: restore at a past point', { verify: 'restore', 'neon-point-in-time': '2026-11-30T03:00:00Z' }, 'neon-point-in-time'],
   ['encryption of a branch', { 'age-passphrase': 'secret' }, 'age-passphrase'],
   ['neon-mode with provider postgres', { provider: 'postgres', 'database-url': 'postgres://u:p@h/db' }, 'neon-mode'],
-  ['restore naming a backup and a point in time', { command: 'restore', backup: 'shop-20261130T030000Z', 'neon-point-in-time': '2026-11-30T03:00:00Z' }, 'neon-point-in-time'],
-  ['restore whose confirm does not match the branch', { command: 'restore', backup: 'shop-20261130T030000Z', 'neon-branch': 'main', confirm: 'production' }, 'confirm', /Restore refused/]
+  [
+    'restore naming a backup and a point in time',
+    { command: 'restore', backup: 'shop-20261130T030000Z', 'neon-point-in-time': '2026-11-30T03:00:00Z' },
+    'neon-point-in-time'
+  ],
+  [
+    'restore whose confirm does not match the branch',
+    { command: 'restore', backup: 'shop-20261130T030000Z', 'neon-branch': 'main', confirm: 'production' },
+    'confirm',
+    /Restore refused/
+  ]
 ]
 
 describe('bad input', () => {

@@ -4,7 +4,17 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { freePort } from '../../scripts/lib/servers.mjs'
-import { childPgDumps, connect, createDatabase, getObject, listKeys, restoreWithTools, runAction, s3Client, sha256 } from '../helpers/stack.js'
+import {
+  childPgDumps,
+  connect,
+  createDatabase,
+  getObject,
+  listKeys,
+  restoreWithTools,
+  runAction,
+  s3Client,
+  sha256
+} from '../helpers/stack.js'
 import { startStack, tableDigests, waitFor } from '../helpers/stack.js'
 
 // Every destination (S3 on s3rver, a directory on the runner, GitHub artifacts on their stand-in) through one table:
@@ -43,7 +53,12 @@ const rows = async (db: string) => (await tableDigests(stack.pg, db))['public.or
 
 /** Every file under `dir`, dot-files too, as absolute paths. */
 const filesUnder = (dir: string) =>
-  fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).map(f => path.join(dir, f)).filter(f => fs.statSync(f).isFile()).sort() : []
+  fs.existsSync(dir)
+    ? (fs.readdirSync(dir, { recursive: true }) as string[])
+        .map(f => path.join(dir, f))
+        .filter(f => fs.statSync(f).isFile())
+        .sort()
+    : []
 
 /**
  * One destination as the tests see it: the inputs that store `name`'s backups there, the key backup-key reports for a file,
@@ -65,7 +80,9 @@ interface Row {
 
 const RUN = 8000
 const artifactsNamed = (name: string) =>
-  [...stack.artifacts.artifacts.values()].filter(a => a.finalized && new RegExp(`^${name}-${STAMP}\\.`).test(a.name)).map(a => a.name as string)
+  [...stack.artifacts.artifacts.values()]
+    .filter(a => a.finalized && new RegExp(`^${name}-${STAMP}\\.`).test(a.name))
+    .map(a => a.name as string)
 const artifactId = (name: string): number => [...stack.artifacts.artifacts.values()].find(a => a.finalized && a.name === name).id
 const fileRoot = freshDir('dest-file')
 const ROWS: Row[] = [
@@ -112,7 +129,8 @@ const ROWS: Row[] = [
 
 const backup = (row: Row, name: string, extra: Record<string, string> = {}, options: Options = {}) =>
   runAction({ 'database-url': stack.pg.url('shop'), name, ...row.inputs(name), ...extra }, { env: row.env(), ...options })
-const command = (row: Row, name: string, inputs: Record<string, string>) => runAction({ ...row.inputs(name), ...inputs }, { env: row.env() })
+const command = (row: Row, name: string, inputs: Record<string, string>) =>
+  runAction({ ...row.inputs(name), ...inputs }, { env: row.env() })
 const manifestOf = async (row: Row, key: string) => JSON.parse((await row.read(`${key}.manifest.json`)).toString())
 
 /** A backup of `name` interrupted by `signal` while pg_dump waits for a lock on orders, once every copy has been opened. */
@@ -121,17 +139,25 @@ async function interrupted(row: Row, name: string, signal: 'SIGINT' | 'SIGKILL')
   let sent = false
   try {
     await admin.query('BEGIN; LOCK TABLE orders IN ACCESS EXCLUSIVE MODE')
-    const r = await backup(row, name, {}, {
-      onSpawn: (child, files) => {
-        const opened = () => fs.readFileSync(files.GITHUB_STATE, 'utf8').includes('pending-copies') && childPgDumps(child.pid!).length > 0 && row.writing(name)
-        // A cancelled step cleans up in main, which needs the source session it shares with the blocked counts: the lock goes.
-        const act = async () => {
-          sent = child.kill(signal)
-          if (signal === 'SIGINT') await admin.query('ROLLBACK')
+    const r = await backup(
+      row,
+      name,
+      {},
+      {
+        onSpawn: (child, files) => {
+          const opened = () =>
+            fs.readFileSync(files.GITHUB_STATE, 'utf8').includes('pending-copies') &&
+            childPgDumps(child.pid!).length > 0 &&
+            row.writing(name)
+          // A cancelled step cleans up in main, which needs the source session it shares with the blocked counts: the lock goes.
+          const act = async () => {
+            sent = child.kill(signal)
+            if (signal === 'SIGINT') await admin.query('ROLLBACK')
+          }
+          void waitFor('pg_dump to run and every copy to be open', opened).then(act, () => child.kill('SIGKILL'))
         }
-        void waitFor('pg_dump to run and every copy to be open', opened).then(act, () => child.kill('SIGKILL'))
       }
-    })
+    )
     return { r, sent }
   } finally {
     await admin.query('ROLLBACK').catch(() => undefined)
@@ -151,7 +177,11 @@ describe.each<Row>(ROWS)('destination: $kind', row => {
       stack.pg.psql('shop', ['-c', 'INSERT INTO orders SELECT generate_series(101, 150)'])
       // Same second, same key: wait for the next one.
       await nextSecond()
-      failed = await backup(row, name, { verify: 'restore', 'scratch-database-url': stack.pg.url('postgres'), 'verify-sql': 'SELECT count(*) = 0 FROM orders' })
+      failed = await backup(row, name, {
+        verify: 'restore',
+        'scratch-database-url': stack.pg.url('postgres'),
+        'verify-sql': 'SELECT count(*) = 0 FROM orders'
+      })
     }, 120000)
 
     afterAll(() => void stack.pg.psql('shop', ['-c', 'DELETE FROM orders WHERE id > 100']))
@@ -160,14 +190,19 @@ describe.each<Row>(ROWS)('destination: $kind', row => {
       expect(failed.code).toBe(1)
       expect(errors(failed)).toEqual([expect.objectContaining({ title: 'Backup verification failed' })])
       expect(failed.outputs.verified).toBe('false')
-      expect(await manifestOf(row, failed.outputs['backup-key'])).toMatchObject({ state: 'failed', verification: { level: 'restore', passed: false } })
+      expect(await manifestOf(row, failed.outputs['backup-key'])).toMatchObject({
+        state: 'failed',
+        verification: { level: 'restore', passed: false }
+      })
       expect(JSON.parse(good.outputs.manifest).state).toBe('verified')
     })
 
     it('list shows each backup with its state', async () => {
       const r = await command(row, name, { command: 'list', name })
       expect(r.code).toBe(0)
-      expect(JSON.parse(r.outputs.backups).map((b: { key: string; state: string; verified: boolean }) => [b.key, b.state, b.verified])).toEqual([
+      expect(
+        JSON.parse(r.outputs.backups).map((b: { key: string; state: string; verified: boolean }) => [b.key, b.state, b.verified])
+      ).toEqual([
         [failed.outputs['backup-key'], 'failed', false],
         [good.outputs['backup-key'], 'verified', true]
       ])
@@ -203,7 +238,9 @@ describe.each<Row>(ROWS)('destination: $kind', row => {
     it('check passes on the fresh good backup and warns about the newer failed one', async () => {
       const r = await command(row, name, { command: 'check', name, 'max-age': '1h' })
       expect(r.code).toBe(0)
-      expect(warnings(r)).toEqual([expect.objectContaining({ title: 'Failed backup', message: expect.stringContaining(failed.outputs['backup-key']) })])
+      expect(warnings(r)).toEqual([
+        expect.objectContaining({ title: 'Failed backup', message: expect.stringContaining(failed.outputs['backup-key']) })
+      ])
     })
 
     it('a manifest written before states existed is read from its verification', async () => {
@@ -256,7 +293,9 @@ describe.each<Row>(ROWS)('destination: $kind', row => {
     it('never leaves anything of a dump that failed', async () => {
       const r = await backup(row, name, { 'pg-dump-args': '--strict-names\n--table=does_not_exist_xyz' })
       expect(r.code).toBe(1)
-      expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup failed', message: expect.stringMatching(/no matching tables were found/) })])
+      expect(errors(r)).toEqual([
+        expect.objectContaining({ title: 'Backup failed', message: expect.stringMatching(/no matching tables were found/) })
+      ])
       expect(await row.stored(name)).toEqual([])
     })
 
@@ -267,7 +306,9 @@ describe.each<Row>(ROWS)('destination: $kind', row => {
       expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup failed' })])
       const label = escape(row.label(row.keyOf(name, 'FILE'))).replace('FILE', `${name}-${STAMP}\\.dump\\.zst`)
       const removed = new RegExp(`^Removed ${label}: the run failed before its manifest`)
-      expect(warnings(r)).toContainEqual(expect.objectContaining({ title: 'Unfinished backup removed', message: expect.stringMatching(removed) }))
+      expect(warnings(r)).toContainEqual(
+        expect.objectContaining({ title: 'Unfinished backup removed', message: expect.stringMatching(removed) })
+      )
       expect(await row.stored(name)).toEqual([])
     })
   })
@@ -277,7 +318,9 @@ describe.each<Row>(ROWS)('destination: $kind', row => {
       const { r, sent } = await interrupted(row, 'cancelled', 'SIGINT')
       expect(sent).toBe(true)
       expect(r.code).toBe(1)
-      expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup failed', message: expect.stringContaining('the step was cancelled') })])
+      expect(errors(r)).toEqual([
+        expect.objectContaining({ title: 'Backup failed', message: expect.stringContaining('the step was cancelled') })
+      ])
       expect(await row.stored('cancelled')).toEqual([])
     })
 
@@ -321,12 +364,18 @@ describe('destination: file on the runner', () => {
     const dir = path.join(root, 'shop')
     fs.mkdirSync(dir)
     // Occupy the names of the next 30 seconds: the run starts within them.
-    const stamp = (i: number) => new Date(Date.now() + i * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+    const stamp = (i: number) =>
+      new Date(Date.now() + i * 1000)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '')
     const taken = Array.from({ length: 30 }, (_, i) => path.join(dir, `shop-${stamp(i)}.dump.zst`))
     for (const t of taken) fs.writeFileSync(t, 'earlier backup')
     const r = await run(file(root))
     expect(r.code).toBe(1)
-    expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup failed', message: expect.stringMatching(/already exists; refusing to overwrite it/) })])
+    expect(errors(r)).toEqual([
+      expect.objectContaining({ title: 'Backup failed', message: expect.stringMatching(/already exists; refusing to overwrite it/) })
+    ])
     expect(filesUnder(root)).toEqual(taken.sort())
     for (const t of taken) expect(fs.readFileSync(t, 'utf8')).toBe('earlier backup')
   })
@@ -343,9 +392,19 @@ describe('destination: file on the runner', () => {
     expect(filesUnder(root)).toEqual([onDisk, `${onDisk}.manifest.json`])
     expect(await listKeys(stack.s3, 'file-and-s3/')).toEqual([key, `${key}.manifest.json`])
     expect(sha256(fs.readFileSync(onDisk))).toBe(sha256(await getObject(stack.s3, key)))
-    for (const [order, expected] of [['file,s3', onDisk], ['s3,file', key]]) {
+    for (const [order, expected] of [
+      ['file,s3', onDisk],
+      ['s3,file', key]
+    ]) {
       const t = await runAction(
-        { command: 'restore-test', name: 'shop', destination: order, 'file-path': root, ...s3, 'scratch-database-url': stack.pg.url('postgres') },
+        {
+          command: 'restore-test',
+          name: 'shop',
+          destination: order,
+          'file-path': root,
+          ...s3,
+          'scratch-database-url': stack.pg.url('postgres')
+        },
         { env: stack.env }
       )
       expect(errors(t)).toEqual([])
@@ -360,13 +419,16 @@ describe('destination: file on the runner', () => {
     // A genuine backup and its manifest, copied elsewhere.
     const outside = path.join(freshDir('outside'), 'shop')
     fs.mkdirSync(outside)
-    for (const f of [r.outputs['backup-key'], `${r.outputs['backup-key']}.manifest.json`]) fs.copyFileSync(f, path.join(outside, path.basename(f)))
+    for (const f of [r.outputs['backup-key'], `${r.outputs['backup-key']}.manifest.json`])
+      fs.copyFileSync(f, path.join(outside, path.basename(f)))
     createDatabase(stack.pg, 'from_outside')
     const backupPath = path.join(outside, baseName(r.outputs['backup-key']))
     const inputs = { command: 'restore', ...file(root), backup: backupPath, 'target-database-url': stack.pg.url('from_outside') }
     const t = await runAction(inputs, { env: stack.env })
     expect(t.code).toBe(1)
-    expect(errors(t)).toEqual([expect.objectContaining({ title: 'Restore failed', message: expect.stringContaining(`is not under file-path (${root})`) })])
+    expect(errors(t)).toEqual([
+      expect.objectContaining({ title: 'Restore failed', message: expect.stringContaining(`is not under file-path (${root})`) })
+    ])
     expect(await tableDigests(stack.pg, 'from_outside')).toEqual({})
   })
 })

@@ -29,9 +29,14 @@ const errors = (r: Awaited<ReturnType<typeof runAction>>) => r.annotations.filte
 describe('a failed dump stores nothing', () => {
   it('an invalid input fails before any side effect, naming the input', async () => {
     const before = await listKeys(stack.s3)
-    const r = await runAction({ 'database-url': stack.pg.url('shop'), destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, format: 'tar' }, { env: stack.env })
+    const r = await runAction(
+      { 'database-url': stack.pg.url('shop'), destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, format: 'tar' },
+      { env: stack.env }
+    )
     expect(r.code).toBe(1)
-    expect(errors(r)).toEqual([expect.objectContaining({ title: 'Invalid input', message: "Input 'format' must be one of custom, plain, directory; got 'tar'." })])
+    expect(errors(r)).toEqual([
+      expect.objectContaining({ title: 'Invalid input', message: "Input 'format' must be one of custom, plain, directory; got 'tar'." })
+    ])
     expect(await listKeys(stack.s3)).toEqual(before)
     expect(fs.readdirSync(r.tempDir)).toEqual([])
     expect(r.stdout).not.toMatch(/::group::/)
@@ -41,7 +46,12 @@ describe('a failed dump stores nothing', () => {
     const before = await listKeys(stack.s3)
     const artifacts = stack.artifacts.artifacts.size
     const r = await runAction(
-      { 'database-url': stack.pg.url('shop', 'postgres', 'wrong-password'), destination: 'artifact,s3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint },
+      {
+        'database-url': stack.pg.url('shop', 'postgres', 'wrong-password'),
+        destination: 'artifact,s3',
+        's3-bucket': 'backups',
+        's3-endpoint': stack.s3.endpoint
+      },
       { env: stack.env }
     )
     expect(r.code).toBe(1)
@@ -53,11 +63,20 @@ describe('a failed dump stores nothing', () => {
   it('pg_dump exiting non-zero before any output (no matching table): nothing stored', async () => {
     const before = await listKeys(stack.s3)
     const r = await runAction(
-      { 'database-url': stack.pg.url('shop'), destination: 'artifact,s3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, 'pg-dump-args': '--strict-names\n--table=no_such_table' },
+      {
+        'database-url': stack.pg.url('shop'),
+        destination: 'artifact,s3',
+        's3-bucket': 'backups',
+        's3-endpoint': stack.s3.endpoint,
+        'pg-dump-args': '--strict-names\n--table=no_such_table'
+      },
       { env: stack.env }
     )
     expect(r.code).toBe(1)
-    expect(errors(r)[0]).toMatchObject({ title: 'Backup failed', message: expect.stringMatching(/pg_dump exited with code 1.*no matching tables were found/) })
+    expect(errors(r)[0]).toMatchObject({
+      title: 'Backup failed',
+      message: expect.stringMatching(/pg_dump exited with code 1.*no matching tables were found/)
+    })
     expect(await listKeys(stack.s3)).toEqual(before)
     expect([...stack.artifacts.artifacts.values()].filter(a => a.name.startsWith('shop-'))).toEqual([])
   })
@@ -67,12 +86,23 @@ describe('a failed dump stores nothing', () => {
     const admin = await connect(stack.pg, 'postgres')
     try {
       const run = runAction(
-        { 'database-url': stack.pg.url('shop'), destination: 's3', 's3-bucket': 'backups', 's3-endpoint': proxy.endpoint, format: 'plain', compression: 'none', 's3-part-size': '5', verify: 'none' },
+        {
+          'database-url': stack.pg.url('shop'),
+          destination: 's3',
+          's3-bucket': 'backups',
+          's3-endpoint': proxy.endpoint,
+          format: 'plain',
+          compression: 'none',
+          's3-part-size': '5',
+          verify: 'none'
+        },
         { env: stack.env }
       )
       // Wait until parts are in flight, then kill pg_dump's server connection.
       await waitFor('an UploadPart', () => proxy.requests.some(q => q.method === 'PUT' && q.query.has('partNumber')))
-      const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pg-backup-action pg_dump'`)
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pg-backup-action pg_dump'`
+      )
       expect(killed.rowCount).toBe(1)
       const r = await run
       expect(r.code).toBe(1)
@@ -113,13 +143,28 @@ describe('key collisions', () => {
     const start = Date.now()
     const taken: string[] = []
     for (let i = 0; i < 30; i++) {
-      const stamp = new Date(start + i * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+      const stamp = new Date(start + i * 1000)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '')
       taken.push(`pg-backups/collide/collide-${stamp}.dump.zst`)
     }
     await Promise.all(taken.map(Key => s3.send(new PutObjectCommand({ Bucket: 'backups', Key, Body: 'earlier backup' }))))
-    const r = await runAction({ 'database-url': stack.pg.url('shop'), name: 'collide', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint }, { env: stack.env })
+    const r = await runAction(
+      {
+        'database-url': stack.pg.url('shop'),
+        name: 'collide',
+        destination: 's3',
+        's3-bucket': 'backups',
+        's3-endpoint': stack.s3.endpoint
+      },
+      { env: stack.env }
+    )
     expect(r.code).toBe(1)
-    expect(errors(r)[0]).toMatchObject({ title: 'Backup failed', message: expect.stringMatching(/already exists; refusing to overwrite it/) })
+    expect(errors(r)[0]).toMatchObject({
+      title: 'Backup failed',
+      message: expect.stringMatching(/already exists; refusing to overwrite it/)
+    })
     const { getObject } = await import('../helpers/stack.js')
     for (const k of taken) expect((await getObject(stack.s3, k)).toString()).toBe('earlier backup')
   })
@@ -134,7 +179,13 @@ describe('secrets', () => {
       await admin.query('BEGIN; LOCK TABLE customers IN ACCESS EXCLUSIVE MODE')
       let pid = 0
       const run = runAction(
-        { 'database-url': stack.pg.url('shop'), destination: 'artifact,s3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, name: 'leakcheck' },
+        {
+          'database-url': stack.pg.url('shop'),
+          destination: 'artifact,s3',
+          's3-bucket': 'backups',
+          's3-endpoint': stack.s3.endpoint,
+          name: 'leakcheck'
+        },
         { env: stack.env, onSpawn: c => (pid = c.pid!) }
       )
       const dumps = await waitFor('pg_dump to start', () => {
@@ -150,7 +201,10 @@ describe('secrets', () => {
       const manifest = r.outputs.manifest
       const head = await headObject(stack.s3, r.outputs['backup-key'])
       // ::add-mask:: lines are the runner's masking protocol: the runner consumes them and never shows them.
-      const stdout = r.stdout.split('\n').filter((l: string) => !l.startsWith('::add-mask::')).join('\n')
+      const stdout = r.stdout
+        .split('\n')
+        .filter((l: string) => !l.startsWith('::add-mask::'))
+        .join('\n')
       const places: Record<string, string> = {
         stdout,
         stderr: r.stderr,
@@ -196,7 +250,10 @@ describe('post step after a killed main step', () => {
       expect(r.state['pg-dump-pid']).toBe(String(dumpPid))
       expect(r.state['main-finished']).toBeUndefined()
       expect(r.post?.code).toBe(0)
-      await waitFor('pg_dump to exit', () => !fs.existsSync(`/proc/${dumpPid}`) || fs.readFileSync(`/proc/${dumpPid}/stat`, 'utf8').includes(') Z'))
+      await waitFor(
+        'pg_dump to exit',
+        () => !fs.existsSync(`/proc/${dumpPid}`) || fs.readFileSync(`/proc/${dumpPid}/stat`, 'utf8').includes(') Z')
+      )
       expect(fs.readdirSync(r.tempDir)).toEqual([])
     } finally {
       await admin.query('ROLLBACK').catch(() => undefined)

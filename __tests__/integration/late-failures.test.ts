@@ -16,7 +16,10 @@ let stack: Stack
 beforeAll(async () => {
   stack = await startStack()
   stack.pg.psql('postgres', ['-c', 'CREATE DATABASE shop'])
-  stack.pg.psql('shop', ['-c', 'CREATE TABLE orders (id int PRIMARY KEY, note text); INSERT INTO orders SELECT g, md5(g::text) FROM generate_series(1, 2000) g'])
+  stack.pg.psql('shop', [
+    '-c',
+    'CREATE TABLE orders (id int PRIMARY KEY, note text); INSERT INTO orders SELECT g, md5(g::text) FROM generate_series(1, 2000) g'
+  ])
 }, 120000)
 
 afterEach(() => {
@@ -32,9 +35,11 @@ const STAMP = '\\d{8}T\\d{6}Z'
 const backupFile = (name: string) => new RegExp(`^${name}-${STAMP}\\.dump\\.zst$`)
 const manifestFile = (name: string) => new RegExp(`^${name}-${STAMP}\\.dump\\.zst\\.manifest\\.json$`)
 const isObjectPut = (name: string) => (q: ProxiedRequest) =>
-  (q.method === 'PUT' && !q.query.has('partNumber') && new RegExp(`/${name}-${STAMP}\\.dump\\.zst$`).test(q.path)) || (q.method === 'POST' && q.query.has('uploadId'))
+  (q.method === 'PUT' && !q.query.has('partNumber') && new RegExp(`/${name}-${STAMP}\\.dump\\.zst$`).test(q.path)) ||
+  (q.method === 'POST' && q.query.has('uploadId'))
 const isManifestPut = (q: ProxiedRequest) => q.method === 'PUT' && q.path.endsWith('.manifest.json')
-const twirp = (method: string, file: (name: string) => RegExp, name: string) => (m: string, body: { name?: string }) => m === method && file(name).test(body.name ?? '')
+const twirp = (method: string, file: (name: string) => RegExp, name: string) => (m: string, body: { name?: string }) =>
+  m === method && file(name).test(body.name ?? '')
 const denied = [403, { code: 'permission_denied', msg: 'artifact storage quota has been hit (injected by the test)' }] as [number, unknown]
 const pause = (ms: number) => new Promise(r => setTimeout(r, ms))
 
@@ -67,7 +72,9 @@ const POINTS = (name: string): Point[] => [
   {
     point: 'after the artifact upload',
     // verify: restore against a scratch server that is not there: nothing verified, nothing described.
-    fail: { inputs: async () => ({ verify: 'restore', 'scratch-database-url': `postgres://postgres:x@127.0.0.1:${await freePort()}/postgres` }) },
+    fail: {
+      inputs: async () => ({ verify: 'restore', 'scratch-database-url': `postgres://postgres:x@127.0.0.1:${await freePort()}/postgres` })
+    },
     artifact: act => ({ after: async (m, b) => void (twirp('FinalizeArtifact', backupFile, name)(m, b) && (await act())) }),
     left: { failure: 'nothing', cancel: 'nothing', kill: 'nothing' }
   },
@@ -75,7 +82,9 @@ const POINTS = (name: string): Point[] => [
     point: 'on the S3 manifest PUT',
     fail: { s3: { before: q => (isManifestPut(q) ? { status: 403, code: 'AccessDenied' } : undefined) } },
     // A cancelled run finishes the manifests it started (both then stay); a killed one never sends this PUT on.
-    s3: act => ({ before: async q => (isManifestPut(q) ? (await act(), killed ? { status: 500, code: 'InternalError' } : undefined) : undefined) }),
+    s3: act => ({
+      before: async q => (isManifestPut(q) ? (await act(), killed ? { status: 500, code: 'InternalError' } : undefined) : undefined)
+    }),
     left: { failure: 'nothing', cancel: 'both', kill: 'nothing' }
   },
   {
@@ -90,7 +99,9 @@ let killed = false
 
 async function leftOf(name: string) {
   const keys = await listKeys(stack.s3, `pg-backups/${name}/`)
-  const artifacts = [...stack.artifacts.artifacts.values()].filter(a => a.finalized && a.name.startsWith(`${name}-`)).map(a => a.name as string)
+  const artifacts = [...stack.artifacts.artifacts.values()]
+    .filter(a => a.finalized && a.name.startsWith(`${name}-`))
+    .map(a => a.name as string)
   return { keys, artifacts }
 }
 
@@ -111,7 +122,14 @@ async function run(name: string, p: Point, mode: Mode): Promise<Run> {
   try {
     const extra = mode === 'failure' && p.fail?.inputs ? await p.fail.inputs() : {}
     return await runAction(
-      { 'database-url': stack.pg.url('shop'), name, destination: 'artifact,s3', 's3-bucket': 'backups', 's3-endpoint': proxy.endpoint, ...extra },
+      {
+        'database-url': stack.pg.url('shop'),
+        name,
+        destination: 'artifact,s3',
+        's3-bucket': 'backups',
+        's3-endpoint': proxy.endpoint,
+        ...extra
+      },
       { env: stack.env, onSpawn: c => (child = c) }
     )
   } finally {
@@ -133,7 +151,9 @@ describe.each(['failure', 'cancel', 'kill'] as const)('a %s at a late point', mo
       expect(left.keys[1]).toBe(`${left.keys[0]}.manifest.json`)
       // What stays is a good backup: its manifest says so.
       expect(JSON.parse((await getObject(stack.s3, left.keys[1])).toString())).toMatchObject({ state: 'verified' })
-      expect(left.artifacts.sort()).toEqual(expected === 'both' ? [left.keys[0].split('/').pop(), left.keys[1].split('/').pop()].sort() : [])
+      expect(left.artifacts.sort()).toEqual(
+        expected === 'both' ? [left.keys[0].split('/').pop(), left.keys[1].split('/').pop()].sort() : []
+      )
     }
     if (mode === 'cancel') expect(r.annotations.find(a => a.level === 'error')?.message).toMatch(/the step was cancelled/)
     if (mode === 'failure') expect(r.annotations.find(a => a.level === 'error')).toMatchObject({ title: 'Backup failed' })
@@ -142,7 +162,9 @@ describe.each(['failure', 'cancel', 'kill'] as const)('a %s at a late point', mo
     if (mode === 'kill') {
       expect(r.code).toBeNull()
       expect(r.post?.code).toBe(0)
-      expect(r.post?.stdout ?? '').toMatch(expected === 'both' ? /^(?![\s\S]*Removed)/ : /Removed .*: the step ended before its manifest was written/)
+      expect(r.post?.stdout ?? '').toMatch(
+        expected === 'both' ? /^(?![\s\S]*Removed)/ : /Removed .*: the step ended before its manifest was written/
+      )
     } else expect(removals.length > 0).toBe(expected !== 'both')
   })
 })
@@ -151,33 +173,62 @@ describe('saying so', () => {
   it('a failure after the S3 upload names the object it removed', async () => {
     const name = 'late-said'
     const r = await run(name, POINTS(name)[0], 'failure')
-    expect(r.annotations).toContainEqual(expect.objectContaining({ level: 'warning', title: 'Unfinished backup removed', message: expect.stringMatching(new RegExp(`^Removed s3://backups/pg-backups/${name}/${name}-${STAMP}\\.dump\\.zst: the run failed before its manifest was written`)) }))
+    expect(r.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'warning',
+        title: 'Unfinished backup removed',
+        message: expect.stringMatching(
+          new RegExp(
+            `^Removed s3://backups/pg-backups/${name}/${name}-${STAMP}\\.dump\\.zst: the run failed before its manifest was written`
+          )
+        )
+      })
+    )
     expect(r.annotations.find(a => a.level === 'error')?.message).toMatch(/quota/)
   })
 
   it('a kill after the artifact upload: the post step removes both copies and says so', async () => {
     const name = 'late-post-said'
     const r = await run(name, POINTS(name)[2], 'kill')
-    expect(r.post?.stdout).toMatch(new RegExp(`Removed s3://backups/pg-backups/${name}/${name}-${STAMP}\\.dump\\.zst: the step ended before its manifest was written`))
-    expect(r.post?.stdout).toMatch(new RegExp(`Removed artifact ${name}-${STAMP}\\.dump\\.zst: the step ended before its manifest was written`))
+    expect(r.post?.stdout).toMatch(
+      new RegExp(`Removed s3://backups/pg-backups/${name}/${name}-${STAMP}\\.dump\\.zst: the step ended before its manifest was written`)
+    )
+    expect(r.post?.stdout).toMatch(
+      new RegExp(`Removed artifact ${name}-${STAMP}\\.dump\\.zst: the step ended before its manifest was written`)
+    )
   })
 })
 
 describe('reports written after the manifest', () => {
   it('without GITHUB_STEP_SUMMARY (older GHES, a local runner) the backup succeeds with a warning', async () => {
     const r = await runAction(
-      { 'database-url': stack.pg.url('shop'), name: 'no-summary', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint },
+      {
+        'database-url': stack.pg.url('shop'),
+        name: 'no-summary',
+        destination: 's3',
+        's3-bucket': 'backups',
+        's3-endpoint': stack.s3.endpoint
+      },
       { env: { ...stack.env, GITHUB_STEP_SUMMARY: undefined } }
     )
     expect(r.code).toBe(0)
     expect(r.annotations).toContainEqual(expect.objectContaining({ level: 'warning', title: 'Summary not written' }))
     expect(r.outputs['backup-key']).toMatch(/^pg-backups\/no-summary\//)
-    expect(await listKeys(stack.s3, 'pg-backups/no-summary/')).toEqual([r.outputs['backup-key'], `${r.outputs['backup-key']}.manifest.json`])
+    expect(await listKeys(stack.s3, 'pg-backups/no-summary/')).toEqual([
+      r.outputs['backup-key'],
+      `${r.outputs['backup-key']}.manifest.json`
+    ])
   })
 
   it('with an output file that is gone, the backup still succeeds and stays, with a warning', async () => {
     const r = await runAction(
-      { 'database-url': stack.pg.url('shop'), name: 'no-output', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint },
+      {
+        'database-url': stack.pg.url('shop'),
+        name: 'no-output',
+        destination: 's3',
+        's3-bucket': 'backups',
+        's3-endpoint': stack.s3.endpoint
+      },
       { env: { ...stack.env, GITHUB_OUTPUT: '/nonexistent/github-output' } }
     )
     expect(r.code).toBe(0)

@@ -40,7 +40,16 @@ function watchChildren(pid: () => number | undefined) {
         // Between fork and exec a child is still a copy of the action, environment included: look again once it is the tool.
         if (argv[0] === process.execPath) continue
         seen.set(Number(d), argv)
-        environs.set(Number(d), Object.fromEntries(fs.readFileSync(`/proc/${d}/environ`, 'utf8').split('\0').filter(Boolean).map(kv => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])))
+        environs.set(
+          Number(d),
+          Object.fromEntries(
+            fs
+              .readFileSync(`/proc/${d}/environ`, 'utf8')
+              .split('\0')
+              .filter(Boolean)
+              .map(kv => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])
+          )
+        )
       } catch {
         // gone already
       }
@@ -50,15 +59,43 @@ function watchChildren(pid: () => number | undefined) {
 }
 
 describe('no secret leaks, per command', () => {
-  const common = () => ({ destination: 'artifact,s3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, 'github-token': stack.artifacts.githubToken, 'age-passphrase': AGE_PASSPHRASE })
+  const common = () => ({
+    destination: 'artifact,s3',
+    's3-bucket': 'backups',
+    's3-endpoint': stack.s3.endpoint,
+    'github-token': stack.artifacts.githubToken,
+    'age-passphrase': AGE_PASSPHRASE
+  })
   const commands = (): [string, Record<string, string>][] => [
-    ['backup', { ...common(), 'database-url': stack.pg.url('chinook'), name: 'leaky', verify: 'restore', 'scratch-database-url': stack.pg.url('postgres'), 'keep-last': '5' }],
+    [
+      'backup',
+      {
+        ...common(),
+        'database-url': stack.pg.url('chinook'),
+        name: 'leaky',
+        verify: 'restore',
+        'scratch-database-url': stack.pg.url('postgres'),
+        'keep-last': '5'
+      }
+    ],
     ['list', { ...common(), command: 'list', name: 'leaky' }],
     ['check', { ...common(), command: 'check', name: 'leaky', 'max-age': '1h' }],
     ['restore-test', { ...common(), command: 'restore-test', name: 'leaky', 'scratch-database-url': stack.pg.url('postgres') }],
     ['restore', { ...common(), command: 'restore', name: 'leaky', 'target-database-url': stack.pg.url('leak_target') }],
     ['neon branch', { ...neon.inputs, 'neon-mode': 'branch', name: 'leaky', verify: 'restore', 'keep-last': '5' }],
-    ['neon dump', { ...neon.inputs, 'neon-mode': 'dump', name: 'leaky', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, verify: 'restore', 'scratch-database-url': stack.pg.url('postgres') }],
+    [
+      'neon dump',
+      {
+        ...neon.inputs,
+        'neon-mode': 'dump',
+        name: 'leaky',
+        destination: 's3',
+        's3-bucket': 'backups',
+        's3-endpoint': stack.s3.endpoint,
+        verify: 'restore',
+        'scratch-database-url': stack.pg.url('postgres')
+      }
+    ],
     ['neon restore', { ...neon.inputs, command: 'restore', name: 'leaky', confirm: 'main' }]
   ]
 
@@ -76,10 +113,17 @@ describe('no secret leaks, per command', () => {
     const r = await runAction(inputs, { env: stack.env, onSpawn: c => (pid = c.pid) }).finally(() => watch.stop())
     expect(r.annotations.filter(a => a.level === 'error')).toEqual([])
 
-    const manifests = await Promise.all((await listKeys(stack.s3, 'pg-backups/')).filter(k => k.endsWith('.manifest.json')).map(k => getObject(stack.s3, k)))
-    const metadata = await Promise.all((await listKeys(stack.s3, 'pg-backups/')).map(async k => JSON.stringify((await headObject(stack.s3, k))?.Metadata ?? {})))
+    const manifests = await Promise.all(
+      (await listKeys(stack.s3, 'pg-backups/')).filter(k => k.endsWith('.manifest.json')).map(k => getObject(stack.s3, k))
+    )
+    const metadata = await Promise.all(
+      (await listKeys(stack.s3, 'pg-backups/')).map(async k => JSON.stringify((await headObject(stack.s3, k))?.Metadata ?? {}))
+    )
     const places: Record<string, string> = {
-      stdout: r.stdout.split('\n').filter(l => !l.startsWith('::add-mask::')).join('\n'), // the runner consumes add-mask lines
+      stdout: r.stdout
+        .split('\n')
+        .filter(l => !l.startsWith('::add-mask::'))
+        .join('\n'), // the runner consumes add-mask lines
       stderr: r.stderr,
       post: (r.post?.stdout ?? '') + (r.post?.stderr ?? ''),
       summary: r.summary,

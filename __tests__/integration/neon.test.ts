@@ -1,5 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { connect, getObject, loadChinook, restoreWithTools, runAction, startStack, tableDigests, type TableDigest } from '../helpers/stack.js'
+import {
+  connect,
+  getObject,
+  loadChinook,
+  restoreWithTools,
+  runAction,
+  startStack,
+  tableDigests,
+  type TableDigest
+} from '../helpers/stack.js'
 import { startNeonStandIn } from '../helpers/neon-stand-in.js'
 import { NeonApi } from '../../src/providers/neon/api.js'
 import { NeonTemporaries } from '../../src/providers/neon/branches.js'
@@ -13,7 +22,11 @@ let chinook: Record<string, TableDigest>
 const standIns: StandIn[] = []
 
 const DAY = 86400_000
-const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+const stamp = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
 const errors = (r: Awaited<ReturnType<typeof runAction>>) => r.annotations.filter(a => a.level === 'error')
 const OURS = (verify = 'archive') => ({ 'pg-backup-action': 'shop', 'pg-backup-action-verify': verify })
 
@@ -48,7 +61,16 @@ describe('neon-mode: branch', () => {
 
   beforeAll(async () => {
     n = await project()
-    first = await runAction({ ...n.inputs, 'neon-mode': 'branch', name: 'shop', verify: 'restore', 'verify-sql': 'SELECT count(*) = 275 FROM artist\nSELECT count(*) > 0 FROM track' }, { env: stack.env })
+    first = await runAction(
+      {
+        ...n.inputs,
+        'neon-mode': 'branch',
+        name: 'shop',
+        verify: 'restore',
+        'verify-sql': 'SELECT count(*) = 275 FROM artist\nSELECT count(*) > 0 FROM track'
+      },
+      { env: stack.env }
+    )
     if (first.code !== 0) throw new Error(first.stdout)
   }, 120000)
 
@@ -78,8 +100,12 @@ describe('neon-mode: branch', () => {
     expect(first.outputs.verified).toBe('true')
     const manifest = JSON.parse(first.outputs.manifest)
     expect(manifest.verification).toMatchObject({ level: 'restore', passed: true })
-    expect(manifest.verification.details[0]).toMatch(/^11 tables counted on the branch through a temporary compute match the source at LSN .*; 2 verify-sql queries passed$/)
-    const counted = Object.fromEntries(manifest.tables.map((t: { schema: string; name: string; rows: number }) => [`${t.schema}.${t.name}`, t.rows]))
+    expect(manifest.verification.details[0]).toMatch(
+      /^11 tables counted on the branch through a temporary compute match the source at LSN .*; 2 verify-sql queries passed$/
+    )
+    const counted = Object.fromEntries(
+      manifest.tables.map((t: { schema: string; name: string; rows: number }) => [`${t.schema}.${t.name}`, t.rows])
+    )
     expect(counted).toEqual(Object.fromEntries(Object.entries(chinook).map(([k, v]) => [k, v.rows])))
     expect(first.summary).toContain('public.track')
     // Independently: the branch's database holds exactly the source's rows.
@@ -88,11 +114,24 @@ describe('neon-mode: branch', () => {
 
   it('retention keeps the newest backups of this name and never the default, a protected, an unannotated or a parent branch', async () => {
     const now = Date.now()
-    const older = await Promise.all([1, 2, 3, 4, 5].map(async i => n.addBranch(`shop-${stamp(new Date(now - i * DAY))}`, { annotation: OURS(), protected: i === 4, ...(i === 5 ? { annotation: undefined } : {}) })))
+    const older = await Promise.all(
+      [1, 2, 3, 4, 5].map(async i =>
+        n.addBranch(`shop-${stamp(new Date(now - i * DAY))}`, {
+          annotation: OURS(),
+          protected: i === 4,
+          ...(i === 5 ? { annotation: undefined } : {})
+        })
+      )
+    )
     await n.addBranch('debug', { parent_id: older[2].id }) // a child of the 3-day-old backup
-    const other = await n.addBranch(`shop-staging-${stamp(new Date(now - 2 * DAY))}`, { annotation: { 'pg-backup-action': 'shop-staging', 'pg-backup-action-verify': 'archive' } })
+    const other = await n.addBranch(`shop-staging-${stamp(new Date(now - 2 * DAY))}`, {
+      annotation: { 'pg-backup-action': 'shop-staging', 'pg-backup-action-verify': 'archive' }
+    })
 
-    const plan = await runAction({ ...n.inputs, 'neon-mode': 'branch', name: 'shop', 'keep-last': '3', 'retention-dry-run': 'true' }, { env: stack.env })
+    const plan = await runAction(
+      { ...n.inputs, 'neon-mode': 'branch', name: 'shop', 'keep-last': '3', 'retention-dry-run': 'true' },
+      { env: stack.env }
+    )
     expect(plan.code).toBe(0)
     expect(plan.summary).toContain('Retention plan (dry run: nothing deleted)')
     expect(JSON.parse(plan.outputs.deleted)).toEqual([])
@@ -123,7 +162,7 @@ describe('neon-mode: branch', () => {
     const refused = await runAction(restore, { env: stack.env })
     expect(refused.code).toBe(1)
     expect(errors(refused)).toEqual([expect.objectContaining({ title: 'Restore refused' })])
-    expect(errors(refused)[0].message).toContain("confirm: main")
+    expect(errors(refused)[0].message).toContain('confirm: main')
     const dry = await runAction({ ...restore, 'dry-run': 'true' }, { env: stack.env })
     expect(dry.code).toBe(0)
     expect(await tableDigests(stack.pg, n.main.db)).toEqual(damaged)
@@ -139,7 +178,10 @@ describe('neon-mode: branch', () => {
   })
 
   it('a backup whose verification fails is set aside as -unverified (failed): retention deletes nothing that run, latest never restores it, and a newer good backup lets retention remove it', async () => {
-    const m = await project({ afterCopy: async db => void stack.pg.psql(db, ['-c', 'DELETE FROM playlist_track WHERE ctid = (SELECT min(ctid) FROM playlist_track)']) })
+    const m = await project({
+      afterCopy: async db =>
+        void stack.pg.psql(db, ['-c', 'DELETE FROM playlist_track WHERE ctid = (SELECT min(ctid) FROM playlist_track)'])
+    })
     const old = await m.addBranch(`shop-${stamp(new Date(Date.now() - 3 * DAY))}`, { annotation: OURS() })
     const r = await runAction({ ...m.inputs, 'neon-mode': 'branch', name: 'shop', verify: 'restore', 'keep-last': '1' }, { env: stack.env })
     expect(r.code).toBe(1)
@@ -156,7 +198,10 @@ describe('neon-mode: branch', () => {
     expect(dry.code).toBe(0)
     expect(dry.outputs['backup-key']).toBe(old.name)
     // Named explicitly, it restores, with a warning naming its state.
-    const named = await runAction({ ...m.inputs, command: 'restore', backup: r.outputs['backup-key'], 'dry-run': 'true' }, { env: stack.env })
+    const named = await runAction(
+      { ...m.inputs, command: 'restore', backup: r.outputs['backup-key'], 'dry-run': 'true' },
+      { env: stack.env }
+    )
     expect(named.code).toBe(0)
     expect(named.annotations).toContainEqual(expect.objectContaining({ level: 'warning', title: 'Restoring a failed backup' }))
 
@@ -203,7 +248,7 @@ describe('neon-mode: snapshot', () => {
     expect(n.snapshots.size).toBe(1)
   })
 
-  it('restore from the latest snapshot finalizes onto a new branch that takes the old one\'s name', async () => {
+  it("restore from the latest snapshot finalizes onto a new branch that takes the old one's name", async () => {
     stack.pg.psql(n.main.db, ['-c', 'DELETE FROM playlist_track'])
     const r = await runAction({ ...n.inputs, command: 'restore', name: 'shop', confirm: 'main' }, { env: stack.env })
     expect(r.code).toBe(0)
@@ -220,7 +265,10 @@ describe('neon-mode: snapshot', () => {
 describe('neon-mode: dump', () => {
   it('dumps a fresh temporary branch to S3, deletes the branch, and the file restores with pg_restore', async () => {
     const n = await project()
-    const r = await runAction({ ...n.inputs, 'neon-mode': 'dump', name: 'shop', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint }, { env: stack.env })
+    const r = await runAction(
+      { ...n.inputs, 'neon-mode': 'dump', name: 'shop', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint },
+      { env: stack.env }
+    )
     expect(r.code).toBe(0)
     const key = r.outputs['backup-key']
     expect(key).toMatch(/^pg-backups\/shop\/shop-\d{8}T\d{6}Z\.dump\.zst$/)
@@ -228,14 +276,21 @@ describe('neon-mode: dump', () => {
     expect(manifest.neon).toMatchObject({ projectId: n.projectId, branchId: n.main.id, branchName: 'main' })
     expect(manifest.source.provider).toBe('neon')
     expect([...n.branches.values()].map(b => b.name)).toEqual(['main'])
-    expect(n.requests.some(r => r.method === 'POST' && r.path.endsWith('/branches') && /-dump$/.test((r.body as { branch: { name: string } }).branch.name))).toBe(true)
+    expect(
+      n.requests.some(
+        r => r.method === 'POST' && r.path.endsWith('/branches') && /-dump$/.test((r.body as { branch: { name: string } }).branch.name)
+      )
+    ).toBe(true)
     await restoreWithTools(stack.pg, await getObject(stack.s3, key), key.split('/').pop()!, 'from_neon_dump')
     expect(await tableDigests(stack.pg, 'from_neon_dump')).toEqual(chinook)
   })
 
   it('a temporary branch whose compute fails to start is removed, and the run fails saying why', async () => {
     const n = await project({ failOperations: ['start_compute'] })
-    const r = await runAction({ ...n.inputs, 'neon-mode': 'dump', name: 'shop', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint }, { env: stack.env })
+    const r = await runAction(
+      { ...n.inputs, 'neon-mode': 'dump', name: 'shop', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint },
+      { env: stack.env }
+    )
     expect(r.code).toBe(1)
     expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup failed' })])
     expect(errors(r)[0].message).toMatch(/start_compute .* ended failed: compute failed to start/)

@@ -2,7 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { startS3Proxy } from '../helpers/s3-proxy.js'
-import { connect, createDatabase, getObject, listKeys, loadChinook, loadPagila, runAction, s3Client, startStack, tableDigests, type TableDigest } from '../helpers/stack.js'
+import {
+  connect,
+  createDatabase,
+  getObject,
+  listKeys,
+  loadChinook,
+  loadPagila,
+  runAction,
+  s3Client,
+  startStack,
+  tableDigests,
+  type TableDigest
+} from '../helpers/stack.js'
 
 type Stack = Awaited<ReturnType<typeof startStack>>
 let stack: Stack
@@ -48,12 +60,17 @@ describe.each(['custom', 'plain', 'directory'])('verify: restore, %s format', fo
       format,
       verify: 'restore',
       'scratch-database-url': scratch(),
-      'verify-sql': db === 'chinook' ? "SELECT count(*) = 412 FROM invoice\nSELECT bool_and(total > 0) FROM invoice" : "SELECT count(*) > 0 FROM film WHERE fulltext @@ to_tsquery('drama')\nSELECT count(*) FROM payment_p2022_03"
+      'verify-sql':
+        db === 'chinook'
+          ? 'SELECT count(*) = 412 FROM invoice\nSELECT bool_and(total > 0) FROM invoice'
+          : "SELECT count(*) > 0 FROM film WHERE fulltext @@ to_tsquery('drama')\nSELECT count(*) FROM payment_p2022_03"
     })
     expect(r.outputs.verified).toBe('true')
     const m = JSON.parse(r.outputs.manifest)
     expect(m.verification).toMatchObject({ level: 'restore', passed: true })
-    const counted = Object.fromEntries(m.tables.map((t: { schema: string; name: string; rows: number }) => [`${t.schema}.${t.name}`, t.rows]))
+    const counted = Object.fromEntries(
+      m.tables.map((t: { schema: string; name: string; rows: number }) => [`${t.schema}.${t.name}`, t.rows])
+    )
     expect(counted).toEqual(Object.fromEntries(Object.entries(digests()).map(([k, v]) => [k, v.rows])))
     expect(r.summary).toMatch(/Rows restored/)
     expect(await scratchDatabases()).toEqual([])
@@ -62,10 +79,21 @@ describe.each(['custom', 'plain', 'directory'])('verify: restore, %s format', fo
 
 describe('verification failures', () => {
   it('a verify-sql query that returns false fails the run and names the query', async () => {
-    const r = await backup('chinook', { name: 'sqlcheck', verify: 'restore', 'scratch-database-url': scratch(), 'verify-sql': 'SELECT count(*) = 999 FROM invoice', 'expect-failure': '1' })
+    const r = await backup('chinook', {
+      name: 'sqlcheck',
+      verify: 'restore',
+      'scratch-database-url': scratch(),
+      'verify-sql': 'SELECT count(*) = 999 FROM invoice',
+      'expect-failure': '1'
+    })
     expect(r.code).toBe(1)
     expect(r.outputs.verified).toBe('false')
-    expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup verification failed', message: expect.stringContaining('SELECT count(*) = 999 FROM invoice') })])
+    expect(errors(r)).toEqual([
+      expect.objectContaining({
+        title: 'Backup verification failed',
+        message: expect.stringContaining('SELECT count(*) = 999 FROM invoice')
+      })
+    ])
     // The manifest stays, marked failed, for inspection.
     const manifest = JSON.parse((await getObject(stack.s3, `${r.outputs['backup-key']}.manifest.json`)).toString())
     expect(manifest.verification.passed).toBe(false)
@@ -78,7 +106,10 @@ describe('verification failures', () => {
     const manifest = JSON.parse((await getObject(stack.s3, `${key}.manifest.json`)).toString())
     manifest.extensions.push({ name: 'vector', version: '0.8.0' })
     await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: `${key}.manifest.json`, Body: JSON.stringify(manifest) }))
-    const r = await runAction({ command: 'restore-test', name: 'extcheck', ...s3Inputs(), 'scratch-database-url': scratch() }, { env: stack.env })
+    const r = await runAction(
+      { command: 'restore-test', name: 'extcheck', ...s3Inputs(), 'scratch-database-url': scratch() },
+      { env: stack.env }
+    )
     expect(r.code).toBe(1)
     expect(errors(r)[0].message).toMatch(/scratch server lacks the extension vector .*pgvector\/pgvector/)
   })
@@ -104,10 +135,15 @@ describe('verify: archive at the action level', () => {
   it('a stored object that reads back corrupted fails the run with the annotation and verified=false', async () => {
     const proxy = await startS3Proxy(stack.s3, { flipByteInReads: true })
     try {
-      const r = await runAction({ 'database-url': stack.pg.url('chinook'), name: 'rot', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': proxy.endpoint }, { env: stack.env })
+      const r = await runAction(
+        { 'database-url': stack.pg.url('chinook'), name: 'rot', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': proxy.endpoint },
+        { env: stack.env }
+      )
       expect(r.code).toBe(1)
       expect(r.outputs.verified).toBe('false')
-      expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup verification failed', message: expect.stringMatching(/s3: sha256 [0-9a-f]{64} differs/) })])
+      expect(errors(r)).toEqual([
+        expect.objectContaining({ title: 'Backup verification failed', message: expect.stringMatching(/s3: sha256 [0-9a-f]{64} differs/) })
+      ])
       const manifest = JSON.parse((await getObject(stack.s3, `${r.outputs['backup-key']}.manifest.json`)).toString())
       expect(manifest.verification).toMatchObject({ level: 'archive', passed: false })
     } finally {
@@ -119,7 +155,17 @@ describe('verify: archive at the action level', () => {
 describe('restore-test', () => {
   it('restores the latest backup into scratch and reports RTO and age', async () => {
     await backup('chinook', { name: 'monthly', verify: 'none' })
-    const r = await runAction({ command: 'restore-test', name: 'monthly', ...s3Inputs(), 'scratch-database-url': scratch(), 'max-age': '1h', 'verify-sql': 'SELECT count(*) > 0 FROM track' }, { env: stack.env })
+    const r = await runAction(
+      {
+        command: 'restore-test',
+        name: 'monthly',
+        ...s3Inputs(),
+        'scratch-database-url': scratch(),
+        'max-age': '1h',
+        'verify-sql': 'SELECT count(*) > 0 FROM track'
+      },
+      { env: stack.env }
+    )
     expect(r.code).toBe(0)
     expect(r.outputs.verified).toBe('true')
     expect(Number(r.outputs['restore-seconds'])).toBeGreaterThan(0)
@@ -133,7 +179,10 @@ describe('restore-test', () => {
     const manifest = JSON.parse((await getObject(stack.s3, `${key}.manifest.json`)).toString())
     manifest.createdAt = new Date(Date.now() - 3 * 86400_000).toISOString()
     await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: `${key}.manifest.json`, Body: JSON.stringify(manifest) }))
-    const r = await runAction({ command: 'restore-test', name: 'stale', ...s3Inputs(), 'scratch-database-url': scratch(), 'max-age': '2d' }, { env: stack.env })
+    const r = await runAction(
+      { command: 'restore-test', name: 'stale', ...s3Inputs(), 'scratch-database-url': scratch(), 'max-age': '2d' },
+      { env: stack.env }
+    )
     expect(r.code).toBe(1)
     expect(errors(r)[0]).toMatchObject({ title: 'Backup too old' })
   })
@@ -147,7 +196,10 @@ describe('restore', () => {
 
   it('into an empty database reproduces the source row for row', async () => {
     createDatabase(stack.pg, 'fresh_target')
-    const r = await runAction({ command: 'restore', name: 'prod', ...s3Inputs(), 'target-database-url': stack.pg.url('fresh_target') }, { env: stack.env })
+    const r = await runAction(
+      { command: 'restore', name: 'prod', ...s3Inputs(), 'target-database-url': stack.pg.url('fresh_target') },
+      { env: stack.env }
+    )
     expect(r.code).toBe(0)
     expect(r.outputs['backup-key']).toBe(key)
     expect(r.outputs.verified).toBe('true')
@@ -155,7 +207,9 @@ describe('restore', () => {
   })
 
   function schemaOf(db: string): string {
-    const out = spawnSync(`${stack.pg.bin}/pg_dump`, ['-s', '-h', stack.pg.socketDir, '-p', String(stack.pg.port), '-U', 'postgres', db], { encoding: 'utf8' }).stdout
+    const out = spawnSync(`${stack.pg.bin}/pg_dump`, ['-s', '-h', stack.pg.socketDir, '-p', String(stack.pg.port), '-U', 'postgres', db], {
+      encoding: 'utf8'
+    }).stdout
     return out.replace(/^\\(un)?restrict .*$/gm, '') // a random key per dump
   }
 
@@ -163,7 +217,10 @@ describe('restore', () => {
     createDatabase(stack.pg, 'busy')
     stack.pg.psql('busy', ['-c', 'CREATE TABLE orders (id int PRIMARY KEY); INSERT INTO orders SELECT generate_series(1, 10)'])
     const before = { data: await tableDigests(stack.pg, 'busy'), schema: schemaOf('busy') }
-    const r = await runAction({ command: 'restore', name: 'prod', ...s3Inputs(), 'target-database-url': stack.pg.url('busy') }, { env: stack.env })
+    const r = await runAction(
+      { command: 'restore', name: 'prod', ...s3Inputs(), 'target-database-url': stack.pg.url('busy') },
+      { env: stack.env }
+    )
     expect(r.code).toBe(1)
     expect(errors(r)[0]).toMatchObject({ title: 'Restore refused', message: expect.stringMatching(/set 'confirm: busy'/) })
     expect({ data: await tableDigests(stack.pg, 'busy'), schema: schemaOf('busy') }).toEqual(before)
@@ -172,7 +229,10 @@ describe('restore', () => {
   it('dry-run changes nothing', async () => {
     const before = { data: await tableDigests(stack.pg, 'busy'), schema: schemaOf('busy') }
     const keys = await listKeys(stack.s3)
-    const r = await runAction({ command: 'restore', name: 'prod', ...s3Inputs(), 'target-database-url': stack.pg.url('busy'), confirm: 'busy', 'dry-run': 'true' }, { env: stack.env })
+    const r = await runAction(
+      { command: 'restore', name: 'prod', ...s3Inputs(), 'target-database-url': stack.pg.url('busy'), confirm: 'busy', 'dry-run': 'true' },
+      { env: stack.env }
+    )
     expect(r.code).toBe(0)
     expect(r.annotations).toContainEqual(expect.objectContaining({ level: 'notice', title: 'Restore dry run' }))
     expect({ data: await tableDigests(stack.pg, 'busy'), schema: schemaOf('busy') }).toEqual(before)
@@ -180,7 +240,10 @@ describe('restore', () => {
   })
 
   it('with confirm takes the safety backup first, then restores over the target', async () => {
-    const r = await runAction({ command: 'restore', name: 'prod', ...s3Inputs(), 'target-database-url': stack.pg.url('busy'), confirm: 'busy' }, { env: stack.env })
+    const r = await runAction(
+      { command: 'restore', name: 'prod', ...s3Inputs(), 'target-database-url': stack.pg.url('busy'), confirm: 'busy' },
+      { env: stack.env }
+    )
     expect(r.code).toBe(0)
     const safety = (await listKeys(stack.s3, 'pg-backups/busy-pre-restore/')).filter(k => k.endsWith('.dump.zst'))
     expect(safety).toHaveLength(1)
@@ -195,7 +258,10 @@ describe('restore', () => {
     const bytes = await getObject(stack.s3, key)
     await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: key, Body: Buffer.concat([bytes, Buffer.from('x')]) }))
     createDatabase(stack.pg, 'untouched')
-    const r = await runAction({ command: 'restore', backup: key, ...s3Inputs(), 'target-database-url': stack.pg.url('untouched') }, { env: stack.env })
+    const r = await runAction(
+      { command: 'restore', backup: key, ...s3Inputs(), 'target-database-url': stack.pg.url('untouched') },
+      { env: stack.env }
+    )
     await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: key, Body: bytes }))
     expect(r.code).toBe(1)
     expect(errors(r)[0]).toMatchObject({ title: 'Backup verification failed', message: expect.stringMatching(/nothing was restored/) })
@@ -203,19 +269,38 @@ describe('restore', () => {
   })
 
   it('by S3 key, even under another prefix than s3-prefix', async () => {
-    const b = await runAction({ 'database-url': stack.pg.url('chinook'), ...s3Inputs(), 's3-prefix': 'elsewhere/', name: 'moved', verify: 'none' }, { env: stack.env })
+    const b = await runAction(
+      { 'database-url': stack.pg.url('chinook'), ...s3Inputs(), 's3-prefix': 'elsewhere/', name: 'moved', verify: 'none' },
+      { env: stack.env }
+    )
     expect(b.outputs['backup-key']).toMatch(/^elsewhere\/moved\//)
     createDatabase(stack.pg, 'by_key')
-    const r = await runAction({ command: 'restore', backup: b.outputs['backup-key'], ...s3Inputs(), 'target-database-url': stack.pg.url('by_key') }, { env: stack.env })
+    const r = await runAction(
+      { command: 'restore', backup: b.outputs['backup-key'], ...s3Inputs(), 'target-database-url': stack.pg.url('by_key') },
+      { env: stack.env }
+    )
     expect(errors(r)).toEqual([])
     expect(await tableDigests(stack.pg, 'by_key')).toEqual(chinook)
   })
 
   it('refuses a key without a manifest beside it (an incomplete backup)', async () => {
-    await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: 'pg-backups/half/half-20200101T000000Z.dump.zst', Body: 'partial' }))
+    await s3Client(stack.s3).send(
+      new PutObjectCommand({ Bucket: 'backups', Key: 'pg-backups/half/half-20200101T000000Z.dump.zst', Body: 'partial' })
+    )
     createDatabase(stack.pg, 'half_target')
-    const r = await runAction({ command: 'restore', backup: 'pg-backups/half/half-20200101T000000Z.dump.zst', ...s3Inputs(), 'target-database-url': stack.pg.url('half_target') }, { env: stack.env })
-    expect(errors(r)[0]).toMatchObject({ title: 'Restore refused', message: expect.stringMatching(/no manifest of ours beside it: it is an incomplete backup/) })
+    const r = await runAction(
+      {
+        command: 'restore',
+        backup: 'pg-backups/half/half-20200101T000000Z.dump.zst',
+        ...s3Inputs(),
+        'target-database-url': stack.pg.url('half_target')
+      },
+      { env: stack.env }
+    )
+    expect(errors(r)[0]).toMatchObject({
+      title: 'Restore refused',
+      message: expect.stringMatching(/no manifest of ours beside it: it is an incomplete backup/)
+    })
     expect(await tableDigests(stack.pg, 'half_target')).toEqual({})
   })
 
@@ -223,7 +308,10 @@ describe('restore', () => {
     const b = await runAction({ 'database-url': stack.pg.url('chinook'), name: 'art', verify: 'none' }, { env: stack.env })
     expect(b.code).toBe(0)
     createDatabase(stack.pg, 'from_artifact')
-    const r = await runAction({ command: 'restore', backup: b.outputs['backup-key'], 'target-database-url': stack.pg.url('from_artifact') }, { env: stack.env })
+    const r = await runAction(
+      { command: 'restore', backup: b.outputs['backup-key'], 'target-database-url': stack.pg.url('from_artifact') },
+      { env: stack.env }
+    )
     expect(errors(r)).toEqual([])
     expect(r.code).toBe(0)
     expect(await tableDigests(stack.pg, 'from_artifact')).toEqual(chinook)
@@ -240,7 +328,10 @@ describe('latest and list', () => {
     const m = JSON.parse((await getObject(stack.s3, `${first}.manifest.json`)).toString())
     m.createdAt = new Date(Date.now() + 60_000).toISOString()
     await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: `${first}.manifest.json`, Body: JSON.stringify(m) }))
-    const r = await runAction({ command: 'restore-test', name: 'ordering', ...s3Inputs(), 'scratch-database-url': scratch() }, { env: stack.env })
+    const r = await runAction(
+      { command: 'restore-test', name: 'ordering', ...s3Inputs(), 'scratch-database-url': scratch() },
+      { env: stack.env }
+    )
     expect(r.code).toBe(0)
     expect(r.outputs['backup-key']).toBe(first)
 
@@ -251,14 +342,18 @@ describe('latest and list', () => {
   })
 
   it('list shows every name under the prefix, newest first, incomplete backups included', async () => {
-    await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: 'pg-backups/ghost/ghost-20200101T000000Z.dump.zst', Body: 'partial' }))
+    await s3Client(stack.s3).send(
+      new PutObjectCommand({ Bucket: 'backups', Key: 'pg-backups/ghost/ghost-20200101T000000Z.dump.zst', Body: 'partial' })
+    )
     await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: 'pg-backups/notes.txt', Body: 'not ours' }))
     const r = await runAction({ command: 'list', ...s3Inputs() }, { env: stack.env })
     expect(r.code).toBe(0)
     const listed: { key: string; createdAt: string | null; status: string }[] = JSON.parse(r.outputs.backups)
     const complete = listed.filter(b => b.createdAt)
     expect(complete.map(b => b.createdAt)).toEqual([...complete.map(b => b.createdAt)].sort().reverse())
-    expect(listed).toContainEqual(expect.objectContaining({ key: 'pg-backups/ghost/ghost-20200101T000000Z.dump.zst', state: 'incomplete', verified: false }))
+    expect(listed).toContainEqual(
+      expect.objectContaining({ key: 'pg-backups/ghost/ghost-20200101T000000Z.dump.zst', state: 'incomplete', verified: false })
+    )
     expect(listed.some(b => b.key.endsWith('notes.txt'))).toBe(false)
     expect(new Set(listed.map(b => b.key.split('/')[1])).size).toBeGreaterThan(3)
     expect(r.summary).toMatch(/Backups \(\d+\)/)
@@ -272,14 +367,25 @@ describe('scratch copies are made like the source', () => {
 
   it.each([
     ['LATIN1 with the C locale', 'latin1_src', `ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'`, likeSource('LATIN1', 'C', 'c', null)],
-    ['UTF8 with the ICU locale de-DE', 'icu_src', `ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'de-DE' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`, likeSource('UTF8', 'C.UTF-8', 'i', 'de-DE')]
+    [
+      'UTF8 with the ICU locale de-DE',
+      'icu_src',
+      `ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'de-DE' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`,
+      likeSource('UTF8', 'C.UTF-8', 'i', 'de-DE')
+    ]
   ])('verify: restore and restore-test of a %s database', async (_what, db, options, check) => {
     stack.pg.psql('postgres', ['-c', `CREATE DATABASE ${db} TEMPLATE template0 ${options}`])
     stack.pg.psql(db, ['-c', `CREATE TABLE words (w text); INSERT INTO words VALUES ('Straße'), ('Äpfel'), ('zebra')`])
     const r = await backup(db, { name: db, verify: 'restore', 'scratch-database-url': scratch(), 'verify-sql': check })
     expect(errors(r)).toEqual([])
-    expect(JSON.parse(r.outputs.manifest).source).toMatchObject({ encoding: options.includes('LATIN1') ? 'LATIN1' : 'UTF8', localeProvider: options.includes('icu') ? 'icu' : 'libc' })
-    const t = await runAction({ command: 'restore-test', name: db, ...s3Inputs(), 'scratch-database-url': scratch(), 'verify-sql': check }, { env: stack.env })
+    expect(JSON.parse(r.outputs.manifest).source).toMatchObject({
+      encoding: options.includes('LATIN1') ? 'LATIN1' : 'UTF8',
+      localeProvider: options.includes('icu') ? 'icu' : 'libc'
+    })
+    const t = await runAction(
+      { command: 'restore-test', name: db, ...s3Inputs(), 'scratch-database-url': scratch(), 'verify-sql': check },
+      { env: stack.env }
+    )
     expect(errors(t)).toEqual([])
     expect(t.outputs.verified).toBe('true')
   })
@@ -288,10 +394,26 @@ describe('scratch copies are made like the source', () => {
     const r = await backup('chinook', { name: 'alien-locale' })
     const key = r.outputs['backup-key']
     const m = JSON.parse(r.outputs.manifest)
-    await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: `${key}.manifest.json`, Body: JSON.stringify({ ...m, source: { ...m.source, collation: 'xx_XX.UTF-8', ctype: 'xx_XX.UTF-8' } }) }))
-    const t = await runAction({ command: 'restore-test', name: 'alien-locale', ...s3Inputs(), 'scratch-database-url': scratch() }, { env: stack.env })
+    await s3Client(stack.s3).send(
+      new PutObjectCommand({
+        Bucket: 'backups',
+        Key: `${key}.manifest.json`,
+        Body: JSON.stringify({ ...m, source: { ...m.source, collation: 'xx_XX.UTF-8', ctype: 'xx_XX.UTF-8' } })
+      })
+    )
+    const t = await runAction(
+      { command: 'restore-test', name: 'alien-locale', ...s3Inputs(), 'scratch-database-url': scratch() },
+      { env: stack.env }
+    )
     expect(t.code).toBe(1)
-    expect(errors(t)).toEqual([expect.objectContaining({ title: 'Backup verification failed', message: expect.stringMatching(/cannot create a database like the source \(encoding UTF8, collation xx_XX\.UTF-8, ctype xx_XX\.UTF-8, libc\)/) })])
+    expect(errors(t)).toEqual([
+      expect.objectContaining({
+        title: 'Backup verification failed',
+        message: expect.stringMatching(
+          /cannot create a database like the source \(encoding UTF8, collation xx_XX\.UTF-8, ctype xx_XX\.UTF-8, libc\)/
+        )
+      })
+    ])
     expect(await scratchDatabases()).toEqual([])
   })
 })

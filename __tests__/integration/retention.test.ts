@@ -8,14 +8,27 @@ let sample: Buffer
 let sampleManifest: Record<string, unknown>
 
 const DAY = 86400000
-const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+const stamp = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
 const ymd = (d: Date) => d.toISOString().slice(0, 10)
 
 beforeAll(async () => {
   stack = await startStack()
   stack.pg.psql('postgres', ['-c', 'CREATE DATABASE shop'])
   stack.pg.psql('shop', ['-c', 'CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 100)'])
-  const r = await runAction({ 'database-url': stack.pg.url('shop'), destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, 's3-prefix': 'seed/' }, { env: stack.env })
+  const r = await runAction(
+    {
+      'database-url': stack.pg.url('shop'),
+      destination: 's3',
+      's3-bucket': 'backups',
+      's3-endpoint': stack.s3.endpoint,
+      's3-prefix': 'seed/'
+    },
+    { env: stack.env }
+  )
   if (r.code !== 0) throw new Error(r.stdout)
   sample = await getObject(stack.s3, r.outputs['backup-key'])
   sampleManifest = JSON.parse(r.outputs.manifest)
@@ -46,7 +59,13 @@ async function put(key: string, body = 'x') {
 }
 
 const inputs = (prefix: string, extra: Record<string, string> = {}) => ({
-  'database-url': stack.pg.url('shop'), destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, 's3-prefix': prefix, name: 'shop', ...extra
+  'database-url': stack.pg.url('shop'),
+  destination: 's3',
+  's3-bucket': 'backups',
+  's3-endpoint': stack.s3.endpoint,
+  's3-prefix': prefix,
+  name: 'shop',
+  ...extra
 })
 const gfs = { 'keep-daily': '7', 'keep-weekly': '4', 'keep-monthly': '12' }
 
@@ -55,7 +74,12 @@ describe('retention against s3rver with 400 days of backups', () => {
     const prefix = 'gfs/'
     const seeded = await seed(prefix, 'shop', 400)
     const other = await seed(prefix, 'shop-staging', 3) // another name under the same prefix
-    const unrelated = [`${prefix}shop/notes.txt`, `${prefix}shop/shop-20200101T000000Z.dump.zst`, 'elsewhere/shop-20200101T000000Z.dump.zst', `${prefix}readme.md`]
+    const unrelated = [
+      `${prefix}shop/notes.txt`,
+      `${prefix}shop/shop-20200101T000000Z.dump.zst`,
+      'elsewhere/shop-20200101T000000Z.dump.zst',
+      `${prefix}readme.md`
+    ]
     for (const k of unrelated) await put(k)
 
     const r = await runAction(inputs(prefix, gfs), { env: stack.env })
@@ -72,7 +96,14 @@ describe('retention against s3rver with 400 days of backups', () => {
     const mondayThisWeek = new Date(today.getTime() - ((today.getUTCDay() + 6) % 7) * DAY)
     for (let k = 1; k <= 3; k++) days.add(ymd(new Date(mondayThisWeek.getTime() - (7 * (k - 1) + 1) * DAY)))
     for (let k = 1; k <= 11; k++) days.add(ymd(new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - k + 1, 0))))
-    const expectedSeeded = seeded.filter(k => days.has(`${k.match(/-(\d{4})(\d{2})(\d{2})T/)!.slice(1).join('-')}`))
+    const expectedSeeded = seeded.filter(k =>
+      days.has(
+        `${k
+          .match(/-(\d{4})(\d{2})(\d{2})T/)!
+          .slice(1)
+          .join('-')}`
+      )
+    )
     expect(expectedSeeded.length).toBeGreaterThanOrEqual(17)
 
     const remaining = await listKeys(stack.s3, prefix + 'shop/')
@@ -105,7 +136,15 @@ describe('retention against s3rver with 400 days of backups', () => {
     const prefix = 'failing/'
     await seed(prefix, 'shop', 30)
     const before = await listKeys(stack.s3, prefix)
-    const r = await runAction(inputs(prefix, { 'keep-last': '1', verify: 'restore', 'scratch-database-url': stack.pg.url('postgres'), 'verify-sql': 'SELECT false' }), { env: stack.env })
+    const r = await runAction(
+      inputs(prefix, {
+        'keep-last': '1',
+        verify: 'restore',
+        'scratch-database-url': stack.pg.url('postgres'),
+        'verify-sql': 'SELECT false'
+      }),
+      { env: stack.env }
+    )
     expect(r.code).toBe(1)
     const after = await listKeys(stack.s3, prefix)
     for (const k of before) expect(after).toContain(k)
@@ -134,16 +173,40 @@ describe('S3 listings', () => {
   it('page past 1,000 objects', async () => {
     const s3 = s3Client(stack.s3)
     const keys = Array.from({ length: 1050 }, (_, i) => `paged/k${String(i).padStart(4, '0')}`)
-    for (let i = 0; i < keys.length; i += 50) await Promise.all(keys.slice(i, i + 50).map(Key => s3.send(new PutObjectCommand({ Bucket: 'backups', Key, Body: 'x' }))))
+    for (let i = 0; i < keys.length; i += 50)
+      await Promise.all(keys.slice(i, i + 50).map(Key => s3.send(new PutObjectCommand({ Bucket: 'backups', Key, Body: 'x' }))))
     const { S3Destination } = await import('../../src/storage/s3.js')
-    const dest = new S3Destination({ bucket: 'backups', prefix: '', endpoint: stack.s3.endpoint, region: 'us-east-1', forcePathStyle: true, storageClass: undefined, sse: undefined, kmsKeyId: undefined, objectLockDays: undefined, partSizeMiB: undefined, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } })
+    const dest = new S3Destination({
+      bucket: 'backups',
+      prefix: '',
+      endpoint: stack.s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      storageClass: undefined,
+      sse: undefined,
+      kmsKeyId: undefined,
+      objectLockDays: undefined,
+      partSizeMiB: undefined,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
+    })
     expect((await dest.listKeys('paged/')).map(k => k.key)).toEqual(keys)
   })
 })
 
 describe('check', () => {
   it('passes on a fresh backup', async () => {
-    const r = await runAction({ command: 'check', name: 'shop', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, 's3-prefix': 'gfs/', 'max-age': '26h' }, { env: stack.env })
+    const r = await runAction(
+      {
+        command: 'check',
+        name: 'shop',
+        destination: 's3',
+        's3-bucket': 'backups',
+        's3-endpoint': stack.s3.endpoint,
+        's3-prefix': 'gfs/',
+        'max-age': '26h'
+      },
+      { env: stack.env }
+    )
     expect(r.code).toBe(0)
     expect(Number(r.outputs['newest-age-seconds'])).toBeLessThan(600)
   })
@@ -151,16 +214,41 @@ describe('check', () => {
   it('fails on an old backup, still reporting its age', async () => {
     // The newest seeded backup is yesterday 03:00 UTC: at least 21 h old whenever the test runs.
     await seed('old/', 'shop', 3)
-    const r = await runAction({ command: 'check', name: 'shop', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, 's3-prefix': 'old/', 'max-age': '20h' }, { env: stack.env })
+    const r = await runAction(
+      {
+        command: 'check',
+        name: 'shop',
+        destination: 's3',
+        's3-bucket': 'backups',
+        's3-endpoint': stack.s3.endpoint,
+        's3-prefix': 'old/',
+        'max-age': '20h'
+      },
+      { env: stack.env }
+    )
     expect(r.code).toBe(1)
     expect(r.annotations.find(a => a.level === 'error')?.title).toBe('Backup too old')
     expect(Number(r.outputs['newest-age-seconds'])).toBeGreaterThan(20 * 3600)
   })
 
   it('fails on an empty prefix', async () => {
-    const r = await runAction({ command: 'check', name: 'shop', destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, 's3-prefix': 'empty/', 'max-age': '2d' }, { env: stack.env })
+    const r = await runAction(
+      {
+        command: 'check',
+        name: 'shop',
+        destination: 's3',
+        's3-bucket': 'backups',
+        's3-endpoint': stack.s3.endpoint,
+        's3-prefix': 'empty/',
+        'max-age': '2d'
+      },
+      { env: stack.env }
+    )
     expect(r.code).toBe(1)
-    expect(r.annotations.find(a => a.level === 'error')).toMatchObject({ title: 'Backup too old', message: expect.stringMatching(/No good backup named 'shop'/) })
+    expect(r.annotations.find(a => a.level === 'error')).toMatchObject({
+      title: 'Backup too old',
+      message: expect.stringMatching(/No good backup named 'shop'/)
+    })
     expect(r.outputs['newest-age-seconds']).toBeUndefined()
   })
 })

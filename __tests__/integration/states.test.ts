@@ -21,7 +21,8 @@ type Run = Awaited<ReturnType<typeof runAction>>
 const errors = (r: Run) => r.annotations.filter(a => a.level === 'error')
 const warnings = (r: Run) => r.annotations.filter(a => a.level === 'warning')
 const s3 = (prefix: string) => ({ destination: 's3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint, 's3-prefix': prefix })
-const backup = (prefix: string, extra: Record<string, string> = {}) => runAction({ 'database-url': stack.pg.url('shop'), name: 'shop', ...s3(prefix), ...extra }, { env: stack.env })
+const backup = (prefix: string, extra: Record<string, string> = {}) =>
+  runAction({ 'database-url': stack.pg.url('shop'), name: 'shop', ...s3(prefix), ...extra }, { env: stack.env })
 
 async function putManifest(key: string, manifest: unknown) {
   await s3Client(stack.s3).send(new PutObjectCommand({ Bucket: 'backups', Key: `${key}.manifest.json`, Body: JSON.stringify(manifest) }))
@@ -36,35 +37,62 @@ describe('check measures the newest good backup', () => {
     const m = JSON.parse(good.outputs.manifest)
     await putManifest(good.outputs['backup-key'], { ...m, createdAt: new Date(Date.now() - 2 * 86400_000).toISOString() })
     await new Promise(r => setTimeout(r, 1100))
-    const failed = await backup(prefix, { verify: 'restore', 'scratch-database-url': stack.pg.url('postgres'), 'verify-sql': 'SELECT false' })
+    const failed = await backup(prefix, {
+      verify: 'restore',
+      'scratch-database-url': stack.pg.url('postgres'),
+      'verify-sql': 'SELECT false'
+    })
     expect(failed.code).toBe(1)
 
     const r = await runAction({ command: 'check', name: 'shop', ...s3(prefix), 'max-age': '26h' }, { env: stack.env })
     expect(r.code).toBe(1)
-    expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup too old', message: expect.stringContaining(good.outputs['backup-key']) })])
+    expect(errors(r)).toEqual([
+      expect.objectContaining({ title: 'Backup too old', message: expect.stringContaining(good.outputs['backup-key']) })
+    ])
     expect(Number(r.outputs['newest-age-seconds'])).toBeGreaterThan(47 * 3600)
-    expect(warnings(r)).toContainEqual(expect.objectContaining({ title: 'Failed backup', message: expect.stringContaining(failed.outputs['backup-key']) }))
+    expect(warnings(r)).toContainEqual(
+      expect.objectContaining({ title: 'Failed backup', message: expect.stringContaining(failed.outputs['backup-key']) })
+    )
   })
 
   it('only failed backups: Backup too old, no age, each failed one named', async () => {
     const prefix = 'only-failed/'
-    const failed = await backup(prefix, { verify: 'restore', 'scratch-database-url': stack.pg.url('postgres'), 'verify-sql': 'SELECT false' })
+    const failed = await backup(prefix, {
+      verify: 'restore',
+      'scratch-database-url': stack.pg.url('postgres'),
+      'verify-sql': 'SELECT false'
+    })
     expect(failed.code).toBe(1)
     const r = await runAction({ command: 'check', name: 'shop', ...s3(prefix), 'max-age': '26h' }, { env: stack.env })
     expect(r.code).toBe(1)
-    expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup too old', message: expect.stringMatching(/No good backup named 'shop'.*1 failed/) })])
+    expect(errors(r)).toEqual([
+      expect.objectContaining({ title: 'Backup too old', message: expect.stringMatching(/No good backup named 'shop'.*1 failed/) })
+    ])
     expect(r.outputs['newest-age-seconds']).toBeUndefined()
     expect(warnings(r)).toContainEqual(expect.objectContaining({ message: expect.stringContaining(failed.outputs['backup-key']) }))
   })
 
   it('an error reading storage is Check failed, not a stale backup', async () => {
-    const r = await runAction({ command: 'check', name: 'shop', destination: 's3', 's3-bucket': 'no-such-bucket', 's3-endpoint': stack.s3.endpoint, 'max-age': '26h' }, { env: stack.env })
+    const r = await runAction(
+      {
+        command: 'check',
+        name: 'shop',
+        destination: 's3',
+        's3-bucket': 'no-such-bucket',
+        's3-endpoint': stack.s3.endpoint,
+        'max-age': '26h'
+      },
+      { env: stack.env }
+    )
     expect(r.code).toBe(1)
     expect(errors(r)).toEqual([expect.objectContaining({ title: 'Check failed' })])
   })
 
   it('and list of a missing bucket is List failed', async () => {
-    const r = await runAction({ command: 'list', destination: 's3', 's3-bucket': 'no-such-bucket', 's3-endpoint': stack.s3.endpoint }, { env: stack.env })
+    const r = await runAction(
+      { command: 'list', destination: 's3', 's3-bucket': 'no-such-bucket', 's3-endpoint': stack.s3.endpoint },
+      { env: stack.env }
+    )
     expect(r.code).toBe(1)
     expect(errors(r)).toEqual([expect.objectContaining({ title: 'List failed' })])
   })
@@ -81,7 +109,10 @@ describe('references to a backup in another state', () => {
       ['latest', unverified],
       ['latest-verified', verified]
     ] as const) {
-      const r = await runAction({ command: 'restore-test', name: 'shop', backup: ref, ...s3(prefix), 'scratch-database-url': stack.pg.url('postgres') }, { env: stack.env })
+      const r = await runAction(
+        { command: 'restore-test', name: 'shop', backup: ref, ...s3(prefix), 'scratch-database-url': stack.pg.url('postgres') },
+        { env: stack.env }
+      )
       expect(errors(r)).toEqual([])
       expect(r.outputs['backup-key']).toBe(expected.outputs['backup-key'])
     }
@@ -90,14 +121,26 @@ describe('references to a backup in another state', () => {
   it('a manifest whose backup object is gone is missing: listed as such, never restored', async () => {
     const prefix = 'gone/'
     const r = await backup(prefix)
-    await s3Client(stack.s3).send(new (await import('@aws-sdk/client-s3')).DeleteObjectCommand({ Bucket: 'backups', Key: r.outputs['backup-key'] }))
+    await s3Client(stack.s3).send(
+      new (await import('@aws-sdk/client-s3')).DeleteObjectCommand({ Bucket: 'backups', Key: r.outputs['backup-key'] })
+    )
     const listed = await runAction({ command: 'list', name: 'shop', ...s3(prefix) }, { env: stack.env })
     expect(JSON.parse(listed.outputs.backups)).toEqual([expect.objectContaining({ key: r.outputs['backup-key'], state: 'missing' })])
     createDatabase(stack.pg, 'from_gone')
-    const latest = await runAction({ command: 'restore', name: 'shop', ...s3(prefix), 'target-database-url': stack.pg.url('from_gone') }, { env: stack.env })
-    expect(errors(latest)).toEqual([expect.objectContaining({ title: 'Restore failed', message: expect.stringMatching(/No good .*backup named 'shop'.*1 missing/) })])
-    const named = await runAction({ command: 'restore', backup: r.outputs['backup-key'], ...s3(prefix), 'target-database-url': stack.pg.url('from_gone') }, { env: stack.env })
-    expect(errors(named)).toEqual([expect.objectContaining({ title: 'Restore failed', message: expect.stringMatching(/backup object is gone/) })])
+    const latest = await runAction(
+      { command: 'restore', name: 'shop', ...s3(prefix), 'target-database-url': stack.pg.url('from_gone') },
+      { env: stack.env }
+    )
+    expect(errors(latest)).toEqual([
+      expect.objectContaining({ title: 'Restore failed', message: expect.stringMatching(/No good .*backup named 'shop'.*1 missing/) })
+    ])
+    const named = await runAction(
+      { command: 'restore', backup: r.outputs['backup-key'], ...s3(prefix), 'target-database-url': stack.pg.url('from_gone') },
+      { env: stack.env }
+    )
+    expect(errors(named)).toEqual([
+      expect.objectContaining({ title: 'Restore failed', message: expect.stringMatching(/backup object is gone/) })
+    ])
     // Retention removes the manifest left behind.
     const next = await backup(prefix, { 'keep-last': '5' })
     expect(JSON.parse(next.outputs.deleted)).toEqual([r.outputs['backup-key']])
@@ -122,6 +165,10 @@ describe('one series per source', () => {
     expect(warned).toHaveLength(1)
     expect(warned[0]).toMatchObject({ level: 'warning' })
     expect(warned[0].message).toContain("The name 'prod' already holds backups of 127.0.0.1:")
-    expect(warned[0].message).toMatch(new RegExp(`backups of 127\\.0\\.0\\.1:${stack.pg.port}/shop \\(newest ${same.outputs['backup-key']}.*this one is of 127\\.0\\.0\\.1:${stack.pg.port}/billing`))
+    expect(warned[0].message).toMatch(
+      new RegExp(
+        `backups of 127\\.0\\.0\\.1:${stack.pg.port}/shop \\(newest ${same.outputs['backup-key']}.*this one is of 127\\.0\\.0\\.1:${stack.pg.port}/billing`
+      )
+    )
   })
 })

@@ -32,7 +32,10 @@ beforeAll(async () => {
   }
   ;[stack, tlsPg] = await Promise.all([startStack(), startPostgres({ password: PASSWORD, tls: { ...certs.good, only: true } })])
   tlsPg.psql('postgres', ['-c', 'CREATE DATABASE shop'])
-  tlsPg.psql('shop', ['-c', 'CREATE TABLE orders (id int PRIMARY KEY, note text); INSERT INTO orders SELECT g, md5(g::text) FROM generate_series(1, 500) g'])
+  tlsPg.psql('shop', [
+    '-c',
+    'CREATE TABLE orders (id int PRIMARY KEY, note text); INSERT INTO orders SELECT g, md5(g::text) FROM generate_series(1, 500) g'
+  ])
 }, 120000)
 
 afterAll(async () => {
@@ -76,7 +79,10 @@ function viaPsql(p: Postgres, s: SourceSettings): { outcome: Outcome; stderr: st
     // The action refuses this before any tool runs; libpq, left to itself, must refuse it too.
     env = { PGSSLMODE: s.ssl.mode, PGPASSWORD: s.password ?? '' }
   }
-  const r = spawnSync(path.join(p.bin, 'psql'), ['-X', '-At', '-c', SSL_IN_USE, `--dbname=${s.uri}`], { env: toolEnv(env), encoding: 'utf8' })
+  const r = spawnSync(path.join(p.bin, 'psql'), ['-X', '-At', '-c', SSL_IN_USE, `--dbname=${s.uri}`], {
+    env: toolEnv(env),
+    encoding: 'utf8'
+  })
   if (r.status !== 0) return { outcome: 'refused', stderr: r.stderr }
   return { outcome: r.stdout.trim() === 't' ? 'tls' : 'plain', stderr: r.stderr }
 }
@@ -130,12 +136,16 @@ describe('every sslmode, with and without the CA, agrees with libpq', () => {
 
   it('an sslrootcert path the runner does not have is named, with the input to use instead', async () => {
     const { message } = await viaNode(settings(tlsPg, 'verify-full', 'sslrootcert in the URL', ca.caPem, '/nonexistent/ca.pem'))
-    expect(message).toBe("sslrootcert=/nonexistent/ca.pem names a file this runner does not have: give the CA as PEM text in 'ssl-root-cert' instead (a secret, or a file's content).")
+    expect(message).toBe(
+      "sslrootcert=/nonexistent/ca.pem names a file this runner does not have: give the CA as PEM text in 'ssl-root-cert' instead (a secret, or a file's content)."
+    )
   })
 
   it('a verifying mode without a CA says how to give one', async () => {
     const { message } = await viaNode(settings(tlsPg, 'verify-full', 'no CA'))
-    expect(message).toMatch(/^sslmode=verify-full verifies the certificate of 127\.0\.0\.1, but no CA was given to verify it with\. Give the CA that signed it in 'ssl-root-cert'.*sslrootcert=system.*sslmode=require to encrypt without verifying\.$/)
+    expect(message).toMatch(
+      /^sslmode=verify-full verifies the certificate of 127\.0\.0\.1, but no CA was given to verify it with\. Give the CA that signed it in 'ssl-root-cert'.*sslrootcert=system.*sslmode=require to encrypt without verifying\.$/
+    )
   })
 
   it('sslmode=disable against a TLS-only server says the server wants TLS', async () => {
@@ -167,7 +177,9 @@ describe('certificates that fail verification, named with the fix', () => {
     await new Promise(r => setTimeout(r, 300))
     const full = settings(tlsPg, 'verify-full', 'ssl-root-cert input')
     const { message } = await viaNode(full)
-    expect(message).toMatch(/: the certificate is for db\.example\.com, replica\.example\.com, not 127\.0\.0\.1\. Connect by a name the certificate holds, or use sslmode=verify-ca/)
+    expect(message).toMatch(
+      /: the certificate is for db\.example\.com, replica\.example\.com, not 127\.0\.0\.1\. Connect by a name the certificate holds, or use sslmode=verify-ca/
+    )
     expect(viaPsql(tlsPg, full).outcome).toBe('refused')
     const caOnly = settings(tlsPg, 'verify-ca', 'ssl-root-cert input')
     expect((await viaNode(caOnly)).outcome).toBe('tls')
@@ -178,7 +190,9 @@ describe('certificates that fail verification, named with the fix', () => {
     tlsPg.useCertificate(certs.expired.cert, certs.expired.key)
     await new Promise(r => setTimeout(r, 300))
     const full = settings(tlsPg, 'verify-full', 'ssl-root-cert input')
-    expect((await viaNode(full)).message).toMatch(/: the certificate of 127\.0\.0\.1 expired on 2020-01-02\. The server's certificate must be renewed; meanwhile sslmode=require encrypts without verifying\.$/)
+    expect((await viaNode(full)).message).toMatch(
+      /: the certificate of 127\.0\.0\.1 expired on 2020-01-02\. The server's certificate must be renewed; meanwhile sslmode=require encrypts without verifying\.$/
+    )
     expect(viaPsql(tlsPg, full).outcome).toBe('refused')
     const encryptOnly = settings(tlsPg, 'require', 'no CA')
     expect((await viaNode(encryptOnly)).outcome).toBe('tls')
@@ -204,7 +218,14 @@ describe('every command that connects, over TLS', () => {
 
   it('backup with verify: restore into a scratch server reached with verify-full and the CA as input', async () => {
     const r = await runAction(
-      { 'database-url': url('shop', 'sslmode=verify-full'), 'ssl-root-cert': ca.caPem, name: 'tls-verified', ...s3(), verify: 'restore', 'scratch-database-url': url('postgres', 'sslmode=verify-full') },
+      {
+        'database-url': url('shop', 'sslmode=verify-full'),
+        'ssl-root-cert': ca.caPem,
+        name: 'tls-verified',
+        ...s3(),
+        verify: 'restore',
+        'scratch-database-url': url('postgres', 'sslmode=verify-full')
+      },
       { env: stack.env }
     )
     clean(r)
@@ -213,28 +234,61 @@ describe('every command that connects, over TLS', () => {
 
   it('restore and restore-test over verify-full', async () => {
     tlsPg.psql('postgres', ['-c', 'CREATE DATABASE tls_target'])
-    const restore = await runAction({ command: 'restore', name: 'tls-verified', ...s3(), 'ssl-root-cert': ca.caPem, 'target-database-url': url('tls_target', 'sslmode=verify-full') }, { env: stack.env })
+    const restore = await runAction(
+      {
+        command: 'restore',
+        name: 'tls-verified',
+        ...s3(),
+        'ssl-root-cert': ca.caPem,
+        'target-database-url': url('tls_target', 'sslmode=verify-full')
+      },
+      { env: stack.env }
+    )
     clean(restore)
     const c = tlsPg.psql('tls_target', ['-At', '-c', 'SELECT count(*) FROM orders'])
     expect(c.trim()).toBe('500')
-    const test = await runAction({ command: 'restore-test', name: 'tls-verified', ...s3(), 'ssl-root-cert': ca.caPem, 'scratch-database-url': url('postgres', 'sslmode=verify-full') }, { env: stack.env })
+    const test = await runAction(
+      {
+        command: 'restore-test',
+        name: 'tls-verified',
+        ...s3(),
+        'ssl-root-cert': ca.caPem,
+        'scratch-database-url': url('postgres', 'sslmode=verify-full')
+      },
+      { env: stack.env }
+    )
     clean(test)
     expect(test.outputs.verified).toBe('true')
   })
 
   it('verify-full with another CA is refused before pg_dump starts, naming the host and the fix; nothing stored', async () => {
     const before = await listKeys(stack.s3, 'pg-backups/tls-refused/')
-    const r = await runAction({ 'database-url': url('shop', 'sslmode=verify-full'), 'ssl-root-cert': otherCa.caPem, name: 'tls-refused', ...s3() }, { env: stack.env })
+    const r = await runAction(
+      { 'database-url': url('shop', 'sslmode=verify-full'), 'ssl-root-cert': otherCa.caPem, name: 'tls-refused', ...s3() },
+      { env: stack.env }
+    )
     expect(r.code).toBe(1)
-    expect(r.annotations.filter(a => a.level === 'error')).toEqual([expect.objectContaining({ title: 'Backup failed', message: expect.stringMatching(/the certificate of 127\.0\.0\.1 is signed by an unknown CA\. Give the CA that signed it in 'ssl-root-cert'/) })])
+    expect(r.annotations.filter(a => a.level === 'error')).toEqual([
+      expect.objectContaining({
+        title: 'Backup failed',
+        message: expect.stringMatching(
+          /the certificate of 127\.0\.0\.1 is signed by an unknown CA\. Give the CA that signed it in 'ssl-root-cert'/
+        )
+      })
+    ])
     expect(r.stdout).not.toMatch(/Choose pg_dump/)
     expect(await listKeys(stack.s3, 'pg-backups/tls-refused/')).toEqual(before)
   })
 
   it('inherited PGSSLMODE and PGSSLROOTCERT change nothing: both sides follow the URL', async () => {
-    const r = await runAction({ 'database-url': url('shop', 'sslmode=require'), name: 'tls-inherited', ...s3() }, { env: { ...stack.env, PGSSLMODE: 'disable', PGSSLROOTCERT: '/nonexistent.crt', PGHOST: 'nowhere.invalid' } })
+    const r = await runAction(
+      { 'database-url': url('shop', 'sslmode=require'), name: 'tls-inherited', ...s3() },
+      { env: { ...stack.env, PGSSLMODE: 'disable', PGSSLROOTCERT: '/nonexistent.crt', PGHOST: 'nowhere.invalid' } }
+    )
     clean(r)
-    expect(r.stdout).toContain('Ignoring the inherited PGSSLMODE, PGSSLROOTCERT, PGHOST: the URLs and inputs alone decide how every tool connects')
+    expect(r.stdout).toContain(
+      'Ignoring the inherited PGSSLMODE, PGSSLROOTCERT, PGHOST: the URLs and inputs alone decide how every tool connects'
+    )
     expect(JSON.parse(r.outputs.manifest).source.host).toBe('127.0.0.1')
   })
 })

@@ -44,7 +44,10 @@ const flip = (b: Buffer, at: number) => {
 }
 
 // Both ways of reading back: through the runner's zstd process, and in-process where it has none.
-const modes: [string, string[] | undefined][] = [['the zstd CLI', undefined], ['in-process zstd (no zstd on the PATH)', ['zstd', 'gzip']]]
+const modes: [string, string[] | undefined][] = [
+  ['the zstd CLI', undefined],
+  ['in-process zstd (no zstd on the PATH)', ['zstd', 'gzip']]
+]
 describe.each(modes)('with %s', (_mode, hide) => {
   const savedPath = process.env.PATH
   beforeAll(() => {
@@ -64,7 +67,11 @@ describe.each(modes)('with %s', (_mode, hide) => {
 
     it('catches a stored copy truncated after upload (sha256 and size)', async () => {
       const good = zlib.zstdCompressSync(dumps[format])
-      const v = await verifyArchive([copy(good.subarray(0, Math.floor(good.length * 0.7)))], check(format, good.subarray(0, Math.floor(good.length * 0.7)), good), work)
+      const v = await verifyArchive(
+        [copy(good.subarray(0, Math.floor(good.length * 0.7)))],
+        check(format, good.subarray(0, Math.floor(good.length * 0.7)), good),
+        work
+      )
       expect(v.passed).toBe(false)
       expect(v.details.join('\n')).toMatch(/sha256 [0-9a-f]{64} differs/)
       expect(v.details.join('\n')).toMatch(/bytes stored/)
@@ -82,7 +89,9 @@ describe.each(modes)('with %s', (_mode, hide) => {
       const cut = zlib.zstdCompressSync(dumps[format].subarray(0, Math.floor(dumps[format].length * 0.8)))
       const v = await verifyArchive([copy(cut)], check(format, cut), work)
       expect(v.passed).toBe(false)
-      expect(v.details.join('\n')).toMatch(format === 'plain' ? /does not end with pg_dump's completion line/ : /(pg_restore|tar) could not read it/)
+      expect(v.details.join('\n')).toMatch(
+        format === 'plain' ? /does not end with pg_dump's completion line/ : /(pg_restore|tar) could not read it/
+      )
     })
   })
 })

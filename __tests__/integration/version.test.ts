@@ -14,7 +14,10 @@ let port: number
 let dataDir: string
 let stack: Awaited<ReturnType<typeof startStack>>
 
-const installedMajors = fs.readdirSync('/usr/lib/postgresql').filter(d => fs.existsSync(`/usr/lib/postgresql/${d}/bin/pg_dump`)).map(Number)
+const installedMajors = fs
+  .readdirSync('/usr/lib/postgresql')
+  .filter(d => fs.existsSync(`/usr/lib/postgresql/${d}/bin/pg_dump`))
+  .map(Number)
 
 beforeAll(async () => {
   stack = await startStack('pw18')
@@ -25,7 +28,16 @@ beforeAll(async () => {
     fs.chmodSync(base, 0o755)
     spawnSync('chown', ['postgres:', base])
   }
-  server = new EmbeddedPostgres({ databaseDir: dataDir, port, user: 'postgres', password: 'pw18', persistent: false, createPostgresUser: true, onLog: () => undefined, onError: () => undefined })
+  server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password: 'pw18',
+    persistent: false,
+    createPostgresUser: true,
+    onLog: () => undefined,
+    onError: () => undefined
+  })
   await server.initialise()
   await server.start()
 }, 180000)
@@ -47,7 +59,12 @@ describe('pg_dump matched to the server', () => {
 
   it('fails with the version annotation quoting both versions and the fix, storing nothing', async () => {
     const r = await runAction(
-      { 'database-url': `postgres://postgres:pw18@127.0.0.1:${port}/postgres`, destination: 'artifact,s3', 's3-bucket': 'backups', 's3-endpoint': stack.s3.endpoint },
+      {
+        'database-url': `postgres://postgres:pw18@127.0.0.1:${port}/postgres`,
+        destination: 'artifact,s3',
+        's3-bucket': 'backups',
+        's3-endpoint': stack.s3.endpoint
+      },
       { env: stack.env }
     )
     expect(r.code).toBe(1)
@@ -62,9 +79,14 @@ describe('pg_dump matched to the server', () => {
   })
 
   it('a pinned pg-version older than the server names the pin', async () => {
-    const r = await runAction({ 'database-url': `postgres://postgres:pw18@127.0.0.1:${port}/postgres`, 'pg-version': String(installedMajors[0]) }, { env: stack.env })
+    const r = await runAction(
+      { 'database-url': `postgres://postgres:pw18@127.0.0.1:${port}/postgres`, 'pg-version': String(installedMajors[0]) },
+      { env: stack.env }
+    )
     expect(r.code).toBe(1)
-    expect(r.annotations.find(a => a.level === 'error')?.message).toMatch(new RegExp(`'pg-version: ${installedMajors[0]}' is older than the server`))
+    expect(r.annotations.find(a => a.level === 'error')?.message).toMatch(
+      new RegExp(`'pg-version: ${installedMajors[0]}' is older than the server`)
+    )
   })
 
   it('picks the versioned client for an older-or-equal server (the local cluster)', async () => {

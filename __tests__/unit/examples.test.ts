@@ -5,16 +5,30 @@ import YAML from 'yaml'
 
 // The copy-paste workflows: least privilege, one concurrency group, and only inputs action.yml declares.
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
-const action = YAML.parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> }
+const action = YAML.parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, unknown>
+  outputs: Record<string, unknown>
+}
 const examples = fs.readdirSync(path.join(ROOT, 'examples')).filter(f => f.endsWith('.yml'))
 
-interface Step { uses?: string; id?: string; with?: Record<string, unknown>; run?: string }
-interface Workflow { permissions?: Record<string, string>; concurrency?: { group?: string }; jobs: Record<string, { steps: Step[] }> }
+interface Step {
+  uses?: string
+  id?: string
+  with?: Record<string, unknown>
+  run?: string
+}
+interface Workflow {
+  permissions?: Record<string, string>
+  concurrency?: { group?: string }
+  jobs: Record<string, { steps: Step[] }>
+}
 
 describe.each(examples)('examples/%s', file => {
   const text = fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')
   const wf = YAML.parse(text) as Workflow
-  const ours = Object.values(wf.jobs).flatMap(j => j.steps).filter(s => s.uses?.startsWith('org/pg-backup-action@'))
+  const ours = Object.values(wf.jobs)
+    .flatMap(j => j.steps)
+    .filter(s => s.uses?.startsWith('org/pg-backup-action@'))
 
   it('declares permissions and a concurrency group', () => {
     expect(wf.permissions?.contents).toBe('read')
@@ -23,8 +37,11 @@ describe.each(examples)('examples/%s', file => {
 
   it('uses the action with inputs it declares, and reads outputs it sets', () => {
     expect(ours.length).toBeGreaterThan(0)
-    for (const step of ours) for (const input of Object.keys(step.with ?? {})) expect({ input, declared: input in action.inputs }).toEqual({ input, declared: true })
+    for (const step of ours)
+      for (const input of Object.keys(step.with ?? {}))
+        expect({ input, declared: input in action.inputs }).toEqual({ input, declared: true })
     const ids = new Set(ours.map(s => s.id).filter(Boolean))
-    for (const [, id, output] of text.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) if (ids.has(id)) expect({ output, declared: output in action.outputs }).toEqual({ output, declared: true })
+    for (const [, id, output] of text.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g))
+      if (ids.has(id)) expect({ output, declared: output in action.outputs }).toEqual({ output, declared: true })
   })
 })

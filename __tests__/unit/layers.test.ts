@@ -7,7 +7,17 @@ import * as path from 'node:path'
  * point down only. Type-only imports count: a type that climbs a layer ties
  * the layers together as much as a call does.
  */
-const LAYERS: string[][] = [['entry'], ['commands'], ['verify', 'retention', 'report'], ['stages'], ['storage'], ['providers'], ['postgres'], ['config'], ['runtime']]
+const LAYERS: string[][] = [
+  ['entry'],
+  ['commands'],
+  ['verify', 'retention', 'report'],
+  ['stages'],
+  ['storage'],
+  ['providers'],
+  ['postgres'],
+  ['config'],
+  ['runtime']
+]
 // jest runs from the repository's root.
 const SRC = path.resolve('src')
 
@@ -23,12 +33,17 @@ const layerOf = (file: string): string => {
 }
 
 function sources(dir = SRC): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []))
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap(e => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []))
 }
 
 /** Every relative module a file names: import/export … from, side-effect imports, import() and import('…').Type. */
 function importsOf(file: string): string[] {
-  const text = fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
+  const text = fs
+    .readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '')
   const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm)].map(m => m[1])
   return specs.map(s => path.resolve(path.dirname(file), s.replace(/\.js$/, '.ts')))
 }
@@ -82,6 +97,9 @@ describe('the layers of src/', () => {
       [at('runtime/errors.ts'), [at('config/settings.ts')]],
       [at('verify/archive.ts'), [at('report/summary.ts'), at('verify/states.ts'), at('stages/pipeline.ts')]]
     ])
-    expect(climbing(g)).toEqual(['runtime/errors.ts (runtime) → config/settings.ts (config)', 'verify/archive.ts (verify) → report/summary.ts (report)'])
+    expect(climbing(g)).toEqual([
+      'runtime/errors.ts (runtime) → config/settings.ts (config)',
+      'verify/archive.ts (verify) → report/summary.ts (report)'
+    ])
   })
 })

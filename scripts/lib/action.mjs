@@ -73,7 +73,11 @@ export async function runAction(inputs, { env = {}, post = true, onSpawn, wrap =
   }
   for (const [k, v] of Object.entries(inputs)) base[`INPUT_${k.toUpperCase()}`] = String(v)
   const stepEnv = { ...base, ...env }
-  const main = await spawnStep(stepEnv, child => onSpawn?.(child, { GITHUB_STATE: base.GITHUB_STATE, GITHUB_OUTPUT: base.GITHUB_OUTPUT }), wrap)
+  const main = await spawnStep(
+    stepEnv,
+    child => onSpawn?.(child, { GITHUB_STATE: base.GITHUB_STATE, GITHUB_OUTPUT: base.GITHUB_OUTPUT }),
+    wrap
+  )
   // The runner hands the state main saved to post as STATE_* variables.
   const state = parseFileCommands(fs.readFileSync(base.GITHUB_STATE, 'utf8'))
   let postResult
@@ -84,7 +88,15 @@ export async function runAction(inputs, { env = {}, post = true, onSpawn, wrap =
   }
   const read = f => fs.readFileSync(path.join(runner, f), 'utf8')
   const all = main.stdout + (postResult?.stdout ?? '')
-  const annotations = [...all.matchAll(/^::(error|warning|notice)( [^:]*)?::(.*)$/gm)].map(m => ({ level: m[1], props: m[2] ?? '', message: m[3], title: /title=([^,]*)/.exec(m[2] ?? '')?.[1]?.replace(/%3A/g, ':').replace(/%2C/g, ',') }))
+  const annotations = [...all.matchAll(/^::(error|warning|notice)( [^:]*)?::(.*)$/gm)].map(m => ({
+    level: m[1],
+    props: m[2] ?? '',
+    message: m[3],
+    title: /title=([^,]*)/
+      .exec(m[2] ?? '')?.[1]
+      ?.replace(/%3A/g, ':')
+      .replace(/%2C/g, ',')
+  }))
   const result = {
     code: main.code,
     stdout: main.stdout,

@@ -25,7 +25,11 @@ export async function freePort() {
 
 function majorsIn(root) {
   try {
-    return fs.readdirSync(root).filter(d => /^\d+$/.test(d) && fs.existsSync(path.join(root, d, 'bin', 'initdb'))).map(Number).sort((a, b) => a - b)
+    return fs
+      .readdirSync(root)
+      .filter(d => /^\d+$/.test(d) && fs.existsSync(path.join(root, d, 'bin', 'initdb')))
+      .map(Number)
+      .sort((a, b) => a - b)
   } catch {
     return []
   }
@@ -33,12 +37,17 @@ function majorsIn(root) {
 
 /** CLIs the tests check results with (command → Debian package), installed where missing and possible. */
 export function ensureTools(tools = { zstd: 'zstd', age: 'age', gpg: 'gnupg', tar: 'tar' }) {
-  const missing = Object.entries(tools).filter(([cmd]) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0).map(([, pkg]) => pkg)
+  const missing = Object.entries(tools)
+    .filter(([cmd]) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0)
+    .map(([, pkg]) => pkg)
   if (missing.length === 0) return
   if (!isRoot || !fs.existsSync('/usr/bin/apt-get')) throw new Error(`Missing tools: install ${missing.join(', ')}`)
   console.error(`Installing ${missing.join(', ')} with apt-get ...`)
   spawnSync('apt-get', ['update'], { stdio: 'inherit' })
-  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  })
   if (r.status !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed`)
 }
 
@@ -48,7 +57,10 @@ export function postgresBin() {
   if (majors.length === 0 && isRoot && fs.existsSync('/usr/bin/apt-get')) {
     console.error('PostgreSQL server not found: installing it with apt-get (postgresql) ...')
     spawnSync('apt-get', ['update'], { stdio: 'inherit' })
-    const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+    const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+    })
     if (r.status !== 0) throw new Error('apt-get install postgresql failed')
     majors = majorsIn('/usr/lib/postgresql')
   }
@@ -84,7 +96,19 @@ export async function startPostgres({ password = 'postgres', settings = [], keep
     const pwfile = path.join(base, 'pw')
     fs.writeFileSync(pwfile, password + '\n', { mode: 0o600 })
     if (isRoot) spawnSync('chown', ['-R', 'postgres:', base])
-    asPostgres(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'])
+    asPostgres(path.join(bin, 'initdb'), [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      `--pwfile=${pwfile}`,
+      '-E',
+      'UTF8',
+      '--locale=C.UTF-8',
+      '--no-sync'
+    ])
     fs.rmSync(pwfile)
   }
   // TLS: the server's certificate and key (PEM files), and with `only` a pg_hba.conf that admits TCP clients over TLS alone.
@@ -99,17 +123,52 @@ export async function startPostgres({ password = 'postgres', settings = [], keep
     useCertificate(tls.cert, tls.key)
     tlsSettings.push('ssl=on', `ssl_cert_file=${path.join(base, 'server.crt')}`, `ssl_key_file=${path.join(base, 'server.key')}`)
     if (tls.only) {
-      fs.writeFileSync(path.join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostssl all all ::1/128 scram-sha-256\n')
+      fs.writeFileSync(
+        path.join(data, 'pg_hba.conf'),
+        'local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostssl all all ::1/128 scram-sha-256\n'
+      )
       if (isRoot) spawnSync('chown', ['postgres:', path.join(data, 'pg_hba.conf')])
     }
   }
   const port = await freePort()
-  const opts = ['-p', String(port), '-k', base, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100', ...[...tlsSettings, ...settings].flatMap(s => ['-c', s])]
-  asPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(base, 'log'), '-w', '-t', '60', '-o', opts.map(o => `'${o}'`).join(' '), 'start'])
-  const url = (db = 'postgres', user = 'postgres', pw = password) => `postgres://${encodeURIComponent(user)}:${encodeURIComponent(pw)}@127.0.0.1:${port}/${encodeURIComponent(db)}`
+  const opts = [
+    '-p',
+    String(port),
+    '-k',
+    base,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'max_connections=100',
+    ...[...tlsSettings, ...settings].flatMap(s => ['-c', s])
+  ]
+  asPostgres(path.join(bin, 'pg_ctl'), [
+    '-D',
+    data,
+    '-l',
+    path.join(base, 'log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    opts.map(o => `'${o}'`).join(' '),
+    'start'
+  ])
+  const url = (db = 'postgres', user = 'postgres', pw = password) =>
+    `postgres://${encodeURIComponent(user)}:${encodeURIComponent(pw)}@127.0.0.1:${port}/${encodeURIComponent(db)}`
   /** psql over the socket as the superuser (trust), for set-up and checks. */
   const psql = (db, args, input) =>
-    asPostgres(path.join(bin, 'psql'), ['-h', base, '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-X', '-q', ...args], input === undefined ? {} : { input })
+    asPostgres(
+      path.join(bin, 'psql'),
+      ['-h', base, '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-X', '-q', ...args],
+      input === undefined ? {} : { input }
+    )
   return {
     port,
     bin,
@@ -176,9 +235,25 @@ async function waitForPort(port, child, what) {
  * for the results service that hands out SAS URLs signed with azurite's key.
  */
 export async function startArtifactService() {
-  const { BlobServiceClient, StorageSharedKeyCredential, generateBlobSASQueryParameters, BlobSASPermissions } = await import('@azure/storage-blob')
+  const { BlobServiceClient, StorageSharedKeyCredential, generateBlobSASQueryParameters, BlobSASPermissions } =
+    await import('@azure/storage-blob')
   const blobPort = await freePort()
-  const azurite = spawn(process.execPath, [path.join(ROOT, 'node_modules/azurite/dist/src/blob/main.js'), '--blobHost', '127.0.0.1', '--blobPort', String(blobPort), '--inMemoryPersistence', '--disableTelemetry', '--silent', '--skipApiVersionCheck', '--loose'], { stdio: 'ignore' })
+  const azurite = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/azurite/dist/src/blob/main.js'),
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(blobPort),
+      '--inMemoryPersistence',
+      '--disableTelemetry',
+      '--silent',
+      '--skipApiVersionCheck',
+      '--loose'
+    ],
+    { stdio: 'ignore' }
+  )
   await waitForPort(blobPort, azurite, 'azurite')
   const blobUrl = `http://127.0.0.1:${blobPort}/${AZURITE_ACCOUNT}`
   const credential = new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY)
@@ -197,7 +272,15 @@ export async function startArtifactService() {
     CreateArtifact(b) {
       const id = nextId++
       const blob = `${b.workflow_run_backend_id}/${id}/${b.name}`
-      artifacts.set(id, { id, name: b.name, run: b.workflow_run_backend_id, job: b.workflow_job_run_backend_id, blob, finalized: false, expiresAt: b.expires_at })
+      artifacts.set(id, {
+        id,
+        name: b.name,
+        run: b.workflow_run_backend_id,
+        job: b.workflow_job_run_backend_id,
+        blob,
+        finalized: false,
+        expiresAt: b.expires_at
+      })
       return { ok: true, signed_upload_url: sas(blob, 'cw') }
     },
     FinalizeArtifact(b) {
@@ -207,8 +290,24 @@ export async function startArtifactService() {
       return { ok: true, artifact_id: String(a.id) }
     },
     ListArtifacts(b) {
-      const list = [...artifacts.values()].filter(a => a.finalized && a.run === b.workflow_run_backend_id && (!b.name_filter || a.name === b.name_filter) && (!b.id_filter || String(a.id) === String(b.id_filter)))
-      return { artifacts: list.map(a => ({ workflow_run_backend_id: a.run, workflow_job_run_backend_id: a.job, database_id: String(a.id), name: a.name, size: String(a.size), created_at: a.createdAt, digest: a.hash })) }
+      const list = [...artifacts.values()].filter(
+        a =>
+          a.finalized &&
+          a.run === b.workflow_run_backend_id &&
+          (!b.name_filter || a.name === b.name_filter) &&
+          (!b.id_filter || String(a.id) === String(b.id_filter))
+      )
+      return {
+        artifacts: list.map(a => ({
+          workflow_run_backend_id: a.run,
+          workflow_job_run_backend_id: a.job,
+          database_id: String(a.id),
+          name: a.name,
+          size: String(a.size),
+          created_at: a.createdAt,
+          digest: a.hash
+        }))
+      }
     },
     GetSignedArtifactURL(b) {
       const a = [...artifacts.values()].find(x => x.finalized && x.run === b.workflow_run_backend_id && x.name === b.name)
@@ -223,7 +322,15 @@ export async function startArtifactService() {
     }
   }
   const runIdOf = backendId => Number(/^run-(\d+)$/.exec(backendId)?.[1] ?? 4242)
-  const restArtifact = a => ({ id: a.id, name: a.name, size_in_bytes: a.size, created_at: a.createdAt, expired: false, digest: a.hash, workflow_run: { id: runIdOf(a.run), repository_id: 1, head_repository_id: 1 } })
+  const restArtifact = a => ({
+    id: a.id,
+    name: a.name,
+    size_in_bytes: a.size,
+    created_at: a.createdAt,
+    expired: false,
+    digest: a.hash,
+    workflow_run: { id: runIdOf(a.run), repository_id: 1, head_repository_id: 1 }
+  })
   /** The REST endpoints the action and the artifact client use across runs (GITHUB_API_URL). */
   function rest(req, res) {
     const url = new URL(req.url, 'http://x')
@@ -232,19 +339,28 @@ export async function startArtifactService() {
       res.end(body === undefined ? '' : JSON.stringify(body))
     }
     restCalls.push({ method: req.method, path: url.pathname, auth: req.headers.authorization })
-    if (req.headers.authorization !== `Bearer ${GITHUB_TOKEN}` && req.headers.authorization !== `token ${GITHUB_TOKEN}`) return send(401, { message: 'Bad credentials' })
+    if (req.headers.authorization !== `Bearer ${GITHUB_TOKEN}` && req.headers.authorization !== `token ${GITHUB_TOKEN}`)
+      return send(401, { message: 'Bad credentials' })
     const page = Number(url.searchParams.get('page') ?? 1)
     const perPage = Number(url.searchParams.get('per_page') ?? 30)
-    const paged = list => send(200, { total_count: list.length, artifacts: list.slice((page - 1) * perPage, page * perPage).map(restArtifact) })
+    const paged = list =>
+      send(200, { total_count: list.length, artifacts: list.slice((page - 1) * perPage, page * perPage).map(restArtifact) })
     const finalized = [...artifacts.values()].filter(a => a.finalized).sort((a, b) => b.id - a.id)
     let m
-    if (req.method === 'GET' && /\/actions\/artifacts$/.test(url.pathname)) return paged(finalized.filter(a => !url.searchParams.get('name') || a.name === url.searchParams.get('name')))
-    if (req.method === 'GET' && (m = /\/actions\/runs\/(\d+)\/artifacts$/.exec(url.pathname))) return paged(finalized.filter(a => runIdOf(a.run) === Number(m[1])))
+    if (req.method === 'GET' && /\/actions\/artifacts$/.test(url.pathname))
+      return paged(finalized.filter(a => !url.searchParams.get('name') || a.name === url.searchParams.get('name')))
+    if (req.method === 'GET' && (m = /\/actions\/runs\/(\d+)\/artifacts$/.exec(url.pathname)))
+      return paged(finalized.filter(a => runIdOf(a.run) === Number(m[1])))
     if (req.method === 'GET' && (m = /^\/repos\/([^/]+\/[^/]+)\/actions\/runs\/(\d+)$/.exec(url.pathname))) {
       const run = runs.get(Number(m[2])) ?? { event: 'schedule', headRepository: m[1] }
       if (run.missing) return send(404, { message: 'Not Found' })
       // The fields of GitHub's workflow-run object the action reads (GET /repos/{owner}/{repo}/actions/runs/{run_id}).
-      return send(200, { id: Number(m[2]), event: run.event, head_repository: run.headRepository ? { full_name: run.headRepository } : null, repository: { full_name: m[1] } })
+      return send(200, {
+        id: Number(m[2]),
+        event: run.event,
+        head_repository: run.headRepository ? { full_name: run.headRepository } : null,
+        repository: { full_name: m[1] }
+      })
     }
     if ((m = /\/actions\/artifacts\/(\d+)(\/zip)?$/.exec(url.pathname))) {
       const a = artifacts.get(Number(m[1]))

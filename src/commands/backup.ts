@@ -56,7 +56,15 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
     // Stored and described: nothing below removes it.
     const { manifest, copies, comparison } = stored
     const durationSeconds = manifest.durationMs / 1000
-    const outcome = { manifest, backupKey: target.backupKey, locations: copies.map(c => c.location), artifactId: storage.artifactId, durationSeconds, verified: manifest.state === 'verified', comparison }
+    const outcome = {
+      manifest,
+      backupKey: target.backupKey,
+      locations: copies.map(c => c.location),
+      artifactId: storage.artifactId,
+      durationSeconds,
+      verified: manifest.state === 'verified',
+      comparison
+    }
     await reportBackup(outcome, s.secrets)
     await warnMixedSources(s.name, manifest, earlier(), s.secrets)
     if (manifest.state === 'failed') throw new ActionError(Titles.verification, manifest.verification.details.join('\n'))
@@ -90,13 +98,26 @@ async function dumpVerifyDescribe(
   signal.throwIfAborted()
   const manifestOf = (finishedAt: Date, verification: Verification): ManifestV1 =>
     buildManifest({
-      settings: s, key: target.backupKey, createdAt, finishedAt, server: session.info, dumpVersion: client.version, snapshot: session.snapshot,
-      compressionLevel: s.compression.algorithm === 'none' ? null : (s.compression.level ?? DEFAULT_LEVEL[s.compression.algorithm]), encryption,
-      sizeBytes: dumped.sizeBytes, sha256: dumped.sha256, tables: dumped.tables, verification,
-      destinations: copies.map(c => ({ kind: c.kind, location: c.location })), env: process.env
+      settings: s,
+      key: target.backupKey,
+      createdAt,
+      finishedAt,
+      server: session.info,
+      dumpVersion: client.version,
+      snapshot: session.snapshot,
+      compressionLevel: s.compression.algorithm === 'none' ? null : (s.compression.level ?? DEFAULT_LEVEL[s.compression.algorithm]),
+      encryption,
+      sizeBytes: dumped.sizeBytes,
+      sha256: dumped.sha256,
+      tables: dumped.tables,
+      verification,
+      destinations: copies.map(c => ({ kind: c.kind, location: c.location })),
+      env: process.env
     })
   // Restore verification compares with the manifest as it will be written.
-  const { verification, comparison } = await core.group(`Verify (${s.verify})`, () => verify(s, copies, client, manifestOf(new Date(), { level: s.verify, passed: false, details: [] }), work))
+  const { verification, comparison } = await core.group(`Verify (${s.verify})`, () =>
+    verify(s, copies, client, manifestOf(new Date(), { level: s.verify, passed: false, details: [] }), work)
+  )
   signal.throwIfAborted()
   const manifest = manifestOf(new Date(), verification)
   await core.group('Write manifest', () => storage.writeManifest(target, manifest))
@@ -109,7 +130,10 @@ async function warnMixedSources(name: string, manifest: ManifestV1, earlier: Pro
   try {
     listed = await earlier
   } catch (e) {
-    core.warning(`Could not list the earlier backups of '${name}' to check they come from the same source: ${scrub(errorMessage(e), secrets)}`, { title: 'Backup series not checked' })
+    core.warning(
+      `Could not list the earlier backups of '${name}' to check they come from the same source: ${scrub(errorMessage(e), secrets)}`,
+      { title: 'Backup series not checked' }
+    )
     return
   }
   for (const other of otherSources([...listed.values()].flat(), manifest)) {
@@ -130,7 +154,9 @@ async function dump(s: BackupSettings, storage: Storage, target: Target, work: W
     const client = await core.group('Choose pg_dump', () => resolveClient(s.pgVersion, session.info, runnerResolveDeps()))
     core.info(`Server ${session.info.serverVersion}; using ${client.version} (${client.pgDump})`)
     await free
-    const dumped = await core.group(`Dump ${s.source.database} to ${target.backupKey}`, () => dumpToStorage(s, session, client, storage, target, work, signal))
+    const dumped = await core.group(`Dump ${s.source.database} to ${target.backupKey}`, () =>
+      dumpToStorage(s, session, client, storage, target, work, signal)
+    )
     return { session, client, dumped }
   } finally {
     await session.close()

@@ -19,16 +19,25 @@ export async function check(s: CheckSettings, now = new Date()): Promise<void> {
     const entries = await first.list(s.name)
     const f = freshness(entries, now)
     for (const e of f.newerFailed) {
-      core.warning(`${e.location} is newer but failed its verification (${e.manifest?.verification.details[0] ?? 'see its manifest'}); it does not count as a backup.`, { title: 'Failed backup' })
+      core.warning(
+        `${e.location} is newer but failed its verification (${e.manifest?.verification.details[0] ?? 'see its manifest'}); it does not count as a backup.`,
+        { title: 'Failed backup' }
+      )
     }
     if (!f.newest || f.ageSeconds === undefined) {
-      throw new ActionError(Titles.tooOld, `No good backup named '${s.name}' in ${kind}${describeOthers(entries)}: nothing restorable has been backed up there.`)
+      throw new ActionError(
+        Titles.tooOld,
+        `No good backup named '${s.name}' in ${kind}${describeOthers(entries)}: nothing restorable has been backed up there.`
+      )
     }
     const newest = f.newest
     const age = f.ageSeconds
     await reportCheck(s.name, newest, age, s.maxAgeSeconds, s.secrets)
     if (age > s.maxAgeSeconds) {
-      throw new ActionError(Titles.tooOld, `The newest good backup of '${s.name}' (${newest.location}) is ${hours(age)} old, more than max-age (${hours(s.maxAgeSeconds)}).`)
+      throw new ActionError(
+        Titles.tooOld,
+        `The newest good backup of '${s.name}' (${newest.location}) is ${hours(age)} old, more than max-age (${hours(s.maxAgeSeconds)}).`
+      )
     }
     core.info(`Newest good backup ${newest.location} (${newest.state}) is ${hours(age)} old.`)
   } finally {

@@ -33,7 +33,11 @@ export async function neonBackup(s: NeonBackupSettings, signal: AbortSignal): Pr
     // A step that failed half-way (a create whose operation failed, say) leaves no temporary compute or branch behind.
     await temporaries.removeAll(api).then(
       removed => removed.forEach(what => core.info(`Removed the temporary ${what}.`)),
-      (e: unknown) => core.warning(`Could not remove a temporary Neon compute or branch: ${errorMessage(e)}. Remove it in the Neon console; the post step tries again.`, { title: 'Neon cleanup' })
+      (e: unknown) =>
+        core.warning(
+          `Could not remove a temporary Neon compute or branch: ${errorMessage(e)}. Remove it in the Neon console; the post step tries again.`,
+          { title: 'Neon cleanup' }
+        )
     )
   }
 }
@@ -56,8 +60,20 @@ async function branchOrSnapshot(s: NeonBackupSettings, api: NeonApi, parent: Neo
   const finishedAt = new Date()
   await reportNeonBackup(
     {
-      name, key: finalKey, kind: made.kind, projectId: api.projectId, parent, branch: made.branch, snapshot: made.snapshot, point, createdAt, finishedAt,
-      serverVersion: reference?.info.serverVersion, verification, comparison, tables: reference?.tables
+      name,
+      key: finalKey,
+      kind: made.kind,
+      projectId: api.projectId,
+      parent,
+      branch: made.branch,
+      snapshot: made.snapshot,
+      point,
+      createdAt,
+      finishedAt,
+      serverVersion: reference?.info.serverVersion,
+      verification,
+      comparison,
+      tables: reference?.tables
     },
     s.secrets
   )
@@ -67,12 +83,19 @@ async function branchOrSnapshot(s: NeonBackupSettings, api: NeonApi, parent: Neo
 }
 
 function checkedName(name: string): string {
-  if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) throw new InputError(`The backup name '${name}' is not 1–100 of A–Z a–z 0–9 . _ - : set 'name'.`)
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(name))
+    throw new InputError(`The backup name '${name}' is not 1–100 of A–Z a–z 0–9 . _ - : set 'name'.`)
   return name
 }
 
 /** neonMode dump: pg_dump of a fresh branch (at neon-point-in-time, or now) with its own short-lived compute, deleted afterwards. */
-async function dumpFromBranch(s: NeonBackupSettings, api: NeonApi, parent: NeonBranch, temporaries: NeonTemporaries, signal: AbortSignal): Promise<void> {
+async function dumpFromBranch(
+  s: NeonBackupSettings,
+  api: NeonApi,
+  parent: NeonBranch,
+  temporaries: NeonTemporaries,
+  signal: AbortSignal
+): Promise<void> {
   const { database, role } = await chooseDatabase(api, parent, s.neon, s.source, Titles.backup)
   const name = checkedName(s.name ?? database)
   const tempName = `${backupName(name, new Date())}-dump`
@@ -80,19 +103,31 @@ async function dumpFromBranch(s: NeonBackupSettings, api: NeonApi, parent: NeonB
   temporaries.add('branch', tempName)
   const { branch, endpoints } = await core.group(`Create temporary branch ${tempName}`, () =>
     api.createBranch({
-      name: tempName, parentId: parent.id, parentLsn: point?.kind === 'lsn' ? point.value : undefined, parentTimestamp: point?.kind === 'timestamp' ? point.value : undefined,
-      withCompute: true, annotations: { [OWNER_KEY]: name, [VERIFY_KEY]: 'none', 'pg-backup-action-temporary': 'dump' }
+      name: tempName,
+      parentId: parent.id,
+      parentLsn: point?.kind === 'lsn' ? point.value : undefined,
+      parentTimestamp: point?.kind === 'timestamp' ? point.value : undefined,
+      withCompute: true,
+      annotations: { [OWNER_KEY]: name, [VERIFY_KEY]: 'none', 'pg-backup-action-temporary': 'dump' }
     })
   )
   try {
     const endpoint = endpoints.find(e => e.type === 'read_write') ?? (await api.createEndpoint(branch.id))
     const source = await connectionTo(api, { branchId: branch.id, endpointId: endpoint.id, database, role }, s.secrets)
     core.info(`Dumping ${database} as ${role} from branch ${tempName} (${branch.id}) of ${parent.name}${point ? ` at ${point.value}` : ''}`)
-    const neonOrigin = { projectId: api.projectId, branchId: parent.id, branchName: parent.name, parentBranchId: parent.id, pointInTime: point?.value ?? branch.parent_lsn ?? null }
+    const neonOrigin = {
+      projectId: api.projectId,
+      branchId: parent.id,
+      branchName: parent.name,
+      parentBranchId: parent.id,
+      pointInTime: point?.value ?? branch.parent_lsn ?? null
+    }
     await backup({ ...s.dump!, source, name, neonOrigin }, signal)
   } finally {
     // A failure here must not hide the backup's own error; removeAll tries again and warns.
-    await core.group(`Delete temporary branch ${tempName}`, () => api.deleteBranch(branch.id).then(() => temporaries.forget(tempName))).catch(() => undefined)
+    await core
+      .group(`Delete temporary branch ${tempName}`, () => api.deleteBranch(branch.id).then(() => temporaries.forget(tempName)))
+      .catch(() => undefined)
   }
 }
 
@@ -131,17 +166,34 @@ export function planLimit(e: unknown, kind: 'branch' | 'snapshot'): unknown {
   const advice =
     kind === 'snapshot'
       ? 'Neon allows 1 manual snapshot on the Free plan and 10 on paid plans. Retention deletes only after a good run, so keep fewer than the limit (keep-last below it), delete old snapshots in the Neon console, or upgrade; on the Free plan use neon-mode: branch or neon-mode: dump instead.'
-      : "Neon limits the branches of a project by plan. Keep fewer backup branches (lower keep-last / keep-* so retention leaves room), delete unused branches, or use neon-mode: snapshot or neon-mode: dump to S3."
-  return new ActionError(Titles.backup, `Neon refused a new ${kind}: the project is at its plan's limit (${e.neonMessage}). ${advice}`, { cause: e })
+      : 'Neon limits the branches of a project by plan. Keep fewer backup branches (lower keep-last / keep-* so retention leaves room), delete unused branches, or use neon-mode: snapshot or neon-mode: dump to S3.'
+  return new ActionError(Titles.backup, `Neon refused a new ${kind}: the project is at its plan's limit (${e.neonMessage}). ${advice}`, {
+    cause: e
+  })
 }
 
-async function createBackupBranch(api: NeonApi, s: NeonBackupSettings, parent: NeonBranch, key: string, name: string, point: NeonPoint | undefined): Promise<Made> {
-  if (await api.findBranchByName(key)) throw new ActionError(Titles.backup, `Branch ${key} already exists in Neon project ${api.projectId}; refusing to overwrite it. Run again in a second, or set a different 'name'.`)
+async function createBackupBranch(
+  api: NeonApi,
+  s: NeonBackupSettings,
+  parent: NeonBranch,
+  key: string,
+  name: string,
+  point: NeonPoint | undefined
+): Promise<Made> {
+  if (await api.findBranchByName(key))
+    throw new ActionError(
+      Titles.backup,
+      `Branch ${key} already exists in Neon project ${api.projectId}; refusing to overwrite it. Run again in a second, or set a different 'name'.`
+    )
   try {
     const { branch } = await api.createBranch({
-      name: key, parentId: parent.id, parentLsn: point?.kind === 'lsn' ? point.value : undefined, parentTimestamp: point?.kind === 'timestamp' ? point.value : undefined,
+      name: key,
+      parentId: parent.id,
+      parentLsn: point?.kind === 'lsn' ? point.value : undefined,
+      parentTimestamp: point?.kind === 'timestamp' ? point.value : undefined,
       // No compute: a backup branch costs storage only; verify: restore gives it a short-lived one.
-      withCompute: false, annotations: { [OWNER_KEY]: name, [VERIFY_KEY]: s.verify }
+      withCompute: false,
+      annotations: { [OWNER_KEY]: name, [VERIFY_KEY]: s.verify }
     })
     setEarlyOutput('neon-branch-id', branch.id)
     setEarlyOutput('neon-branch-name', branch.name)
@@ -158,11 +210,25 @@ export function snapshotExpiry(p: RetentionPolicy, createdAt: Date): string | un
   return new Date(createdAt.getTime() + p.keepDays * 86400_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
-async function createSnapshot(api: NeonApi, s: NeonBackupSettings, parent: NeonBranch, key: string, point: NeonPoint | undefined, createdAt: Date): Promise<Made> {
-  if ((await api.listSnapshots()).some(x => x.name === key)) throw new ActionError(Titles.backup, `Snapshot ${key} already exists in Neon project ${api.projectId}; refusing to make another. Run again in a second, or set a different 'name'.`)
+async function createSnapshot(
+  api: NeonApi,
+  s: NeonBackupSettings,
+  parent: NeonBranch,
+  key: string,
+  point: NeonPoint | undefined,
+  createdAt: Date
+): Promise<Made> {
+  if ((await api.listSnapshots()).some(x => x.name === key))
+    throw new ActionError(
+      Titles.backup,
+      `Snapshot ${key} already exists in Neon project ${api.projectId}; refusing to make another. Run again in a second, or set a different 'name'.`
+    )
   try {
     const snapshot = await api.createSnapshot(parent.id, {
-      name: key, lsn: point?.kind === 'lsn' ? point.value : undefined, timestamp: point?.kind === 'timestamp' ? point.value : undefined, expiresAt: snapshotExpiry(s.retention.policy, createdAt)
+      name: key,
+      lsn: point?.kind === 'lsn' ? point.value : undefined,
+      timestamp: point?.kind === 'timestamp' ? point.value : undefined,
+      expiresAt: snapshotExpiry(s.retention.policy, createdAt)
     })
     setEarlyOutput('neon-snapshot-id', snapshot.id)
     return { kind: 'snapshot', snapshot }
@@ -177,28 +243,50 @@ async function createSnapshot(api: NeonApi, s: NeonBackupSettings, parent: NeonB
  * temporary branch), every table counted and compared with the source's
  * counts at the same point, verify-sql run, then the compute or branch removed.
  */
-async function verify(s: NeonBackupSettings, api: NeonApi, made: Made, reference: Reference | undefined, temporaries: NeonTemporaries): Promise<{ verification: Verification; comparison?: TableComparison[] }> {
+async function verify(
+  s: NeonBackupSettings,
+  api: NeonApi,
+  made: Made,
+  reference: Reference | undefined,
+  temporaries: NeonTemporaries
+): Promise<{ verification: Verification; comparison?: TableComparison[] }> {
   if (s.verify === 'none') return { verification: { level: 'none', passed: false, details: ['verification was not requested'] } }
   if (s.verify === 'archive' || !reference) {
     if (made.branch) {
       const { branch } = await api.getBranch(made.branch.id)
       const ok = ['ready', 'archived'].includes(branch.current_state)
-      return { verification: { level: 'archive', passed: ok, details: [`branch ${branch.name} (${branch.id}) ${ok ? 'exists and is' : 'is'} ${branch.current_state}; its operations finished`] } }
+      return {
+        verification: {
+          level: 'archive',
+          passed: ok,
+          details: [`branch ${branch.name} (${branch.id}) ${ok ? 'exists and is' : 'is'} ${branch.current_state}; its operations finished`]
+        }
+      }
     }
     const snap = (await api.listSnapshots()).find(x => x.id === made.snapshot!.id)
     return {
       verification: {
-        level: 'archive', passed: !!snap,
-        details: [snap ? `snapshot ${snap.name} (${snap.id}) exists${snap.lsn ? ` at LSN ${snap.lsn}` : ''}; its operations finished` : `snapshot ${made.snapshot!.name} (${made.snapshot!.id}) is not in the project's snapshots`]
+        level: 'archive',
+        passed: !!snap,
+        details: [
+          snap
+            ? `snapshot ${snap.name} (${snap.id}) exists${snap.lsn ? ` at LSN ${snap.lsn}` : ''}; its operations finished`
+            : `snapshot ${made.snapshot!.name} (${made.snapshot!.id}) is not in the project's snapshots`
+        ]
       }
     }
   }
   try {
-    const counted = await onBackup(api, made, reference, temporaries, s.secrets, async c => ({ tables: await compareCounts(c, reference), sql: await runVerifySql(c, s.verifySql) }))
+    const counted = await onBackup(api, made, reference, temporaries, s.secrets, async c => ({
+      tables: await compareCounts(c, reference),
+      sql: await runVerifySql(c, s.verifySql)
+    }))
     const details = [...countMismatches(counted.tables), ...counted.sql]
     const passed = details.length === 0
     if (passed) {
-      details.push(`${counted.tables.length} tables counted on the ${made.kind} through a temporary compute match the source at LSN ${reference.lsn ?? '(unknown)'}${s.verifySql.length ? `; ${s.verifySql.length} verify-sql quer${s.verifySql.length > 1 ? 'ies' : 'y'} passed` : ''}`)
+      details.push(
+        `${counted.tables.length} tables counted on the ${made.kind} through a temporary compute match the source at LSN ${reference.lsn ?? '(unknown)'}${s.verifySql.length ? `; ${s.verifySql.length} verify-sql quer${s.verifySql.length > 1 ? 'ies' : 'y'} passed` : ''}`
+      )
     }
     return { verification: { level: 'restore', passed, details }, comparison: counted.tables }
   } catch (e) {
@@ -208,16 +296,30 @@ async function verify(s: NeonBackupSettings, api: NeonApi, made: Made, reference
 }
 
 /** Runs `fn` connected to the backup's data, then removes the compute (branch) or the temporary branch (snapshot). */
-async function onBackup<T>(api: NeonApi, made: Made, ref: Reference, temporaries: NeonTemporaries, secrets: string[], fn: (c: import('pg').Client) => Promise<T>): Promise<T> {
+async function onBackup<T>(
+  api: NeonApi,
+  made: Made,
+  ref: Reference,
+  temporaries: NeonTemporaries,
+  secrets: string[],
+  fn: (c: import('pg').Client) => Promise<T>
+): Promise<T> {
   if (made.branch) {
     const endpoint = await api.createEndpoint(made.branch.id)
     temporaries.add('endpoint', endpoint.id)
     try {
-      const conn = await connectionTo(api, { branchId: made.branch.id, endpointId: endpoint.id, database: ref.database, role: ref.role }, secrets)
+      const conn = await connectionTo(
+        api,
+        { branchId: made.branch.id, endpointId: endpoint.id, database: ref.database, role: ref.role },
+        secrets
+      )
       return await withConnection(conn, fn)
     } finally {
       // Not the verification's failure if this fails: removeAll tries again and warns.
-      await api.deleteEndpoint(endpoint.id).then(() => temporaries.forget(endpoint.id), () => undefined)
+      await api.deleteEndpoint(endpoint.id).then(
+        () => temporaries.forget(endpoint.id),
+        () => undefined
+      )
     }
   }
   const tempName = `${made.snapshot!.name}-verify`
@@ -228,7 +330,10 @@ async function onBackup<T>(api: NeonApi, made: Made, ref: Reference, temporaries
     const conn = await connectionTo(api, { branchId: branch.id, endpointId: endpoint.id, database: ref.database, role: ref.role }, secrets)
     return await withConnection(conn, fn)
   } finally {
-    await api.deleteBranch(branch.id).then(() => temporaries.forget(tempName), () => undefined)
+    await api.deleteBranch(branch.id).then(
+      () => temporaries.forget(tempName),
+      () => undefined
+    )
   }
 }
 
@@ -238,10 +343,16 @@ async function setAside(api: NeonApi, made: Made, key: string): Promise<string> 
   try {
     if (made.branch) await api.renameBranch(made.branch.id, aside)
     else await api.renameSnapshot(made.snapshot!.id, aside)
-    core.warning(`The ${made.kind} ${key} failed verification and was renamed ${aside}: it is kept for inspection and never restored as the latest; retention removes it once a newer good backup exists.`, { title: 'Neon backup set aside' })
+    core.warning(
+      `The ${made.kind} ${key} failed verification and was renamed ${aside}: it is kept for inspection and never restored as the latest; retention removes it once a newer good backup exists.`,
+      { title: 'Neon backup set aside' }
+    )
     return aside
   } catch (e) {
-    core.warning(`The ${made.kind} ${key} failed verification and could not be renamed (${errorMessage(e)}); rename or delete it by hand so it is not taken for a good backup.`, { title: 'Neon backup set aside' })
+    core.warning(
+      `The ${made.kind} ${key} failed verification and could not be renamed (${errorMessage(e)}); rename or delete it by hand so it is not taken for a good backup.`,
+      { title: 'Neon backup set aside' }
+    )
     return key
   }
 }
@@ -250,13 +361,32 @@ async function setAside(api: NeonApi, made: Made, key: string): Promise<string> 
  * Retention over this name's backup branches (or snapshots) through the same
  * selection as files; branches with children are kept (Neon cannot delete them).
  */
-async function neonRetention(api: NeonApi, s: NeonBackupSettings, kind: 'branch' | 'snapshot', name: string, thisRun: string, now = new Date()): Promise<RetentionResult | undefined> {
+async function neonRetention(
+  api: NeonApi,
+  s: NeonBackupSettings,
+  kind: 'branch' | 'snapshot',
+  name: string,
+  thisRun: string,
+  now = new Date()
+): Promise<RetentionResult | undefined> {
   if (!hasPolicy(s.retention.policy)) return undefined
   return retentionStep('made', async () => {
     const backups = await listBackups(api, kind, name)
-    const candidates = backups.map(b => ({ id: b.key, createdAt: b.createdAt, state: b.state, item: b, pinned: b.hasChildren ? 'has child branches (Neon cannot delete it)' : undefined }))
-    return prune(candidates, s.retention, thisRun, async doomed => {
-      for (const b of doomed) await (kind === 'branch' ? api.deleteBranch(b.id) : api.deleteSnapshot(b.id))
-    }, now)
+    const candidates = backups.map(b => ({
+      id: b.key,
+      createdAt: b.createdAt,
+      state: b.state,
+      item: b,
+      pinned: b.hasChildren ? 'has child branches (Neon cannot delete it)' : undefined
+    }))
+    return prune(
+      candidates,
+      s.retention,
+      thisRun,
+      async doomed => {
+        for (const b of doomed) await (kind === 'branch' ? api.deleteBranch(b.id) : api.deleteSnapshot(b.id))
+      },
+      now
+    )
   })
 }

@@ -30,11 +30,21 @@ type Entry = CatalogEntry & { manifest: ManifestV1 }
  */
 export function restorable(e: CatalogEntry): Entry {
   if (e.state === 'incomplete' || !e.manifest) {
-    throw new ActionError(Titles.restoreRefused, `${e.location} has no manifest of ours beside it: it is an incomplete backup (nothing proves it finished), and its checksum cannot be checked. Nothing was restored.`)
+    throw new ActionError(
+      Titles.restoreRefused,
+      `${e.location} has no manifest of ours beside it: it is an incomplete backup (nothing proves it finished), and its checksum cannot be checked. Nothing was restored.`
+    )
   }
-  if (e.state === 'missing') throw new ActionError(Titles.restore, `${e.location} has a manifest but its backup object is gone (removed outside the action, or by an interrupted retention).`)
+  if (e.state === 'missing')
+    throw new ActionError(
+      Titles.restore,
+      `${e.location} has a manifest but its backup object is gone (removed outside the action, or by an interrupted retention).`
+    )
   if (e.state === 'failed') {
-    core.warning(`${e.location} is a failed backup (its verification failed: ${e.manifest.verification.details.join('; ')}); restoring it because 'backup' names it.`, { title: 'Restoring a failed backup' })
+    core.warning(
+      `${e.location} is a failed backup (its verification failed: ${e.manifest.verification.details.join('; ')}); restoring it because 'backup' names it.`,
+      { title: 'Restoring a failed backup' }
+    )
   }
   return e as Entry
 }
@@ -48,12 +58,19 @@ async function spoolVerified(open: () => Promise<Readable>, e: Entry, work: Work
   const file = work.createFile(`restore-${e.key.split('/').pop()}`)
   const seal = new Seal(async () => undefined)
   await pipeline(await open(), seal, fs.createWriteStream(file, { flags: 'r+' })).catch((err: unknown) => {
-    throw explainWriteError(err, work.dir, 'a restore reads the whole backup there to check its sha256 before it changes anything. Free disk on the runner')
+    throw explainWriteError(
+      err,
+      work.dir,
+      'a restore reads the whole backup there to check its sha256 before it changes anything. Free disk on the runner'
+    )
   })
   const digest = seal.digest
   if (digest !== e.manifest.sha256) {
     setOutputs({ verified: 'false' }, [])
-    throw new ActionError(Titles.verification, `${e.location}: sha256 ${digest} differs from its manifest's ${e.manifest.sha256}; nothing was restored.`)
+    throw new ActionError(
+      Titles.verification,
+      `${e.location}: sha256 ${digest} differs from its manifest's ${e.manifest.sha256}; nothing was restored.`
+    )
   }
   return file
 }
@@ -73,10 +90,23 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
     const target = `${s.target.database} on ${s.target.host}:${s.target.port}`
     const safety = info.userTables > 0 && s.safetyBackup
     // Decided before anything changes, dry runs included: an encrypted backup's safety backup is never stored in the clear.
-    const safetyEncryption = safety ? await (await import('../stages/encrypt.js')).safetyEncryption(entry.manifest.encryption as EncryptionInfo | null, s.encryption, s.decryption) : undefined
-    const base = { title: `Restore of ${entry.manifest.name}`, entry, target, backupAgeSeconds: ageSeconds(entry.manifest), comparison: [], restoreSeconds: 0 }
+    const safetyEncryption = safety
+      ? await (
+          await import('../stages/encrypt.js')
+        ).safetyEncryption(entry.manifest.encryption as EncryptionInfo | null, s.encryption, s.decryption)
+      : undefined
+    const base = {
+      title: `Restore of ${entry.manifest.name}`,
+      entry,
+      target,
+      backupAgeSeconds: ageSeconds(entry.manifest),
+      comparison: [],
+      restoreSeconds: 0
+    }
     if (s.dryRun) {
-      const details = [`dry run: would restore ${entry.manifest.tables.length} tables into ${target} (${info.userTables} tables there now${info.userTables ? ', which would be replaced' : ''}); nothing was changed`]
+      const details = [
+        `dry run: would restore ${entry.manifest.tables.length} tables into ${target} (${info.userTables} tables there now${info.userTables ? ', which would be replaced' : ''}); nothing was changed`
+      ]
       core.notice(details[0], { title: 'Restore dry run' })
       await reportRestore({ ...base, verified: false, details, dryRun: true }, s.secrets)
       return
@@ -93,7 +123,11 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
     const client = await resolveClient(s.pgVersion, info, runnerResolveDeps(), dumpMajor(entry.manifest))
     const started = Date.now()
     await core.group(`Restore into ${target}`, () =>
-      restoreArchive(fs.createReadStream(file), entry.manifest, client, s.target, work, { clean: info.userTables > 0, secrets: s.secrets, decryption: s.decryption })
+      restoreArchive(fs.createReadStream(file), entry.manifest, client, s.target, work, {
+        clean: info.userTables > 0,
+        secrets: s.secrets,
+        decryption: s.decryption
+      })
     )
     const restoreSeconds = (Date.now() - started) / 1000
     const comparison = await withConnection(s.target, c => compareCounts(c, entry.manifest))

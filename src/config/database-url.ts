@@ -50,12 +50,23 @@ export function parseDatabaseUrl(raw: string, providerInput: string, inputName =
   const rootCert = q.get('sslrootcert') || undefined
   // TLS required only where the host is a hosted provider's and the URL left it open (DESIGN.md §2); libpq 16's rule for sslrootcert=system: verify-full.
   const mode = q.get('sslmode') ?? (rootCert === 'system' ? 'verify-full' : hosted ? 'require' : 'prefer')
-  if (!(SSL_MODES as readonly string[]).includes(mode)) throw new InputError(`Input '${inputName}' has sslmode=${mode}; it must be one of ${SSL_MODES.join(', ')}.`)
+  if (!(SSL_MODES as readonly string[]).includes(mode))
+    throw new InputError(`Input '${inputName}' has sslmode=${mode}; it must be one of ${SSL_MODES.join(', ')}.`)
   if (rootCert === 'system' && mode !== 'verify-full') {
-    throw new InputError(`Input '${inputName}' has sslrootcert=system with sslmode=${mode}: the system's CAs vouch for any name they signed, so libpq allows them only with sslmode=verify-full.`)
+    throw new InputError(
+      `Input '${inputName}' has sslrootcert=system with sslmode=${mode}: the system's CAs vouch for any name they signed, so libpq allows them only with sslmode=verify-full.`
+    )
   }
-  if (rootCert && rootCertPem) throw new InputError(`Input '${inputName}' sets sslrootcert and input 'ssl-root-cert' is given too: give the CA once.`)
-  const ssl: SslSettings = { mode: mode as SslMode, rootCert, rootCertPem, cert: q.get('sslcert') || undefined, key: q.get('sslkey') || undefined, keyPassword: q.get('sslpassword') ?? undefined }
+  if (rootCert && rootCertPem)
+    throw new InputError(`Input '${inputName}' sets sslrootcert and input 'ssl-root-cert' is given too: give the CA once.`)
+  const ssl: SslSettings = {
+    mode: mode as SslMode,
+    rootCert,
+    rootCertPem,
+    cert: q.get('sslcert') || undefined,
+    key: q.get('sslkey') || undefined,
+    keyPassword: q.get('sslpassword') ?? undefined
+  }
   // libpq reads these from the environment the action builds for it (libpqEnv), so pg_dump and node-postgres see the same; secrets never reach argv.
   for (const p of ['password', 'sslpassword', 'sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'requiressl']) safe.searchParams.delete(p)
   return { provider, host: unpooled, port, database, user, password, uri: safe.toString(), ssl, input: inputName }
@@ -73,6 +84,9 @@ export function resolveProvider(read: InputReader, urlInput: string): Provider {
 export function parseRootCert(value: string): string | undefined {
   if (!value) return undefined
   const certs = value.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)
-  if (!certs) throw new InputError(`Input 'ssl-root-cert' must be PEM text (-----BEGIN CERTIFICATE----- …), such as the CA bundle your provider publishes; got no certificate.`)
+  if (!certs)
+    throw new InputError(
+      `Input 'ssl-root-cert' must be PEM text (-----BEGIN CERTIFICATE----- …), such as the CA bundle your provider publishes; got no certificate.`
+    )
   return certs.join('\n') + '\n'
 }

@@ -21,12 +21,33 @@ export const LEVEL_RANGE: Record<CompressionAlgorithm, [number, number] | undefi
  * snapshot that the manifest describes.
  */
 export const RESERVED_DUMP_ARGS = [
-  '-f', '--file', '-F', '--format', '-Z', '--compress', '-d', '--dbname', '-h', '--host',
-  '-p', '--port', '-U', '--username', '-W', '--password', '-w', '--no-password', '-j', '--jobs',
-  '--snapshot', '--lock-wait-timeout'
+  '-f',
+  '--file',
+  '-F',
+  '--format',
+  '-Z',
+  '--compress',
+  '-d',
+  '--dbname',
+  '-h',
+  '--host',
+  '-p',
+  '--port',
+  '-U',
+  '--username',
+  '-W',
+  '--password',
+  '-w',
+  '--no-password',
+  '-j',
+  '--jobs',
+  '--snapshot',
+  '--lock-wait-timeout'
 ]
 
-export function parseDumpOptions(read: InputReader): Pick<BackupSettings, 'format' | 'compression' | 'jobs' | 'pgDumpArgs' | 'lockWaitTimeout'> {
+export function parseDumpOptions(
+  read: InputReader
+): Pick<BackupSettings, 'format' | 'compression' | 'jobs' | 'pgDumpArgs' | 'lockWaitTimeout'> {
   const format: Format = oneOf('format', read('format'), FORMATS, 'custom')
   const algorithm = oneOf('compression', read('compression'), COMPRESSIONS, 'zstd')
   const range = LEVEL_RANGE[algorithm]
@@ -35,14 +56,18 @@ export function parseDumpOptions(read: InputReader): Pick<BackupSettings, 'forma
   const level = range ? integer('compression-level', levelRaw, range[0], range[1]) : undefined
   const jobs = integer('jobs', read('jobs'), 1, 64) ?? 1
   if (jobs > 1 && format !== 'directory') {
-    throw new InputError(`Input 'jobs' above 1 needs 'format: directory' (pg_dump dumps in parallel only into a directory); got jobs ${jobs} with format ${format}.`)
+    throw new InputError(
+      `Input 'jobs' above 1 needs 'format: directory' (pg_dump dumps in parallel only into a directory); got jobs ${jobs} with format ${format}.`
+    )
   }
   const pgDumpArgs = lines(read('pg-dump-args'))
   for (const arg of pgDumpArgs) {
     const flag = arg.split('=')[0]
     const short = /^-[a-zA-Z]/.test(flag) ? flag.slice(0, 2) : flag
     if (RESERVED_DUMP_ARGS.includes(flag) || RESERVED_DUMP_ARGS.includes(short)) {
-      throw new InputError(`Input 'pg-dump-args' must not set '${short}': the action sets it (use the inputs format, compression, jobs or database-url instead).`)
+      throw new InputError(
+        `Input 'pg-dump-args' must not set '${short}': the action sets it (use the inputs format, compression, jobs or database-url instead).`
+      )
     }
     if (!arg.startsWith('-')) {
       throw new InputError(`Input 'pg-dump-args' takes options only, one per line (e.g. --exclude-table-data=audit_log); got '${arg}'.`)
@@ -62,15 +87,20 @@ export function dumpPlan(ctx: ParseContext): Omit<BackupSettings, 'source' | 'na
   const { read, decryption } = ctx
   const verify = parseVerifyLevel(read)
   if (verify === 'restore') ctx.required('scratch-database-url', 'backup with verify: restore')
-  if (read('verify-sql') && verify !== 'restore') throw new InputError(`Input 'verify-sql' runs on a restored copy: it needs 'verify: restore'.`)
+  if (read('verify-sql') && verify !== 'restore')
+    throw new InputError(`Input 'verify-sql' runs on a restored copy: it needs 'verify: restore'.`)
   const encryption = parseEncryption(read)
   if (encryption && verify !== 'none') {
     // verify reads the backup back: with public keys only, it needs the matching private key.
     if (encryption.kind === 'age' && !canDecrypt(encryption, decryption)) {
-      throw new InputError(`Input 'age-identity' is required to verify an age-encrypted backup (verify: ${verify}); give the identity (kept in a secret) or set verify: none.`)
+      throw new InputError(
+        `Input 'age-identity' is required to verify an age-encrypted backup (verify: ${verify}); give the identity (kept in a secret) or set verify: none.`
+      )
     }
     if (encryption.kind === 'gpg' && !canDecrypt(encryption, decryption)) {
-      throw new InputError(`Input 'gpg-private-key' is required to verify an OpenPGP-encrypted backup (verify: ${verify}); give the private key (kept in a secret) or set verify: none.`)
+      throw new InputError(
+        `Input 'gpg-private-key' is required to verify an OpenPGP-encrypted backup (verify: ${verify}); give the private key (kept in a secret) or set verify: none.`
+      )
     }
   }
   return {

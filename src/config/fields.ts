@@ -51,7 +51,8 @@ export function parseName(name: string): string {
 export function parseMaxAge(value: string): number | undefined {
   if (!value) return undefined
   const m = /^(\d+)(m|h|d|w)$/.exec(value)
-  if (!m || Number(m[1]) === 0) throw new InputError(`Input 'max-age' must be a number with m, h, d or w (30m, 26h, 2d, 1w); got '${value}'.`)
+  if (!m || Number(m[1]) === 0)
+    throw new InputError(`Input 'max-age' must be a number with m, h, d or w (30m, 26h, 2d, 1w); got '${value}'.`)
   return Number(m[1]) * { m: 60, h: 3600, d: 86400, w: 604800 }[m[2] as 'm' | 'h' | 'd' | 'w']
 }
 

@@ -41,7 +41,10 @@ function parseBackup(ctx: ParseContext): Settings {
   const mode = oneOf('neon-mode', read('neon-mode'), NEON_MODES, 'dump')
   // Through the API: branch and snapshot always; a dump when an API key is given (it reads a fresh temporary branch).
   if (provider === 'neon' && (mode !== 'dump' || read('neon-api-key'))) return parseNeonBackup(ctx, mode)
-  if (read('neon-point-in-time')) throw new InputError(`Input 'neon-point-in-time' needs 'provider: neon' with 'neon-api-key' and 'neon-project-id' (the dump then reads a branch made at that point).`)
+  if (read('neon-point-in-time'))
+    throw new InputError(
+      `Input 'neon-point-in-time' needs 'provider: neon' with 'neon-api-key' and 'neon-project-id' (the dump then reads a branch made at that point).`
+    )
   ctx.required('database-url', 'backup')
   const source = ctx.server('database-url', provider)
   const plan = dumpPlan(ctx)
@@ -60,14 +63,16 @@ function parseReading(ctx: ParseContext, command: Exclude<Settings['command'], '
     decryption: ctx.decryption,
     secrets: ctx.secrets.values
   }
-  if (reading.artifactRunId && !reading.githubToken) throw new InputError(`Input 'artifact-run-id' needs 'github-token' (with actions: read) to read another run's artifacts.`)
+  if (reading.artifactRunId && !reading.githubToken)
+    throw new InputError(`Input 'artifact-run-id' needs 'github-token' (with actions: read) to read another run's artifacts.`)
   if (command === 'list') return { ...reading, command }
   if (command === 'check') {
     ctx.required('max-age', command)
     if (!reading.name) throw new InputError(`Input 'name' is required for command: check.`)
     return { ...reading, command, name: reading.name, maxAgeSeconds: parseMaxAge(read('max-age'))! }
   }
-  if (command === 'restore' && resolveProvider(read, 'target-database-url') === 'neon' && !read('target-database-url')) return parseNeonRestore(ctx, reading.name)
+  if (command === 'restore' && resolveProvider(read, 'target-database-url') === 'neon' && !read('target-database-url'))
+    return parseNeonRestore(ctx, reading.name)
   const backup = parseBackupRef(read('backup'))
   const name = reading.name ?? nameFromBackupRef(backup)
   if (command === 'restore') {

@@ -15,12 +15,17 @@ const MANIFEST = '.manifest.json'
 
 /** `2026-11-22T09:05:03.123Z` → `20261122T090503Z` (UTC). */
 export function timestamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
 }
 
 /** `20261122T090503Z` → that instant: the inverse of timestamp(). */
 export function stampDate(stamp: string): Date {
-  return new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`)
+  return new Date(
+    `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`
+  )
 }
 
 /** `{name}-{stamp}`: a Neon backup branch's or snapshot's name, and every stored file's stem. */

@@ -28,7 +28,9 @@ export const PRESETS: Record<Provider, ProviderPreset> = {
     hosts: /\.supabase\.(co|com)$/i,
     // The project ref names a project whichever way it is reached: the direct host `db.<ref>.supabase.co`, or a
     // pooler host shared by a whole region with the user `postgres.<ref>` (Supabase's connection docs).
-    projectRef: (host, user) => /^db\.([a-z0-9]+)\.supabase\.(co|com)$/i.exec(host)?.[1] ?? (/\.supabase\.(co|com)$/i.test(host) ? /^[^.]+\.([a-z0-9]+)$/i.exec(user)?.[1] : undefined)
+    projectRef: (host, user) =>
+      /^db\.([a-z0-9]+)\.supabase\.(co|com)$/i.exec(host)?.[1] ??
+      (/\.supabase\.(co|com)$/i.test(host) ? /^[^.]+\.([a-z0-9]+)$/i.exec(user)?.[1] : undefined)
   },
   render: { hosts: /\.render\.com$/i }
 }

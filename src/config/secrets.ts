@@ -8,7 +8,18 @@ export function secretForms(secret: string): string[] {
 }
 
 /** Inputs that are secrets as a whole. */
-const SECRET_INPUTS = ['database-url', 'target-database-url', 'scratch-database-url', 'aws-secret-access-key', 'aws-access-key-id', 'github-token', 'age-passphrase', 'gpg-passphrase', 'gpg-private-key-passphrase', 'neon-api-key']
+const SECRET_INPUTS = [
+  'database-url',
+  'target-database-url',
+  'scratch-database-url',
+  'aws-secret-access-key',
+  'aws-access-key-id',
+  'github-token',
+  'age-passphrase',
+  'gpg-passphrase',
+  'gpg-private-key-passphrase',
+  'neon-api-key'
+]
 /** Multi-line secrets: the runner masks line by line, so each line is a secret of its own too. */
 const MULTILINE_SECRET_INPUTS = ['age-identity', 'gpg-private-key']
 

@@ -124,7 +124,10 @@ export interface BackupSettings {
 }
 
 /** What the dump stage needs: the source and pg_dump's options, compression, encryption (stages take plans, not all settings). */
-export type DumpPlan = Pick<BackupSettings, 'source' | 'format' | 'compression' | 'jobs' | 'pgDumpArgs' | 'lockWaitTimeout' | 'encryption' | 'secrets'>
+export type DumpPlan = Pick<
+  BackupSettings,
+  'source' | 'format' | 'compression' | 'jobs' | 'pgDumpArgs' | 'lockWaitTimeout' | 'encryption' | 'secrets'
+>
 
 /** What writing and finding a backup needs: its name and the destinations. */
 export type StoragePlan = Pick<BackupSettings, 'name' | 'destinations'>
@@ -223,7 +226,12 @@ export interface ScratchSettings {
 }
 
 /** `backup:` — `latest` (the newest good backup) or `latest-verified`, a path under file-path (starts with `/`), an S3 key (contains `/`) or an artifact name. */
-export type BackupRef = { kind: 'latest' } | { kind: 'latest-verified' } | { kind: 'path'; path: string } | { kind: 'key'; key: string } | { kind: 'artifact'; name: string }
+export type BackupRef =
+  | { kind: 'latest' }
+  | { kind: 'latest-verified' }
+  | { kind: 'path'; path: string }
+  | { kind: 'key'; key: string }
+  | { kind: 'artifact'; name: string }
 
 /** Where commands other than backup find backups. */
 export interface ReadSettings {
@@ -285,4 +293,5 @@ export interface NeonRestoreSettings {
   secrets: string[]
 }
 
-export type Settings = BackupSettings | NeonBackupSettings | RestoreSettings | NeonRestoreSettings | RestoreTestSettings | ListSettings | CheckSettings
+export type Settings =
+  BackupSettings | NeonBackupSettings | RestoreSettings | NeonRestoreSettings | RestoreTestSettings | ListSettings | CheckSettings

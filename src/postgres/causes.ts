@@ -21,7 +21,8 @@ export function explainServerMessage(message: string): string | undefined {
   if (m) {
     return `another session (a migration, a long transaction) held a lock on ${name(m)} longer than lock-wait-timeout, and pg_dump gave up rather than queue the application's writes behind it. Run again later, or raise lock-wait-timeout`
   }
-  if (/canceling statement due to statement timeout/.test(message)) return `a statement timeout set on the role or database cancelled the dump's query`
+  if (/canceling statement due to statement timeout/.test(message))
+    return `a statement timeout set on the role or database cancelled the dump's query`
   return undefined
 }
 
@@ -34,5 +35,9 @@ export function lostSnapshot(stderr: string): boolean {
 export function explained(e: unknown): Error {
   const message = e instanceof Error ? e.message : String(e)
   const why = explainServerMessage(message)
-  return why ? Object.assign(new Error(`${why} (the server said: ${message.trim()})`, { cause: e }), { code: (e as { code?: string })?.code }) : e instanceof Error ? e : new Error(message)
+  return why
+    ? Object.assign(new Error(`${why} (the server said: ${message.trim()})`, { cause: e }), { code: (e as { code?: string })?.code })
+    : e instanceof Error
+      ? e
+      : new Error(message)
 }

@@ -46,7 +46,8 @@ export async function resolveClient(pinned: 'auto' | number, info: ServerInfo, d
 /** The runner's real exec, cache and warnings. */
 export function runnerResolveDeps(): ResolveDeps {
   // Loaded only when a client must be installed: most runs never need them.
-  const exec: InstallContext['exec'] = async (c, a, o) => (await import('@actions/exec')).exec(c, a, { input: o?.input, ignoreReturnCode: true })
+  const exec: InstallContext['exec'] = async (c, a, o) =>
+    (await import('@actions/exec')).exec(c, a, { input: o?.input, ignoreReturnCode: true })
   const cache: InstallContext['cache'] = {
     restore: async (p, k) => (await import('@actions/cache')).restoreCache(p, k),
     save: async (p, k) => void (await (await import('@actions/cache')).saveCache(p, k))
@@ -106,7 +107,12 @@ export function serverMajor(versionNum: number): number {
   return Math.floor(versionNum / 10000)
 }
 
-export function versionMismatch(serverVersion: string, serverMaj: number, installed: readonly number[], pinned: 'auto' | number): ActionError {
+export function versionMismatch(
+  serverVersion: string,
+  serverMaj: number,
+  installed: readonly number[],
+  pinned: 'auto' | number
+): ActionError {
   const have = installed.length ? installed.map(m => `pg_dump ${m}`).join(', ') : 'no versioned pg_dump'
   const fix =
     pinned !== 'auto' && pinned < serverMaj

@@ -49,7 +49,10 @@ const serviceFile = (keyPassword: string): string => privateFile('service.conf',
 /** sslrootcert=system: the OS bundle's path, which every libpq version and Node read alike. */
 export function systemBundle(): string {
   const found = SYSTEM_BUNDLES.find(f => fs.existsSync(f))
-  if (!found) throw new Error(`sslrootcert=system: this runner has no CA bundle at ${SYSTEM_BUNDLES.join(', ')}; give the CA in 'ssl-root-cert' instead.`)
+  if (!found)
+    throw new Error(
+      `sslrootcert=system: this runner has no CA bundle at ${SYSTEM_BUNDLES.join(', ')}; give the CA in 'ssl-root-cert' instead.`
+    )
   return found
 }
 
@@ -58,7 +61,10 @@ export function rootCertFile(ssl: SslSettings): string | undefined {
   if (ssl.rootCertPem) return pemFile(ssl.rootCertPem)
   if (ssl.rootCert === 'system') return systemBundle()
   if (ssl.rootCert) {
-    if (!fs.existsSync(ssl.rootCert)) throw new Error(`sslrootcert=${ssl.rootCert} names a file this runner does not have: give the CA as PEM text in 'ssl-root-cert' instead (a secret, or a file's content).`)
+    if (!fs.existsSync(ssl.rootCert))
+      throw new Error(
+        `sslrootcert=${ssl.rootCert} names a file this runner does not have: give the CA as PEM text in 'ssl-root-cert' instead (a secret, or a file's content).`
+      )
     return ssl.rootCert
   }
   const home = path.join(os.homedir(), '.postgresql', 'root.crt')
@@ -140,7 +146,15 @@ export async function connectClient(s: SourceSettings, applicationName = 'pg-bac
   const attempts = ATTEMPTS[s.ssl.mode]
   for (let i = 0; ; i++) {
     const ssl = attempts[i] === 'tls' ? tlsOptions(s) : false
-    const client = new pg.Client({ host: s.host, port: s.port, user: s.user, password: s.password, database: s.database, application_name: applicationName, ssl })
+    const client = new pg.Client({
+      host: s.host,
+      port: s.port,
+      user: s.user,
+      password: s.password,
+      database: s.database,
+      application_name: applicationName,
+      ssl
+    })
     client.on('error', () => {
       // A terminated connection surfaces on the next query; an unhandled 'error' event would crash the process.
     })
@@ -155,8 +169,26 @@ export async function connectClient(s: SourceSettings, applicationName = 'pg-bac
   }
 }
 
-const UNKNOWN_CA = ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE']
-const NETWORK = ['ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'EADDRNOTAVAIL', 'EAFNOSUPPORT']
+const UNKNOWN_CA = [
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE'
+]
+const NETWORK = [
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EADDRNOTAVAIL',
+  'EAFNOSUPPORT'
+]
 
 /**
  * The server's certificate, read over PostgreSQL's own TLS handshake
@@ -190,35 +222,49 @@ export function peerCertificate(host: string, port: number, timeoutMs = 5000): P
 
 /** `IP Address:127.0.0.1, DNS:localhost` → `127.0.0.1, localhost`; the subject's CN when there are no alternative names. */
 function certificateNames(c: tls.PeerCertificate | undefined): string {
-  const sans = (c?.subjectaltname ?? '').split(/,\s*/).map(x => x.replace(/^[^:]+:/, '')).filter(Boolean)
+  const sans = (c?.subjectaltname ?? '')
+    .split(/,\s*/)
+    .map(x => x.replace(/^[^:]+:/, ''))
+    .filter(Boolean)
   const cn = c?.subject?.CN
   return sans.length ? sans.join(', ') : typeof cn === 'string' ? cn : 'other names'
 }
 
-const CA_FIX = "Give the CA that signed it in 'ssl-root-cert' (PEM text: RDS's regional bundle, Supabase's project CA, your own CA), or use sslmode=require to encrypt without verifying."
+const CA_FIX =
+  "Give the CA that signed it in 'ssl-root-cert' (PEM text: RDS's regional bundle, Supabase's project CA, your own CA), or use sslmode=require to encrypt without verifying."
 
 /** Words for a connection that failed: TLS verification (DESIGN.md §8 wording), the network, and TLS modes the server does not serve. */
 export async function explainConnectFailure(e: unknown, s: SourceSettings): Promise<Error> {
   const err = e as Error & { code?: string; address?: string; syscall?: string }
   const code = err.code ?? ''
   const where = `${s.host}:${s.port}`
-  const say = (text: string): Error => Object.assign(new Error(`Could not connect to ${where} ('${s.input}'): ${text}`, { cause: e }), { code })
+  const say = (text: string): Error =>
+    Object.assign(new Error(`Could not connect to ${where} ('${s.input}'): ${text}`, { cause: e }), { code })
   if (UNKNOWN_CA.includes(code)) return say(`the certificate of ${s.host} is signed by an unknown CA. ${CA_FIX}`)
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     const names = certificateNames((err as { cert?: tls.PeerCertificate }).cert ?? (await peerCertificate(s.host, s.port)))
-    return say(`the certificate is for ${names}, not ${s.host}. Connect by a name the certificate holds, or use sslmode=verify-ca to verify the CA but not the name (or sslmode=require to encrypt without verifying).`)
+    return say(
+      `the certificate is for ${names}, not ${s.host}. Connect by a name the certificate holds, or use sslmode=verify-ca to verify the CA but not the name (or sslmode=require to encrypt without verifying).`
+    )
   }
   if (code === 'CERT_HAS_EXPIRED') {
     const c = await peerCertificate(s.host, s.port)
     const date = c?.valid_to ? new Date(c.valid_to).toISOString().slice(0, 10) : 'a date already past'
-    return say(`the certificate of ${s.host} expired on ${date}. The server's certificate must be renewed; meanwhile sslmode=require encrypts without verifying.`)
+    return say(
+      `the certificate of ${s.host} expired on ${date}. The server's certificate must be renewed; meanwhile sslmode=require encrypts without verifying.`
+    )
   }
-  if (code === 'CERT_NOT_YET_VALID') return say(`the certificate of ${s.host} is not valid yet (check the clocks of the server and this runner). ${CA_FIX}`)
+  if (code === 'CERT_NOT_YET_VALID')
+    return say(`the certificate of ${s.host} is not valid yet (check the clocks of the server and this runner). ${CA_FIX}`)
   if (err.message === 'The server does not support SSL connections') {
-    return say(`the server does not offer TLS, and sslmode=${s.ssl.mode} requires it. Enable ssl on the server, or set sslmode=prefer (TLS when offered) or sslmode=disable in '${s.input}'.`)
+    return say(
+      `the server does not offer TLS, and sslmode=${s.ssl.mode} requires it. Enable ssl on the server, or set sslmode=prefer (TLS when offered) or sslmode=disable in '${s.input}'.`
+    )
   }
   if (code === '28000' && /no encryption/.test(err.message) && s.ssl.mode === 'disable') {
-    return say(`the server accepts only TLS connections and sslmode=disable forbids TLS: remove sslmode=disable (the default, prefer, uses TLS when offered) or set sslmode=require. (${err.message})`)
+    return say(
+      `the server accepts only TLS connections and sslmode=disable forbids TLS: remove sslmode=disable (the default, prefer, uses TLS when offered) or set sslmode=require. (${err.message})`
+    )
   }
   if (NETWORK.includes(code)) return say(explainNetwork(code, s.host, err.address))
   return e instanceof Error ? e : new Error(String(e))

@@ -19,7 +19,9 @@ export async function compareCounts(c: pg.Client, m: { tables: readonly TableCou
   for (const t of m.tables) {
     const table = `${t.schema}.${t.name}`
     if (t.rows === null) continue
-    const exists = await c.query('SELECT to_regclass($1) IS NOT NULL AS ok', [`${c.escapeIdentifier(t.schema)}.${c.escapeIdentifier(t.name)}`])
+    const exists = await c.query('SELECT to_regclass($1) IS NOT NULL AS ok', [
+      `${c.escapeIdentifier(t.schema)}.${c.escapeIdentifier(t.name)}`
+    ])
     let restored: number | null = null
     if (exists.rows[0].ok) restored = await countRows(c, t.schema, t.name)
     out.push({ table, expected: t.rows, restored, ok: restored === t.rows })
@@ -29,7 +31,9 @@ export async function compareCounts(c: pg.Client, m: { tables: readonly TableCou
 
 /** One line per table whose count differs from the expected one. */
 export function countMismatches(tables: readonly TableComparison[]): string[] {
-  return tables.filter(t => !t.ok).map(t => `${t.table}: expected ${t.expected} rows, restored ${t.restored === null ? 'no table' : t.restored}`)
+  return tables
+    .filter(t => !t.ok)
+    .map(t => `${t.table}: expected ${t.expected} rows, restored ${t.restored === null ? 'no table' : t.restored}`)
 }
 
 export interface TableCount {

@@ -52,7 +52,11 @@ export function cacheKey(major: number, env: NodeJS.ProcessEnv, arch: string): s
  * so later runs skip the download. Throws the version-mismatch error with
  * the failing command when any step fails.
  */
-export async function installClient(major: number, ctx: InstallContext, debDir = path.join(os.homedir(), '.cache', 'pg-backup-action', `postgresql-client-${major}`)): Promise<void> {
+export async function installClient(
+  major: number,
+  ctx: InstallContext,
+  debDir = path.join(os.homedir(), '.cache', 'pg-backup-action', `postgresql-client-${major}`)
+): Promise<void> {
   const sudo = (cmd: string, args: string[]): [string, string[]] => (ctx.isRoot ? [cmd, args] : ['sudo', [cmd, ...args]])
   const run = async (cmd: string, args: string[], input?: Buffer): Promise<void> => {
     const [c, a] = sudo(cmd, args)
@@ -72,16 +76,36 @@ export async function installClient(major: number, ctx: InstallContext, debDir =
     ctx.warn(`Package cache unavailable (${(e as Error).message}); downloading postgresql-client-${major}.`)
   }
   if (!hit) {
-    if (!ctx.codename) throw new ActionError(Titles.version, `Cannot install postgresql-client-${major}: /etc/os-release names no distribution codename.`)
+    if (!ctx.codename)
+      throw new ActionError(Titles.version, `Cannot install postgresql-client-${major}: /etc/os-release names no distribution codename.`)
     fs.mkdirSync(path.join(debDir, 'partial'), { recursive: true })
     await run('install', ['-d', path.dirname(KEYRING)])
     await run('curl', ['-fsSL', '--retry', '3', '-o', KEYRING, KEY_URL])
     const line = `deb [signed-by=${KEYRING}] https://apt.postgresql.org/pub/repos/apt ${ctx.codename}-pgdg main\n`
     await run('tee', [SOURCES], Buffer.from(line))
-    await run('apt-get', ['update', '-o', `Dir::Etc::sourcelist=${SOURCES}`, '-o', 'Dir::Etc::sourceparts=-', '-o', 'APT::Get::List-Cleanup=0'])
-    await run('apt-get', ['install', '-y', '--no-install-recommends', '--download-only', '-o', `Dir::Cache::archives=${debDir}`, `postgresql-client-${major}`])
+    await run('apt-get', [
+      'update',
+      '-o',
+      `Dir::Etc::sourcelist=${SOURCES}`,
+      '-o',
+      'Dir::Etc::sourceparts=-',
+      '-o',
+      'APT::Get::List-Cleanup=0'
+    ])
+    await run('apt-get', [
+      'install',
+      '-y',
+      '--no-install-recommends',
+      '--download-only',
+      '-o',
+      `Dir::Cache::archives=${debDir}`,
+      `postgresql-client-${major}`
+    ])
   }
-  const debs = fs.readdirSync(debDir).filter(f => f.endsWith('.deb')).map(f => path.join(debDir, f))
+  const debs = fs
+    .readdirSync(debDir)
+    .filter(f => f.endsWith('.deb'))
+    .map(f => path.join(debDir, f))
   if (debs.length === 0) throw new ActionError(Titles.version, `Installing postgresql-client-${major} failed: no packages were downloaded.`)
   await run('apt-get', ['install', '-y', '--no-install-recommends', ...debs])
   if (!hit) {

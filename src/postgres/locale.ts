@@ -11,13 +11,21 @@ export function createLikeSql(db: string, l: Partial<DatabaseLocale>, serverVers
   const ident = pg.escapeIdentifier
   const lit = pg.escapeLiteral
   if (!l.encoding || !l.collation || !l.ctype) return `CREATE DATABASE ${ident(db)}`
-  const sql = [`CREATE DATABASE ${ident(db)} TEMPLATE template0 ENCODING ${lit(l.encoding)} LC_COLLATE ${lit(l.collation)} LC_CTYPE ${lit(l.ctype)}`]
+  const sql = [
+    `CREATE DATABASE ${ident(db)} TEMPLATE template0 ENCODING ${lit(l.encoding)} LC_COLLATE ${lit(l.collation)} LC_CTYPE ${lit(l.ctype)}`
+  ]
   const major = Math.floor(serverVersionNum / 10000)
   if (l.localeProvider === 'icu') {
-    if (major < 15) throw new Error(`the source uses the ICU locale ${l.locale}, and PostgreSQL ${major} creates no ICU databases; use a scratch server of PostgreSQL 15 or newer`)
+    if (major < 15)
+      throw new Error(
+        `the source uses the ICU locale ${l.locale}, and PostgreSQL ${major} creates no ICU databases; use a scratch server of PostgreSQL 15 or newer`
+      )
     sql.push(`LOCALE_PROVIDER icu ICU_LOCALE ${lit(l.locale ?? '')}`)
   } else if (l.localeProvider === 'builtin') {
-    if (major < 17) throw new Error(`the source uses the builtin locale ${l.locale}, which needs a scratch server of PostgreSQL 17 or newer (this one is ${major})`)
+    if (major < 17)
+      throw new Error(
+        `the source uses the builtin locale ${l.locale}, which needs a scratch server of PostgreSQL 17 or newer (this one is ${major})`
+      )
     sql.push(`LOCALE_PROVIDER builtin BUILTIN_LOCALE ${lit(l.locale ?? '')}`)
   } else if (major >= 15) sql.push('LOCALE_PROVIDER libc')
   return sql.join(' ')
@@ -44,5 +52,11 @@ export async function databaseLocale(c: pg.Client, versionNum: number): Promise<
   )
   const r = rows[0]
   const localeProvider = r.provider === 'i' ? 'icu' : r.provider === 'b' ? 'builtin' : 'libc'
-  return { encoding: r.encoding, collation: r.collation, ctype: r.ctype, localeProvider, locale: localeProvider === 'libc' ? null : r.locale }
+  return {
+    encoding: r.encoding,
+    collation: r.collation,
+    ctype: r.ctype,
+    localeProvider,
+    locale: localeProvider === 'libc' ? null : r.locale
+  }
 }

@@ -91,12 +91,30 @@ export function dataFilter(extraArgs: readonly string[]): (schema: string, name:
     const inline = arg.startsWith('--') ? (eq > 0 ? arg.slice(eq + 1) : undefined) : arg.length > 2 ? arg.slice(2) : undefined
     const value = (): string => (inline ?? extraArgs[++i] ?? '').trim()
     switch (flag) {
-      case '-s': case '--schema-only': schemaOnly = true; break
-      case '-t': case '--table': case '--table-and-children': include.push(tableMatcher(value())); break
-      case '-T': case '--exclude-table': case '--exclude-table-data': case '--exclude-table-and-children':
-      case '--exclude-table-data-and-children': exclude.push(tableMatcher(value())); break
-      case '-n': case '--schema': includeSchemas.push(patternToRegExp(value()).name); break
-      case '-N': case '--exclude-schema': excludeSchemas.push(patternToRegExp(value()).name); break
+      case '-s':
+      case '--schema-only':
+        schemaOnly = true
+        break
+      case '-t':
+      case '--table':
+      case '--table-and-children':
+        include.push(tableMatcher(value()))
+        break
+      case '-T':
+      case '--exclude-table':
+      case '--exclude-table-data':
+      case '--exclude-table-and-children':
+      case '--exclude-table-data-and-children':
+        exclude.push(tableMatcher(value()))
+        break
+      case '-n':
+      case '--schema':
+        includeSchemas.push(patternToRegExp(value()).name)
+        break
+      case '-N':
+      case '--exclude-schema':
+        excludeSchemas.push(patternToRegExp(value()).name)
+        break
     }
   }
   const matches = (m: RegExp[], schema: string, name: string): boolean =>

@@ -40,7 +40,9 @@ export class SourceSession {
                 pg_database_size(current_database())::text AS size, pg_export_snapshot() AS snap,
                 CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS lsn`
       )
-      const ext = await client.query<{ name: string; version: string }>('SELECT extname AS name, extversion AS version FROM pg_extension ORDER BY extname')
+      const ext = await client.query<{ name: string; version: string }>(
+        'SELECT extname AS name, extversion AS version FROM pg_extension ORDER BY extname'
+      )
       const info: ServerInfo = {
         serverVersion: rows[0].v.split(' ')[0],
         serverVersionNum: Number(rows[0].n),
@@ -110,6 +112,14 @@ export async function serverInfo(c: pg.Client): Promise<ServerInfo & { userTable
             (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
               WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%')::text AS tables`
   )
-  const ext = await c.query<{ name: string; version: string }>('SELECT extname AS name, extversion AS version FROM pg_extension ORDER BY extname')
-  return { serverVersion: rows[0].v.split(' ')[0], serverVersionNum: Number(rows[0].n), databaseSize: Number(rows[0].size), extensions: ext.rows, userTables: Number(rows[0].tables) }
+  const ext = await c.query<{ name: string; version: string }>(
+    'SELECT extname AS name, extversion AS version FROM pg_extension ORDER BY extname'
+  )
+  return {
+    serverVersion: rows[0].v.split(' ')[0],
+    serverVersionNum: Number(rows[0].n),
+    databaseSize: Number(rows[0].size),
+    extensions: ext.rows,
+    userTables: Number(rows[0].tables)
+  }
 }

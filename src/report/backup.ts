@@ -23,17 +23,20 @@ export interface BackupReport {
  */
 export async function reportBackup(r: BackupReport, secrets: readonly string[]): Promise<void> {
   const m = r.manifest
-  setOutputs({
-    'backup-key': r.backupKey,
-    location: r.locations.join('\n'),
-    'artifact-id': r.artifactId === undefined ? '' : String(r.artifactId),
-    'size-bytes': String(m.sizeBytes),
-    sha256: m.sha256,
-    'duration-seconds': r.durationSeconds.toFixed(1),
-    'server-version': m.source.serverVersion,
-    verified: String(r.verified),
-    manifest: JSON.stringify(m)
-  }, secrets)
+  setOutputs(
+    {
+      'backup-key': r.backupKey,
+      location: r.locations.join('\n'),
+      'artifact-id': r.artifactId === undefined ? '' : String(r.artifactId),
+      'size-bytes': String(m.sizeBytes),
+      sha256: m.sha256,
+      'duration-seconds': r.durationSeconds.toFixed(1),
+      'server-version': m.source.serverVersion,
+      verified: String(r.verified),
+      manifest: JSON.stringify(m)
+    },
+    secrets
+  )
 
   const tableRows = r.comparison
     ? [[h('Table'), h('Rows in manifest'), h('Rows restored'), h('')], ...r.comparison.map(comparisonRow)]

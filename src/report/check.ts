@@ -7,7 +7,13 @@ import { writeSummary } from './safely.js'
 export const hours = (seconds: number): string => `${(seconds / 3600).toFixed(1)} h`
 
 /** check: the age output and the freshness table. */
-export async function reportCheck(name: string, newest: CatalogEntry, ageSeconds: number, maxAgeSeconds: number, secrets: readonly string[]): Promise<void> {
+export async function reportCheck(
+  name: string,
+  newest: CatalogEntry,
+  ageSeconds: number,
+  maxAgeSeconds: number,
+  secrets: readonly string[]
+): Promise<void> {
   setOutputs({ 'newest-age-seconds': String(ageSeconds) }, secrets)
   await writeSummary(
     core.summary.addHeading(`Backup freshness: ${name}`, 2).addTable([

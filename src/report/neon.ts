@@ -80,7 +80,14 @@ export async function reportNeonBackup(r: NeonBackupReport, secrets: readonly st
         ['Duration', `${(record.durationMs / 1000).toFixed(1)} s`],
         ['Verification', verificationText(r.verification)]
       ])
-      .addTable(r.comparison ? [[h('Table'), h('Rows in the source'), h('Rows in the backup'), h('')], ...r.comparison.map(comparisonRow)] : [[h('Tables'), h('')], ['not counted (verify: restore counts them)', '']])
+      .addTable(
+        r.comparison
+          ? [[h('Table'), h('Rows in the source'), h('Rows in the backup'), h('')], ...r.comparison.map(comparisonRow)]
+          : [
+              [h('Tables'), h('')],
+              ['not counted (verify: restore counts them)', '']
+            ]
+      )
   )
   core.notice(`Neon ${r.kind} ${r.key} (${id}) made in project ${r.projectId}${verified ? ', verified' : ''}.`, { title: 'Backup stored' })
 }
@@ -98,11 +105,17 @@ export interface NeonRestoreReport {
 }
 
 export async function reportNeonRestore(r: NeonRestoreReport, secrets: readonly string[]): Promise<void> {
-  const backupAge = r.source.kind === 'backup' ? (Date.now() - r.source.backup.createdAt.getTime()) / 1000 : (Date.now() - (r.source.point.kind === 'timestamp' ? Date.parse(r.source.point.value) : Date.now())) / 1000
+  const backupAge =
+    r.source.kind === 'backup'
+      ? (Date.now() - r.source.backup.createdAt.getTime()) / 1000
+      : (Date.now() - (r.source.point.kind === 'timestamp' ? Date.parse(r.source.point.value) : Date.now())) / 1000
   setOutputs(
     {
       'backup-key': r.source.kind === 'backup' ? r.source.backup.key : r.source.point.value,
-      location: r.source.kind === 'backup' ? neonLocation(r.projectId, r.source.backup.kind, r.source.backup.id) : neonLocation(r.projectId, 'branch', r.target.id),
+      location:
+        r.source.kind === 'backup'
+          ? neonLocation(r.projectId, r.source.backup.kind, r.source.backup.id)
+          : neonLocation(r.projectId, 'branch', r.target.id),
       'restore-seconds': r.restoreSeconds.toFixed(1),
       'backup-age-seconds': String(Math.round(backupAge)),
       'neon-branch-id': r.branchId,
@@ -112,15 +125,13 @@ export async function reportNeonRestore(r: NeonRestoreReport, secrets: readonly 
     secrets
   )
   await writeSummary(
-    core.summary
-      .addHeading(`Neon restore of ${r.target.name}${r.dryRun ? ' (dry run: nothing changed)' : ''}`, 2)
-      .addTable([
-        [h('Field'), h('Value')],
-        ['Project', r.projectId],
-        ['Branch restored', `${r.target.name} (${r.branchId})`],
-        ['From', r.from],
-        ['Previous state kept as', r.dryRun ? `${r.preserve} (would be)` : r.preserve],
-        ['Restore time (RTO)', r.dryRun ? 'dry run: nothing restored' : `${r.restoreSeconds.toFixed(1)} s`]
-      ])
+    core.summary.addHeading(`Neon restore of ${r.target.name}${r.dryRun ? ' (dry run: nothing changed)' : ''}`, 2).addTable([
+      [h('Field'), h('Value')],
+      ['Project', r.projectId],
+      ['Branch restored', `${r.target.name} (${r.branchId})`],
+      ['From', r.from],
+      ['Previous state kept as', r.dryRun ? `${r.preserve} (would be)` : r.preserve],
+      ['Restore time (RTO)', r.dryRun ? 'dry run: nothing restored' : `${r.restoreSeconds.toFixed(1)} s`]
+    ])
   )
 }

@@ -38,7 +38,10 @@ export async function reportRestore(r: RestoreReport, secrets: readonly string[]
       .addTable([
         [h('Field'), h('Value')],
         ['Backup', r.entry.location],
-        ['Taken', `${m.createdAt} (${(r.backupAgeSeconds / 3600).toFixed(1)} h ago) from ${m.source.database} on ${m.source.host}, PostgreSQL ${m.source.serverVersion}`],
+        [
+          'Taken',
+          `${m.createdAt} (${(r.backupAgeSeconds / 3600).toFixed(1)} h ago) from ${m.source.database} on ${m.source.host}, PostgreSQL ${m.source.serverVersion}`
+        ],
         ['Size', `${humanBytes(m.sizeBytes)}, sha256 <code>${m.sha256}</code>`],
         ['Restored into', r.target],
         ['Restore time (RTO)', r.dryRun ? 'dry run: nothing restored' : `${r.restoreSeconds.toFixed(1)} s`],
@@ -48,7 +51,10 @@ export async function reportRestore(r: RestoreReport, secrets: readonly string[]
       .addTable(
         r.comparison.length
           ? [[h('Table'), h('Rows in manifest'), h('Rows restored'), h('')], ...r.comparison.map(comparisonRow)]
-          : [[h('Table'), h('Rows in manifest')], ...m.tables.map(t => [`${t.schema}.${t.name}`, t.rows === null ? 'not dumped' : String(t.rows)])]
+          : [
+              [h('Table'), h('Rows in manifest')],
+              ...m.tables.map(t => [`${t.schema}.${t.name}`, t.rows === null ? 'not dumped' : String(t.rows)])
+            ]
       )
   )
 }

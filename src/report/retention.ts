@@ -14,9 +14,16 @@ export interface RetentionReport {
 export async function reportRetention(r: RetentionReport, dryRun: boolean, secrets: readonly string[]): Promise<void> {
   setOutputs({ deleted: JSON.stringify(r.deleted) }, secrets)
   await writeSummary(
-    core.summary.addHeading(dryRun ? 'Retention plan (dry run: nothing deleted)' : 'Retention', 3).addTable([
-      [h('Backup'), h('Created'), h('State'), h('Decision')],
-      ...r.plan.map(d => [d.id, d.createdAt.toISOString(), d.state, d.keep ? `kept: ${d.reasons.join(', ')}` : dryRun ? 'would be deleted' : 'deleted'])
-    ])
+    core.summary
+      .addHeading(dryRun ? 'Retention plan (dry run: nothing deleted)' : 'Retention', 3)
+      .addTable([
+        [h('Backup'), h('Created'), h('State'), h('Decision')],
+        ...r.plan.map(d => [
+          d.id,
+          d.createdAt.toISOString(),
+          d.state,
+          d.keep ? `kept: ${d.reasons.join(', ')}` : dryRun ? 'would be deleted' : 'deleted'
+        ])
+      ])
   )
 }

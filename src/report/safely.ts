@@ -14,6 +14,8 @@ export async function writeSummary(summary: typeof core.summary): Promise<void> 
     await summary.write()
   } catch (e) {
     summary.emptyBuffer()
-    core.warning(`The job summary could not be written (${errorMessage(e)}); the outputs and this log have the same facts.`, { title: 'Summary not written' })
+    core.warning(`The job summary could not be written (${errorMessage(e)}); the outputs and this log have the same facts.`, {
+      title: 'Summary not written'
+    })
   }
 }

@@ -26,7 +26,13 @@ export interface Candidate<T> {
  * the candidates, pinned ones kept, then `remove` with what no rule keeps
  * (nothing on a dry run). `protect` is this run's backup.
  */
-export async function prune<T>(candidates: Candidate<T>[], r: RetentionSettings, protect: string, remove: (doomed: T[]) => Promise<void>, now: Date): Promise<RetentionResult> {
+export async function prune<T>(
+  candidates: Candidate<T>[],
+  r: RetentionSettings,
+  protect: string,
+  remove: (doomed: T[]) => Promise<void>,
+  now: Date
+): Promise<RetentionResult> {
   const plan = selectRetention(candidates, r.policy, now, [protect])
   const byId = new Map(candidates.map(c => [c.id, c]))
   for (const d of plan) {
@@ -64,7 +70,13 @@ export interface ThisRun {
  * missing — which `list` shows and the next run cleans up — never an
  * undescribed backup.
  */
-export async function applyRetention(r: RetentionSettings, destinations: readonly Destination[], thisRun: ThisRun, listing: Promise<Listing>, now = new Date()): Promise<RetentionResult | undefined> {
+export async function applyRetention(
+  r: RetentionSettings,
+  destinations: readonly Destination[],
+  thisRun: ThisRun,
+  listing: Promise<Listing>,
+  now = new Date()
+): Promise<RetentionResult | undefined> {
   if (!hasPolicy(r.policy)) return undefined
   return retentionStep('stored', async () => {
     const result: RetentionResult = { plan: [], deleted: [] }
@@ -77,7 +89,10 @@ export async function applyRetention(r: RetentionSettings, destinations: readonl
       }
       const id = thisRun.keys.get(d.kind) ?? ''
       const entries = (listed.get(d.kind) ?? []).filter(e => e.manifest && e.key !== id)
-      const candidates = [...entries.map(e => ({ id: e.key, createdAt: e.createdAt, state: e.state, item: e })), { id, createdAt: thisRun.createdAt, state: thisRun.state, item: undefined }]
+      const candidates = [
+        ...entries.map(e => ({ id: e.key, createdAt: e.createdAt, state: e.state, item: e })),
+        { id, createdAt: thisRun.createdAt, state: thisRun.state, item: undefined }
+      ]
       const done = await prune(candidates, r, id, doomed => d.prune(doomed), now)
       result.plan.push(...done.plan)
       result.deleted.push(...done.deleted)

@@ -59,7 +59,12 @@ export function yearKey(d: Date): string {
  * whatever the policy (the backup this run made). The newest verified backup
  * is always kept.
  */
-export function selectRetention(candidates: readonly RetentionCandidate[], p: RetentionPolicy, now: Date, protect: readonly string[] = []): RetentionDecision[] {
+export function selectRetention(
+  candidates: readonly RetentionCandidate[],
+  p: RetentionPolicy,
+  now: Date,
+  protect: readonly string[] = []
+): RetentionDecision[] {
   const sorted = [...candidates].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id))
   const reasons = new Map<string, string[]>(sorted.map(c => [c.id, []]))
   const keep = (c: RetentionCandidate, why: string): void => void reasons.get(c.id)!.push(why)
@@ -93,8 +98,15 @@ export function selectRetention(candidates: readonly RetentionCandidate[], p: Re
   const newestVerified = good.find(c => c.state === 'verified')
   if (newestVerified) keep(newestVerified, 'newest verified')
   for (const c of sorted) {
-    if (c.state === 'failed' && !good.some(g => g.createdAt.getTime() > c.createdAt.getTime())) keep(c, 'failed, kept until a newer good backup exists')
+    if (c.state === 'failed' && !good.some(g => g.createdAt.getTime() > c.createdAt.getTime()))
+      keep(c, 'failed, kept until a newer good backup exists')
     if (c.state === 'incomplete') keep(c, 'incomplete: nothing proves it is ours')
   }
-  return sorted.map(c => ({ id: c.id, createdAt: c.createdAt, state: c.state, keep: reasons.get(c.id)!.length > 0, reasons: reasons.get(c.id)! }))
+  return sorted.map(c => ({
+    id: c.id,
+    createdAt: c.createdAt,
+    state: c.state,
+    keep: reasons.get(c.id)!.length > 0,
+    reasons: reasons.get(c.id)!
+  }))
 }

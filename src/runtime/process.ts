@@ -42,7 +42,8 @@ export function diskFull(directory: string, why: string): string {
 
 /** ENOSPC from a write into `directory`, explained; anything else as it is. */
 export function explainWriteError(e: unknown, directory: string, why: string): Error {
-  if ((e as { code?: string })?.code === 'ENOSPC') return Object.assign(new Error(diskFull(directory, why), { cause: e }), { code: 'ENOSPC' })
+  if ((e as { code?: string })?.code === 'ENOSPC')
+    return Object.assign(new Error(diskFull(directory, why), { cause: e }), { code: 'ENOSPC' })
   return e instanceof Error ? e : new Error(String(e))
 }
 
@@ -60,7 +61,12 @@ export interface Spawned {
  * may be another child's stdout: the kernel then pipes one into the other
  * and the bytes never pass through Node.
  */
-export function spawnTool(command: string, args: string[], extraEnv: Record<string, string> = {}, stdin: 'ignore' | 'pipe' | Readable = 'ignore'): Spawned {
+export function spawnTool(
+  command: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  stdin: 'ignore' | 'pipe' | Readable = 'ignore'
+): Spawned {
   const child = spawn(command, args, { env: toolEnv(extraEnv), stdio: [stdin, 'pipe', 'pipe'] })
   const stderr = new Tail()
   child.stderr?.on('data', (d: Buffer) => stderr.push(d))
@@ -72,7 +78,11 @@ export function spawnTool(command: string, args: string[], extraEnv: Record<stri
 }
 
 /** Runs a short command to completion, collecting stdout (small outputs only: versions, lists). */
-export async function runTool(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runTool(
+  command: string,
+  args: string[],
+  extraEnv: Record<string, string> = {}
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const p = spawnTool(command, args, extraEnv)
   let stdout = ''
   p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))

@@ -57,7 +57,10 @@ export function compressorCommand(c: CompressionSettings, env: NodeJS.ProcessEnv
 }
 
 /** The matching decompressor process (for verification and restore), when the runner has the CLI. */
-export function decompressorCommand(algorithm: CompressionSettings['algorithm'], env: NodeJS.ProcessEnv = process.env): CompressorCommand | undefined {
+export function decompressorCommand(
+  algorithm: CompressionSettings['algorithm'],
+  env: NodeJS.ProcessEnv = process.env
+): CompressorCommand | undefined {
   const c = compressorCommand({ algorithm, level: undefined }, env)
   return c && { ...c, args: ['-d', '-c', ...(algorithm === 'zstd' ? ['-q'] : [])] }
 }

@@ -32,7 +32,13 @@ function failure(tool: string, p: Spawned, r: Awaited<Spawned['exit']>, secrets:
   const stderr = p.stderr.toString()
   const said = `${tool} ${how}: ${stderr || '(no error output)'}`
   // What pg_dump met is said first, in words that say where to fix it; its own output follows.
-  const why = /No space left on device/.test(stderr) && directory ? diskFull(directory, 'the directory format dumps there before the backup is stored; free disk on the runner, or use format: custom, which streams') : explainServerMessage(stderr)
+  const why =
+    /No space left on device/.test(stderr) && directory
+      ? diskFull(
+          directory,
+          'the directory format dumps there before the backup is stored; free disk on the runner, or use format: custom, which streams'
+        )
+      : explainServerMessage(stderr)
   return new ActionError(Titles.backup, scrub(why ? `${why}. (${said})` : said, secrets))
 }
 
@@ -44,11 +50,21 @@ function failure(tool: string, p: Spawned, r: Awaited<Spawned['exit']>, secrets:
  * straight from the producing process, so the raw bytes never pass through
  * Node.
  */
-export async function startDump(s: DumpPlan, client: PgClient, snapshot: string, work: Workspace, compressor?: CompressorCommand): Promise<RunningDump> {
+export async function startDump(
+  s: DumpPlan,
+  client: PgClient,
+  snapshot: string,
+  work: Workspace,
+  compressor?: CompressorCommand
+): Promise<RunningDump> {
   const directory = s.format === 'directory' ? work.path('dump') : undefined
   // Stored as a tar, which verification and restores extract with tar too; every runner image has one.
   const tarCommand = directory ? findOnPath('tar') : undefined
-  if (directory && !tarCommand) throw new ActionError(Titles.backup, "The directory format is stored as a tar: this runner has no 'tar' on the PATH. Install tar, or use format: custom.")
+  if (directory && !tarCommand)
+    throw new ActionError(
+      Titles.backup,
+      "The directory format is stored as a tar: this runner has no 'tar' on the PATH. Install tar, or use format: custom."
+    )
   const args = buildPgDumpArgs({
     format: s.format,
     uri: s.source.uri,
@@ -72,7 +88,8 @@ export async function startDump(s: DumpPlan, client: PgClient, snapshot: string,
     kill: () => stop(producer.process),
     check: async sourceBytes => {
       await checkProducer()
-      if (sourceBytes === 0) throw new ActionError(Titles.backup, `${producer.name} exited successfully but wrote nothing; no backup was stored.`)
+      if (sourceBytes === 0)
+        throw new ActionError(Titles.backup, `${producer.name} exited successfully but wrote nothing; no backup was stored.`)
     }
   }
 }
@@ -82,7 +99,12 @@ function stop(x: Spawned): void {
 }
 
 /** After a directory dump succeeded: tar streaming the directory. */
-async function tarOf(p: Spawned, directory: string, tarCommand: string, secrets: readonly string[]): Promise<{ name: string; process: Spawned }> {
+async function tarOf(
+  p: Spawned,
+  directory: string,
+  tarCommand: string,
+  secrets: readonly string[]
+): Promise<{ name: string; process: Spawned }> {
   p.stdout.resume()
   const r = await p.exit
   if (r.code !== 0) throw failure('pg_dump', p, r, secrets, directory)
@@ -93,7 +115,12 @@ async function tarOf(p: Spawned, directory: string, tarCommand: string, secrets:
 }
 
 /** The compressor process reading the producer's stdout: the kernel pipes one into the other. */
-function compressWith(c: CompressorCommand, producer: { name: string; process: Spawned }, secrets: readonly string[], checkProducer: () => Promise<void>): RunningDump {
+function compressWith(
+  c: CompressorCommand,
+  producer: { name: string; process: Spawned },
+  secrets: readonly string[],
+  checkProducer: () => Promise<void>
+): RunningDump {
   const z = spawnTool(c.command, c.args, {}, producer.process.stdout)
   // Our copy of the pipe would keep the producer's exit from ever being seen.
   producer.process.stdout.destroy()
@@ -108,7 +135,8 @@ function compressWith(c: CompressorCommand, producer: { name: string; process: S
       const zr = await z.exit
       await checkProducer()
       if (zr.code !== 0) throw failure(tool, z, zr, secrets)
-      if (bytes < EMPTY_COMPRESSED) throw new ActionError(Titles.backup, `${producer.name} exited successfully but wrote nothing; no backup was stored.`)
+      if (bytes < EMPTY_COMPRESSED)
+        throw new ActionError(Titles.backup, `${producer.name} exited successfully but wrote nothing; no backup was stored.`)
     }
   }
 }
@@ -131,12 +159,21 @@ export async function dumpToStorage(
   // pg_dump imports: then its failure, not pg_dump's "could not import the requested snapshot", is the real cause.
   let countFailure: ActionError | undefined
   const counting = session.countRows(dataFilter(s.pgDumpArgs)).catch((e: unknown) => {
-    throw (countFailure = new ActionError(Titles.backup, scrub(`Counting the rows of the source failed: ${explained(e).message}`, s.secrets), { cause: e }))
+    throw (countFailure = new ActionError(
+      Titles.backup,
+      scrub(`Counting the rows of the source failed: ${explained(e).message}`, s.secrets),
+      { cause: e }
+    ))
   })
   counting.catch(() => undefined) // awaited below; this guard only keeps an early pipeline failure from leaving it unhandled
   const compressor = compressorCommand(s.compression)
   const dump = await startDump(s, client, session.snapshot, work, compressor)
-  if (s.compression.algorithm !== 'none') core.info(compressor ? `Compressing with ${compressor.command} ${compressor.args.join(' ')}` : `Compressing ${s.compression.algorithm} in-process`)
+  if (s.compression.algorithm !== 'none')
+    core.info(
+      compressor
+        ? `Compressing with ${compressor.command} ${compressor.args.join(' ')}`
+        : `Compressing ${s.compression.algorithm} in-process`
+    )
   const encryptor = s.encryption ? await (await import('./encrypt.js')).createEncryptor(s.encryption) : undefined
   // In-process compression takes its input in 1 MiB pieces; the compressor process needs no help.
   const inProcess = compressor ? undefined : createCompressor(s.compression)

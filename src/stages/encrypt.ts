@@ -58,11 +58,14 @@ async function readPublicKeys(armored: string[]): Promise<OpenPGP.PublicKey[]> {
   const openpgp = await pgp()
   try {
     const keys = (await Promise.all(armored.map(a => openpgp.readKeys({ armoredKeys: a })))).flat()
-    for (const k of keys) if (k.isPrivate()) throw new InputError(`Input 'gpg-public-key' holds a private key; give the public key (gpg --armor --export).`)
+    for (const k of keys)
+      if (k.isPrivate()) throw new InputError(`Input 'gpg-public-key' holds a private key; give the public key (gpg --armor --export).`)
     return keys as OpenPGP.PublicKey[]
   } catch (e) {
     if (e instanceof InputError) throw e
-    throw new InputError(`Input 'gpg-public-key' is not a readable armored OpenPGP public key (gpg --armor --export KEYID): ${(e as Error).message}`)
+    throw new InputError(
+      `Input 'gpg-public-key' is not a readable armored OpenPGP public key (gpg --armor --export KEYID): ${(e as Error).message}`
+    )
   }
 }
 
@@ -78,7 +81,12 @@ export async function createEncryptor(e: EncryptionSettings): Promise<Duplex> {
   const openpgp = await pgp()
   return webStage(async input => {
     const message = await openpgp.createMessage({ binary: input as never })
-    return (await openpgp.encrypt({ message, encryptionKeys, passwords: e.passphrase !== undefined ? [e.passphrase] : undefined, format: 'binary' })) as never
+    return (await openpgp.encrypt({
+      message,
+      encryptionKeys,
+      passwords: e.passphrase !== undefined ? [e.passphrase] : undefined,
+      format: 'binary'
+    })) as never
   })
 }
 
@@ -90,12 +98,15 @@ export async function createDecryptor(info: EncryptionInfo, d: DecryptionSetting
       try {
         await identityToRecipient(id)
       } catch {
-        throw new InputError(`Input 'age-identity' has a line that is not a valid age identity (AGE-SECRET-KEY-1…, as age-keygen writes it).`)
+        throw new InputError(
+          `Input 'age-identity' has a line that is not a valid age identity (AGE-SECRET-KEY-1…, as age-keygen writes it).`
+        )
       }
       dec.addIdentity(id)
     }
     if (d.agePassphrase !== undefined) dec.addPassphrase(d.agePassphrase)
-    if (!d.ageIdentities.length && d.agePassphrase === undefined) throw new InputError(`The backup is age-encrypted: set 'age-identity' (or 'age-passphrase') to read it.`)
+    if (!d.ageIdentities.length && d.agePassphrase === undefined)
+      throw new InputError(`The backup is age-encrypted: set 'age-identity' (or 'age-passphrase') to read it.`)
     return webStage(input => dec.decrypt(input as never) as Promise<never>)
   }
   const openpgp = await pgp()
@@ -103,16 +114,27 @@ export async function createDecryptor(info: EncryptionInfo, d: DecryptionSetting
   if (d.gpgPrivateKeys.length) {
     try {
       const keys = (await Promise.all(d.gpgPrivateKeys.map(a => openpgp.readPrivateKeys({ armoredKeys: a })))).flat()
-      decryptionKeys = await Promise.all(keys.map(k => (k.isDecrypted() ? k : openpgp.decryptKey({ privateKey: k, passphrase: d.gpgPrivateKeyPassphrase ?? '' }))))
+      decryptionKeys = await Promise.all(
+        keys.map(k => (k.isDecrypted() ? k : openpgp.decryptKey({ privateKey: k, passphrase: d.gpgPrivateKeyPassphrase ?? '' })))
+      )
     } catch (e) {
-      throw new InputError(`Input 'gpg-private-key' could not be read or unlocked (check 'gpg-private-key-passphrase'): ${(e as Error).message}`)
+      throw new InputError(
+        `Input 'gpg-private-key' could not be read or unlocked (check 'gpg-private-key-passphrase'): ${(e as Error).message}`
+      )
     }
   }
-  if (!decryptionKeys && d.gpgPassphrase === undefined) throw new InputError(`The backup is OpenPGP-encrypted: set 'gpg-private-key' (or 'gpg-passphrase') to read it.`)
+  if (!decryptionKeys && d.gpgPassphrase === undefined)
+    throw new InputError(`The backup is OpenPGP-encrypted: set 'gpg-private-key' (or 'gpg-passphrase') to read it.`)
   return webStage(async input => {
     const message = await openpgp.readMessage({ binaryMessage: input as never })
     // Streamed: integrity (MDC) is checked at the end and fails the stream, and the sha256 of the stored bytes is checked too.
-    const { data } = await openpgp.decrypt({ message, decryptionKeys, passwords: d.gpgPassphrase !== undefined ? [d.gpgPassphrase] : undefined, format: 'binary', config: { allowUnauthenticatedStream: true } })
+    const { data } = await openpgp.decrypt({
+      message,
+      decryptionKeys,
+      passwords: d.gpgPassphrase !== undefined ? [d.gpgPassphrase] : undefined,
+      format: 'binary',
+      config: { allowUnauthenticatedStream: true }
+    })
     return data as never
   })
 }
@@ -128,7 +150,11 @@ export const ageRecipientOf = (identity: string): Promise<string> => identityToR
  * Undefined: neither is encrypted. Throws when no key can be derived, before
  * anything is changed.
  */
-export async function safetyEncryption(restored: EncryptionInfo | null, given: EncryptionSettings | undefined, d: DecryptionSettings): Promise<EncryptionSettings | undefined> {
+export async function safetyEncryption(
+  restored: EncryptionInfo | null,
+  given: EncryptionSettings | undefined,
+  d: DecryptionSettings
+): Promise<EncryptionSettings | undefined> {
   if (!restored || given) return given
   const refuse = (what: string): never => {
     throw new ActionError(
@@ -153,9 +179,20 @@ export async function safetyEncryption(restored: EncryptionInfo | null, given: E
       for (const k of keys) {
         const pub = k.toPublic()
         // A sign-only key cannot be encrypted to; it is no recipient of anything.
-        if (await pub.getEncryptionKey().then(() => true, () => false)) publicKeys.push(pub.armor())
+        if (
+          await pub.getEncryptionKey().then(
+            () => true,
+            () => false
+          )
+        )
+          publicKeys.push(pub.armor())
       }
-      if (!publicKeys.length) refuse(d.gpgPrivateKeys.length ? `no key in 'gpg-private-key' can be encrypted to` : `no 'gpg-private-key' was given to derive its public key from`)
+      if (!publicKeys.length)
+        refuse(
+          d.gpgPrivateKeys.length
+            ? `no key in 'gpg-private-key' can be encrypted to`
+            : `no 'gpg-private-key' was given to derive its public key from`
+        )
       return { kind: 'gpg', publicKeys, passphrase: undefined }
     }
   }

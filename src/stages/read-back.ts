@@ -75,7 +75,8 @@ export function spawnReader(command: string, args: string[], env: Record<string,
     failure: async () => {
       const [r, d] = await Promise.all([tool.exit, decompressor.exit])
       // A tool that stops reading (done, or failing) leaves the decompressor to die of SIGPIPE: then the tool's exit decides.
-      if (d.code !== 0 && d.signal !== 'SIGPIPE') return { name: name(cli.command), code: d.code, stderr: d.error?.message ?? decompressor.stderr.toString() }
+      if (d.code !== 0 && d.signal !== 'SIGPIPE')
+        return { name: name(cli.command), code: d.code, stderr: d.error?.message ?? decompressor.stderr.toString() }
       return r.code === 0 ? undefined : { name: name(command), code: r.code, stderr: r.error?.message ?? tool.stderr.toString() }
     }
   }

@@ -25,18 +25,36 @@ export interface RestoreOptions {
  * pg_restore. `--no-owner --no-acl` so missing roles never fail a restore on
  * managed servers. Returns the sha256 and size of the bytes read.
  */
-export async function restoreArchive(stream: Readable, m: ManifestV1, client: PgClient, target: SourceSettings, work: Workspace, o: RestoreOptions): Promise<{ sha256: string; bytes: number }> {
+export async function restoreArchive(
+  stream: Readable,
+  m: ManifestV1,
+  client: PgClient,
+  target: SourceSettings,
+  work: Workspace,
+  o: RestoreOptions
+): Promise<{ sha256: string; bytes: number }> {
   const env = libpqEnv(target, 'pg-backup-action restore')
   const seal = new Seal(async () => undefined)
   const stages: (Readable | Duplex | Writable)[] = [stream, seal]
   if (m.encryption) stages.push(await (await import('./encrypt.js')).createDecryptor(m.encryption as EncryptionInfo, o.decryption))
-  const common = ['--no-owner', '--no-acl', '--exit-on-error', '--single-transaction', ...(o.clean ? ['--clean', '--if-exists'] : []), `--dbname=${target.uri}`]
+  const common = [
+    '--no-owner',
+    '--no-acl',
+    '--exit-on-error',
+    '--single-transaction',
+    ...(o.clean ? ['--clean', '--if-exists'] : []),
+    `--dbname=${target.uri}`
+  ]
   let tool: string
   let args: string[]
   let dir: string | undefined
   if (m.dump.format === 'custom') [tool, args] = [client.pgRestore, common]
   else if (m.dump.format === 'plain') {
-    if (o.clean) throw new ActionError(Titles.restoreRefused, 'A plain-format (SQL) backup restores only into an empty database; drop and recreate the target first, or restore a custom-format backup.')
+    if (o.clean)
+      throw new ActionError(
+        Titles.restoreRefused,
+        'A plain-format (SQL) backup restores only into an empty database; drop and recreate the target first, or restore a custom-format backup.'
+      )
     ;[tool, args] = [client.psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${target.uri}`, '-f', '-']]
   } else {
     dir = work.path(`restore-${Date.now()}`)
@@ -56,7 +74,8 @@ export async function restoreArchive(stream: Readable, m: ManifestV1, client: Pg
       const restore = spawnTool(client.pgRestore, [...common.filter(a => a !== '--single-transaction'), '--jobs=2', dir], env)
       restore.stdout.resume()
       const rr = await restore.exit
-      if (rr.code !== 0) throw new ActionError(Titles.restore, scrub(`pg_restore failed (exit ${rr.code}): ${restore.stderr.toString()}`, o.secrets))
+      if (rr.code !== 0)
+        throw new ActionError(Titles.restore, scrub(`pg_restore failed (exit ${rr.code}): ${restore.stderr.toString()}`, o.secrets))
     }
   } finally {
     if (dir) fs.rmSync(dir, { recursive: true, force: true })

@@ -22,7 +22,8 @@ export interface StoredArtifact {
   digest: string | undefined
 }
 
-const SPOOL_WHY = 'the artifact destination spools the whole backup there before uploading it (the artifact service takes whole files). Free disk on the runner, or store to S3 alone (destination: s3 streams and needs no runner disk)'
+const SPOOL_WHY =
+  'the artifact destination spools the whole backup there before uploading it (the artifact service takes whole files). Free disk on the runner, or store to S3 alone (destination: s3 streams and needs no runner disk)'
 
 export function artifactUrl(id: number, env = process.env): string {
   const server = env.GITHUB_SERVER_URL || 'https://github.com'
@@ -122,7 +123,10 @@ export class ArtifactDestination implements Destination {
       const runs = [...new Set(listed.filter(x => parseFileName(describedBy(x.name) ?? x.name)).map(x => x.runId ?? 0))]
       const verdicts = new Map(await mapLimit(runs, 8, async id => [id, await this.untrusted(repo, id)] as const))
       const left = listed.filter(x => verdicts.get(x.runId ?? 0))
-      if (left.length) core.info(`Left out ${left.length} artifact(s) of runs that are not this repository's own non-pull-request runs (${[...new Set(left.map(x => `run ${x.runId}: ${verdicts.get(x.runId ?? 0)}`))].join('; ')}).`)
+      if (left.length)
+        core.info(
+          `Left out ${left.length} artifact(s) of runs that are not this repository's own non-pull-request runs (${[...new Set(left.map(x => `run ${x.runId}: ${verdicts.get(x.runId ?? 0)}`))].join('; ')}).`
+        )
       all = listed.filter(x => !verdicts.get(x.runId ?? 0))
     } else all = await this.listRun()
     const byName = new Map(all.map(x => [x.name, x]))
@@ -136,7 +140,15 @@ export class ArtifactDestination implements Destination {
         const parsedManifest = parseJson(fs.readFileSync(await this.download(m.id, m.name), 'utf8'))
         if (ours(parsedManifest, parsed.name, art.name)) manifest = parsedManifest
       }
-      return { kind: 'artifact', key: art.name, ...described(parsed, manifest, true), location: `artifact ${art.name} (id ${art.id})`, sizeBytes: art.size, artifactId: art.id, manifestArtifactId: m?.id }
+      return {
+        kind: 'artifact',
+        key: art.name,
+        ...described(parsed, manifest, true),
+        location: `artifact ${art.name} (id ${art.id})`,
+        sizeBytes: art.size,
+        artifactId: art.id,
+        manifestArtifactId: m?.id
+      }
     })
     return entries.sort(newestFirst)
   }
@@ -152,7 +164,9 @@ export class ArtifactDestination implements Destination {
   }
 
   cannotPrune(): string | undefined {
-    return this.scope.githubToken ? undefined : "Artifacts are not pruned without 'github-token' (actions: write); they expire after artifact-retention-days."
+    return this.scope.githubToken
+      ? undefined
+      : "Artifacts are not pruned without 'github-token' (actions: write); they expire after artifact-retention-days."
   }
 
   async prune(entries: CatalogEntry[]): Promise<void> {
@@ -163,7 +177,8 @@ export class ArtifactDestination implements Destination {
 
   async cleanUpAfterKill(key: string): Promise<void> {
     const names = new Set((await this.listRun()).map(a => a.name))
-    if (!names.has(manifestKey(key)) && (await this.removeIfPresent([key]))) core.info(`Removed artifact ${key}: the step ended before its manifest was written.`)
+    if (!names.has(manifestKey(key)) && (await this.removeIfPresent([key])))
+      core.info(`Removed artifact ${key}: the step ended before its manifest was written.`)
   }
 
   private workspace(): Workspace {
@@ -193,7 +208,9 @@ export class ArtifactDestination implements Destination {
   }
 
   async upload(file: string): Promise<StoredArtifact> {
-    const r = await (await this.client()).uploadArtifact(path.basename(file), [file], path.dirname(file), {
+    const r = await (
+      await this.client()
+    ).uploadArtifact(path.basename(file), [file], path.dirname(file), {
       skipArchive: true,
       retentionDays: this.settings.retentionDays
     })

@@ -22,10 +22,7 @@ const REFERENCED: Record<'path' | 'key' | 'artifact', { kind: DestinationKind; w
 /** The backups in the destinations, read through their manifests (never the storage's modification times). */
 export class Catalog {
   readonly destinations: Destination[]
-  constructor(
-    s: Pick<ReadSettings, 'destinations' | 'githubToken' | 'artifactRunId'>,
-    work: Workspace
-  ) {
+  constructor(s: Pick<ReadSettings, 'destinations' | 'githubToken' | 'artifactRunId'>, work: Workspace) {
     this.destinations = makeDestinations(s.destinations, work, { githubToken: s.githubToken, artifactRunId: s.artifactRunId })
   }
 
@@ -61,7 +58,10 @@ export class Catalog {
       const entries = await d.list(name)
       const found = pickLatest(entries, ref.kind)
       if (!found) {
-        throw new ActionError(Titles.restore, `No ${ref.kind === 'latest' ? 'good (verified or unverified)' : 'verified'} backup named '${name}' in ${d.kind}${describeOthers(entries)}.`)
+        throw new ActionError(
+          Titles.restore,
+          `No ${ref.kind === 'latest' ? 'good (verified or unverified)' : 'verified'} backup named '${name}' in ${d.kind}${describeOthers(entries)}.`
+        )
       }
       return found
     }

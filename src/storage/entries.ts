@@ -13,7 +13,13 @@ import { entryState } from './states.js'
 /** A manifest this action wrote for `name` about the file `key` ends in; anything else is someone else's and never touched. */
 export function ours(m: unknown, name: string, key: string): m is ManifestV1 {
   const x = m as Partial<ManifestV1>
-  return x?.schemaVersion === 1 && x.tool?.name === 'pg-backup-action' && x.name === name && typeof x.key === 'string' && x.key.endsWith(baseName(key))
+  return (
+    x?.schemaVersion === 1 &&
+    x.tool?.name === 'pg-backup-action' &&
+    x.name === name &&
+    typeof x.key === 'string' &&
+    x.key.endsWith(baseName(key))
+  )
 }
 
 export function parseJson(text: string): unknown {
@@ -35,7 +41,13 @@ export function newestFirst(a: CatalogEntry, b: CatalogEntry): number {
 /** The fields every entry derives from its manifest (or the lack of one) and whether its object is there. */
 export function described(parsed: { name: string; stamp: string }, manifest: ManifestV1 | undefined, objectPresent: boolean) {
   const created = manifest ? new Date(manifest.createdAt) : stampDate(parsed.stamp)
-  return { ...parsed, manifest, objectPresent, createdAt: Number.isNaN(created.getTime()) ? stampDate(parsed.stamp) : created, state: entryState(manifest, objectPresent) }
+  return {
+    ...parsed,
+    manifest,
+    objectPresent,
+    createdAt: Number.isNaN(created.getTime()) ? stampDate(parsed.stamp) : created,
+    state: entryState(manifest, objectPresent)
+  }
 }
 
 /** What a key-addressed destination (S3, files) needs to turn its listing into entries. */
@@ -50,7 +62,11 @@ export interface KeyStore {
  * its manifest when there is one, else the bare object (an incomplete
  * backup); only files this action named, of `name` when given.
  */
-export async function entriesOf(objects: readonly { key: string; size: number }[], name: string | undefined, store: KeyStore): Promise<CatalogEntry[]> {
+export async function entriesOf(
+  objects: readonly { key: string; size: number }[],
+  name: string | undefined,
+  store: KeyStore
+): Promise<CatalogEntry[]> {
   const present = new Map(objects.map(k => [k.key, k.size]))
   const wanted = objects.flatMap(({ key }) => {
     const described = describedBy(key)
@@ -66,13 +82,23 @@ export async function entriesOf(objects: readonly { key: string; size: number }[
       if (!ours(m, parsed.name, objectKey)) return undefined // someone else's file: never listed, never touched
       manifest = m
     }
-    return { kind: store.kind, key: objectKey, ...described(parsed, manifest, present.has(objectKey)), location: store.url(objectKey), sizeBytes: present.get(objectKey) ?? 0 }
+    return {
+      kind: store.kind,
+      key: objectKey,
+      ...described(parsed, manifest, present.has(objectKey)),
+      location: store.url(objectKey),
+      sizeBytes: present.get(objectKey) ?? 0
+    }
   })
   return entries.filter(e => e !== undefined).sort(newestFirst)
 }
 
 /** An explicitly named key, read directly with its manifest beside it; undefined when neither is there (or it is not ours). */
-export async function entryAt(key: string, name: string, store: KeyStore & { exists(key: string): Promise<boolean> }): Promise<CatalogEntry | undefined> {
+export async function entryAt(
+  key: string,
+  name: string,
+  store: KeyStore & { exists(key: string): Promise<boolean> }
+): Promise<CatalogEntry | undefined> {
   const parsed = parseFileName(baseName(key))
   const [exists, text] = await Promise.all([store.exists(key), store.readText(manifestKey(key)).catch(() => undefined)])
   const manifest = text === undefined ? undefined : parseJson(text)

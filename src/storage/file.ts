@@ -38,7 +38,11 @@ function publishFile(partial: string, finalPath: string): void {
     fs.linkSync(partial, finalPath)
   } catch (e) {
     fs.rmSync(partial, { force: true })
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ActionError(Titles.backup, `${finalPath} already exists; refusing to overwrite it. Run again in a second, or set a different 'name'.`)
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new ActionError(
+        Titles.backup,
+        `${finalPath} already exists; refusing to overwrite it. Run again in a second, or set a different 'name'.`
+      )
     throw e
   }
   fs.unlinkSync(partial)
@@ -65,7 +69,10 @@ export class FileDestination implements Destination, KeyStore {
 
   async refuseExisting(key: string): Promise<void> {
     if (fs.existsSync(key) || fs.existsSync(manifestKey(key))) {
-      throw new ActionError(Titles.backup, `${key} already exists; refusing to overwrite it. Run again in a second, or set a different 'name'.`)
+      throw new ActionError(
+        Titles.backup,
+        `${key} already exists; refusing to overwrite it. Run again in a second, or set a different 'name'.`
+      )
     }
   }
 
@@ -74,7 +81,10 @@ export class FileDestination implements Destination, KeyStore {
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
     } catch (e) {
-      throw new ActionError(Titles.backup, `Cannot create ${dir} for destination: file (${(e as Error).message}): check file-path and that the runner's user may write there.`)
+      throw new ActionError(
+        Titles.backup,
+        `Cannot create ${dir} for destination: file (${(e as Error).message}): check file-path and that the runner's user may write there.`
+      )
     }
     return dir
   }
@@ -135,7 +145,12 @@ export class FileDestination implements Destination, KeyStore {
   async list(name: string | undefined): Promise<CatalogEntry[]> {
     const root = this.settings.root
     if (!fs.existsSync(root)) return []
-    const folders = name ? [path.join(root, name)] : fs.readdirSync(root, { withFileTypes: true }).filter(d => d.isDirectory()).map(d => path.join(root, d.name))
+    const folders = name
+      ? [path.join(root, name)]
+      : fs
+          .readdirSync(root, { withFileTypes: true })
+          .filter(d => d.isDirectory())
+          .map(d => path.join(root, d.name))
     const objects = folders.flatMap(dir =>
       fs.existsSync(dir)
         ? fs
@@ -182,6 +197,7 @@ export class FileDestination implements Destination, KeyStore {
         core.info(`Removed ${partial}, left by the cancelled step.`)
       }
     }
-    if (!fs.existsSync(manifestKey(key)) && (await this.removeIfPresent([key]))) core.info(`Removed ${this.url(key)}: the step ended before its manifest was written.`)
+    if (!fs.existsSync(manifestKey(key)) && (await this.removeIfPresent([key])))
+      core.info(`Removed ${this.url(key)}: the step ended before its manifest was written.`)
   }
 }

@@ -27,7 +27,8 @@ const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
 export function untrustedBecause(run: WorkflowRun | undefined, repository: string): string | undefined {
   if (!run) return `which is not a run of ${repository}`
   if (PULL_REQUEST_EVENTS.includes(run.event)) return `a ${run.event} run`
-  if (run.headRepository?.toLowerCase() !== repository.toLowerCase()) return `a run of ${run.headRepository ?? 'a repository that no longer exists'}, not of ${repository}`
+  if (run.headRepository?.toLowerCase() !== repository.toLowerCase())
+    return `a run of ${run.headRepository ?? 'a repository that no longer exists'}, not of ${repository}`
   return undefined
 }
 
@@ -44,7 +45,12 @@ export class RepoArtifacts {
     return withRetry(async () => {
       const res = await fetch(`${this.api}/repos/${this.repository}${path}`, {
         method,
-        headers: { Authorization: `Bearer ${this.token}`, Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28', 'User-Agent': 'pg-backup-action' }
+        headers: {
+          Authorization: `Bearer ${this.token}`,
+          Accept: 'application/vnd.github+json',
+          'X-GitHub-Api-Version': '2022-11-28',
+          'User-Agent': 'pg-backup-action'
+        }
       })
       const message = `GitHub API ${method} ${path} answered ${res.status} ${res.statusText}`
       if (isTransientStatus(res.status)) {
@@ -62,9 +68,17 @@ export class RepoArtifacts {
     for (let page = 1; page <= 100; page++) {
       const body = (await (await this.request('GET', `/actions/artifacts?per_page=100&page=${page}`)).json()) as {
         total_count: number
-        artifacts: { id: number; name: string; size_in_bytes: number; created_at: string; expired: boolean; workflow_run?: { id?: number } }[]
+        artifacts: {
+          id: number
+          name: string
+          size_in_bytes: number
+          created_at: string
+          expired: boolean
+          workflow_run?: { id?: number }
+        }[]
       }
-      for (const a of body.artifacts ?? []) if (!a.expired) out.push({ id: a.id, name: a.name, size: a.size_in_bytes, createdAt: a.created_at, runId: a.workflow_run?.id })
+      for (const a of body.artifacts ?? [])
+        if (!a.expired) out.push({ id: a.id, name: a.name, size: a.size_in_bytes, createdAt: a.created_at, runId: a.workflow_run?.id })
       if (!body.artifacts?.length || page * 100 >= body.total_count) break
     }
     return out

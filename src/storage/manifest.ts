@@ -64,7 +64,8 @@ export interface ManifestInput {
   env: NodeJS.ProcessEnv
 }
 
-const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>))
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, V>)
 
 /** Manifest v1 (DESIGN.md §3). Holds no secret: the source is described by host, port and database only. */
 export function buildManifest(m: ManifestInput): ManifestV1 {

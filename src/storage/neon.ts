@@ -39,12 +39,21 @@ export async function listBackups(api: NeonApi, kind: 'branch' | 'snapshot', nam
       const m = pattern.exec(b.name)
       const a: Annotations = annotations[b.id] ?? {}
       if (!m || a[OWNER_KEY] !== name || b.default || b.protected) continue
-      out.push({ kind, id: b.id, key: b.name, createdAt: stampDate(m[1]), state: branchState(b, a, !!m[2]), hasChildren: parents.has(b.id), branch: b })
+      out.push({
+        kind,
+        id: b.id,
+        key: b.name,
+        createdAt: stampDate(m[1]),
+        state: branchState(b, a, !!m[2]),
+        hasChildren: parents.has(b.id),
+        branch: b
+      })
     }
   } else {
     for (const s of await api.listSnapshots()) {
       const m = pattern.exec(s.name)
-      if (m) out.push({ kind, id: s.id, key: s.name, createdAt: stampDate(m[1]), state: snapshotState(!!m[2]), hasChildren: false, snapshot: s })
+      if (m)
+        out.push({ kind, id: s.id, key: s.name, createdAt: stampDate(m[1]), state: snapshotState(!!m[2]), hasChildren: false, snapshot: s })
     }
   }
   return out.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
@@ -61,7 +70,6 @@ export function branchState(b: NeonBranch, a: Annotations, setAside: boolean): B
 export function snapshotState(setAside: boolean): BackupState {
   return setAside ? 'failed' : 'verified'
 }
-
 
 /** Where a Neon restore reads from: a backup branch or snapshot, or the target's own history. */
 export type NeonSource = { kind: 'backup'; backup: NeonBackup } | { kind: 'history'; point: NeonPoint }

@@ -1,6 +1,16 @@
 import * as core from '@actions/core'
 import { PassThrough, type Readable } from 'node:stream'
-import { AbortMultipartUploadCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3'
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type PutObjectCommandInput
+} from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import type { S3Settings } from '../config/settings.js'
 import type { CatalogEntry, Destination, Sink, Write } from './destination.js'
@@ -77,7 +87,12 @@ export type S3Operation = keyof typeof PERMISSION
  * operation names the permission it needs and the bucket; a missing bucket
  * says so; anything else keeps S3's own words, with the operation and key.
  */
-export function explainS3(e: unknown, op: S3Operation, s: Pick<S3Settings, 'bucket' | 'endpoint' | 'region' | 'objectLockDays' | 'sse' | 'kmsKeyId'>, key?: string): Error {
+export function explainS3(
+  e: unknown,
+  op: S3Operation,
+  s: Pick<S3Settings, 'bucket' | 'endpoint' | 'region' | 'objectLockDays' | 'sse' | 'kmsKeyId'>,
+  key?: string
+): Error {
   const err = e as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } }
   const code = err.name ?? err.Code ?? ''
   const status = err.$metadata?.httpStatusCode
@@ -89,7 +104,9 @@ export function explainS3(e: unknown, op: S3Operation, s: Pick<S3Settings, 'buck
   } else if (code === 'AccessDenied' || (status === 403 && (!code || code === 'Unknown' || /^\d+$/.test(code)))) {
     const extra = [
       op === 'PutObject' && s.objectLockDays ? 's3:PutObjectRetention (s3-object-lock-days)' : '',
-      (op === 'PutObject' || op === 'GetObject') && s.sse?.startsWith('aws:kms') ? `kms:GenerateDataKey and kms:Decrypt on ${s.kmsKeyId ?? 'the bucket key'}` : '',
+      (op === 'PutObject' || op === 'GetObject') && s.sse?.startsWith('aws:kms')
+        ? `kms:GenerateDataKey and kms:Decrypt on ${s.kmsKeyId ?? 'the bucket key'}`
+        : '',
       op === 'PutObject' ? 's3:AbortMultipartUpload (so a failed upload leaves no parts)' : ''
     ].filter(Boolean)
     const resource = op === 'ListObjectsV2' || op === 'ListMultipartUploads' ? `arn:aws:s3:::${s.bucket}` : `arn:aws:s3:::${s.bucket}/*`
@@ -126,7 +143,10 @@ export class S3Destination implements Destination, KeyStore {
 
   async refuseExisting(key: string): Promise<void> {
     if ((await this.exists(key)) || (await this.exists(manifestKey(key)))) {
-      throw new ActionError(Titles.backup, `${this.url(key)} already exists; refusing to overwrite it. Run again in a second, or set a different 'name'.`)
+      throw new ActionError(
+        Titles.backup,
+        `${this.url(key)} already exists; refusing to overwrite it. Run again in a second, or set a different 'name'.`
+      )
     }
   }
 
@@ -178,7 +198,8 @@ export class S3Destination implements Destination, KeyStore {
     } catch (e) {
       failure = e
     }
-    if (!(await this.exists(manifestKey(key))) && (await this.removeIfPresent([key]))) core.info(`Removed ${this.url(key)}: the step ended before its manifest was written.`)
+    if (!(await this.exists(manifestKey(key))) && (await this.removeIfPresent([key])))
+      core.info(`Removed ${this.url(key)}: the step ended before its manifest was written.`)
     if (failure) throw failure
   }
 
@@ -228,7 +249,9 @@ export class S3Destination implements Destination, KeyStore {
 
   async putJson(key: string, value: unknown): Promise<void> {
     await this.call('PutObject', key, () =>
-      this.client.send(new PutObjectCommand({ ...objectParams(this.settings, key, 'application/json'), Body: JSON.stringify(value, null, 2) + '\n' }))
+      this.client.send(
+        new PutObjectCommand({ ...objectParams(this.settings, key, 'application/json'), Body: JSON.stringify(value, null, 2) + '\n' })
+      )
     )
   }
 
@@ -242,7 +265,9 @@ export class S3Destination implements Destination, KeyStore {
     const out: { key: string; size: number }[] = []
     let token: string | undefined
     do {
-      const r = await this.call('ListObjectsV2', prefix, () => this.client.send(new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token })))
+      const r = await this.call('ListObjectsV2', prefix, () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token }))
+      )
       for (const o of r.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0 })
       token = r.IsTruncated ? r.NextContinuationToken : undefined
     } while (token)
@@ -258,7 +283,11 @@ export class S3Destination implements Destination, KeyStore {
   async remove(keys: string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 1000) {
       const chunk = keys.slice(i, i + 1000)
-      const r = await this.call('DeleteObjects', chunk[0], () => this.client.send(new DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: chunk.map(Key => ({ Key })), Quiet: true } })))
+      const r = await this.call('DeleteObjects', chunk[0], () =>
+        this.client.send(
+          new DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: chunk.map(Key => ({ Key })), Quiet: true } })
+        )
+      )
       const denied = r.Errors?.find(e => e.Code === 'AccessDenied')
       if (denied) throw explainS3({ name: 'AccessDenied' }, 'DeleteObjects', this.settings, denied.Key)
       if (r.Errors?.length) throw new Error(`S3 refused to delete ${r.Errors.map(e => `${e.Key} (${e.Code})`).join(', ')}`)
@@ -274,11 +303,15 @@ export class S3Destination implements Destination, KeyStore {
 
   /** Used by the post step: aborts uploads a killed main step left open for `key`. */
   async abortPending(key: string): Promise<number> {
-    const r = await this.call('ListMultipartUploads', key, () => this.client.send(new ListMultipartUploadsCommand({ Bucket: this.settings.bucket, Prefix: key })))
+    const r = await this.call('ListMultipartUploads', key, () =>
+      this.client.send(new ListMultipartUploadsCommand({ Bucket: this.settings.bucket, Prefix: key }))
+    )
     let n = 0
     for (const u of r.Uploads ?? []) {
       if (u.Key !== key || !u.UploadId) continue
-      await this.call('AbortMultipartUpload', key, () => this.client.send(new AbortMultipartUploadCommand({ Bucket: this.settings.bucket, Key: key, UploadId: u.UploadId })))
+      await this.call('AbortMultipartUpload', key, () =>
+        this.client.send(new AbortMultipartUploadCommand({ Bucket: this.settings.bucket, Key: key, UploadId: u.UploadId }))
+      )
       n++
     }
     return n

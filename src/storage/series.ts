@@ -8,14 +8,18 @@ export function sourceOf(m: Pick<ManifestV1, 'source' | 'neon'>): string {
 }
 
 /** The other sources among a name's earlier manifests, each with its newest backup: one series should have one source. */
-export function otherSources(earlier: readonly { manifest?: ManifestV1; key: string }[], current: Pick<ManifestV1, 'source' | 'neon'>): { source: string; newest: { key: string; createdAt: string } }[] {
+export function otherSources(
+  earlier: readonly { manifest?: ManifestV1; key: string }[],
+  current: Pick<ManifestV1, 'source' | 'neon'>
+): { source: string; newest: { key: string; createdAt: string } }[] {
   const mine = sourceOf(current)
   const others = new Map<string, { key: string; createdAt: string }>()
   for (const e of earlier) {
     if (!e.manifest?.source) continue
     const source = sourceOf(e.manifest)
     const seen = others.get(source)
-    if (source !== mine && (!seen || e.manifest.createdAt > seen.createdAt)) others.set(source, { key: e.key, createdAt: e.manifest.createdAt })
+    if (source !== mine && (!seen || e.manifest.createdAt > seen.createdAt))
+      others.set(source, { key: e.key, createdAt: e.manifest.createdAt })
   }
   return [...others].map(([source, newest]) => ({ source, newest }))
 }

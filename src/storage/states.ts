@@ -46,7 +46,8 @@ interface Stated {
   createdAt: Date
 }
 
-const newestFirst = <T extends Stated>(entries: readonly T[]): T[] => [...entries].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+const newestFirst = <T extends Stated>(entries: readonly T[]): T[] =>
+  [...entries].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
 
 /** The backup a reference to the latest means: the newest good one, or the newest verified one. */
 export function pickLatest<T extends Stated>(entries: readonly T[], ref: LatestRef): T | undefined {

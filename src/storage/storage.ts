@@ -9,7 +9,12 @@ import type { ManifestV1 } from './manifest.js'
 import { makeDestinations } from './index.js'
 import { ArtifactDestination } from './artifact.js'
 
-const CONTENT_TYPE: Record<string, string> = { zst: 'application/zstd', gz: 'application/gzip', sql: 'application/sql', tar: 'application/x-tar' }
+const CONTENT_TYPE: Record<string, string> = {
+  zst: 'application/zstd',
+  gz: 'application/gzip',
+  sql: 'application/sql',
+  tar: 'application/x-tar'
+}
 
 /** Which destination's key `backup-key` reports, when there are several (DESIGN.md §7, §8). */
 const KEY_PREFERENCE: DestinationKind[] = ['s3', 'file', 'artifact']
@@ -77,7 +82,11 @@ export class Storage {
       const w = d.write(key, contentType, databaseSize)
       this.writes.set(d.kind, w)
       // Attached before the pipeline's own handlers: once the copy is complete, a later failure removes it.
-      if (w.final === 'written') w.sink.done.then(() => this.mark(d, key), () => undefined)
+      if (w.final === 'written')
+        w.sink.done.then(
+          () => this.mark(d, key),
+          () => undefined
+        )
       return w.sink
     })
   }
@@ -120,7 +129,9 @@ export class Storage {
     for (const [kind, u] of this.unvouched) {
       try {
         if (await u.remove()) {
-          core.warning(`Removed ${u.label}: the run failed before its manifest was written, so it would have been an incomplete backup.`, { title: 'Unfinished backup removed' })
+          core.warning(`Removed ${u.label}: the run failed before its manifest was written, so it would have been an incomplete backup.`, {
+            title: 'Unfinished backup removed'
+          })
         }
         this.unvouched.delete(kind)
       } catch (e) {

@@ -14,15 +14,41 @@ import type { EncryptionInfo } from '../stages/encrypt.js'
  * value of `verify` in config/dump.ts): archive reads every stored copy back;
  * restore restores the first into scratch and compares with the manifest.
  */
-export async function verify(s: VerifyPlan, copies: StoredCopy[], client: PgClient, draft: ManifestV1, work: Workspace): Promise<{ verification: Verification; comparison?: TableComparison[] }> {
+export async function verify(
+  s: VerifyPlan,
+  copies: StoredCopy[],
+  client: PgClient,
+  draft: ManifestV1,
+  work: Workspace
+): Promise<{ verification: Verification; comparison?: TableComparison[] }> {
   if (s.verify === 'none') return { verification: { level: 'none', passed: false, details: ['verification was not requested'] } }
   if (s.verify === 'archive' || !s.scratch) {
     const info = draft.encryption
-    const decrypt = info ? async () => (await import('../stages/encrypt.js')).createDecryptor(info as EncryptionInfo, s.decryption) : undefined
-    return { verification: await verifyArchive(copies, { format: s.format, compression: s.compression.algorithm, sha256: draft.sha256, sizeBytes: draft.sizeBytes, pgRestore: client.pgRestore, decrypt }, work) }
+    const decrypt = info
+      ? async () => (await import('../stages/encrypt.js')).createDecryptor(info as EncryptionInfo, s.decryption)
+      : undefined
+    return {
+      verification: await verifyArchive(
+        copies,
+        {
+          format: s.format,
+          compression: s.compression.algorithm,
+          sha256: draft.sha256,
+          sizeBytes: draft.sizeBytes,
+          pgRestore: client.pgRestore,
+          decrypt
+        },
+        work
+      )
+    }
   }
   const scratch = s.scratch
-  const scratchClient = await resolveClient(s.pgVersion, await withConnection(scratch.server, c => serverInfo(c)), runnerResolveDeps(), dumpMajor(draft))
+  const scratchClient = await resolveClient(
+    s.pgVersion,
+    await withConnection(scratch.server, c => serverInfo(c)),
+    runnerResolveDeps(),
+    dumpMajor(draft)
+  )
   const r = await scratchRestore(copies[0].open, draft, scratch, scratchClient, work, s.secrets, s.decryption)
   return { verification: r.verification, comparison: r.tables }
 }

@@ -10,7 +10,11 @@ import { runVerifySql } from './sql.js'
 import { restoreArchive } from '../stages/restore-archive.js'
 import { createLikeSql } from '../postgres/locale.js'
 
-const EXTENSION_IMAGES: Record<string, string> = { postgis: 'postgis/postgis', vector: 'pgvector/pgvector', timescaledb: 'timescale/timescaledb' }
+const EXTENSION_IMAGES: Record<string, string> = {
+  postgis: 'postgis/postgis',
+  vector: 'pgvector/pgvector',
+  timescaledb: 'timescale/timescaledb'
+}
 
 export interface ScratchResult {
   verification: Verification
@@ -34,7 +38,11 @@ export async function scratchRestore(
 ): Promise<ScratchResult> {
   const db = `pgba_verify_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
   const target = withDatabase(scratch.server, db)
-  const fail = (details: string[], tables: TableComparison[] = [], restoreSeconds = 0): ScratchResult => ({ verification: { level: 'restore', passed: false, details }, tables, restoreSeconds })
+  const fail = (details: string[], tables: TableComparison[] = [], restoreSeconds = 0): ScratchResult => ({
+    verification: { level: 'restore', passed: false, details },
+    tables,
+    restoreSeconds
+  })
   const like = `encoding ${m.source.encoding}, collation ${m.source.collation}, ctype ${m.source.ctype}, ${m.source.localeProvider}${m.source.locale ? ` locale ${m.source.locale}` : ''}`
   const made = await withConnection(scratch.server, async c => {
     try {
@@ -46,21 +54,32 @@ export async function scratchRestore(
   })
   if (made) return fail([made])
   try {
-    const available = await withConnection(target, async c => new Set((await c.query<{ name: string }>('SELECT name FROM pg_available_extensions')).rows.map(r => r.name)))
+    const available = await withConnection(
+      target,
+      async c => new Set((await c.query<{ name: string }>('SELECT name FROM pg_available_extensions')).rows.map(r => r.name))
+    )
     const missing = m.extensions.filter(e => !available.has(e.name)).map(e => e.name)
     if (missing.length) {
       const images = missing.map(n => EXTENSION_IMAGES[n]).filter(Boolean)
-      return fail([`the scratch server lacks the extension${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the backup uses; run the scratch server from an image that has ${missing.length > 1 ? 'them' : 'it'}${images.length ? ` (e.g. services: image: ${images.join(', ')})` : ''}`])
+      return fail([
+        `the scratch server lacks the extension${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the backup uses; run the scratch server from an image that has ${missing.length > 1 ? 'them' : 'it'}${images.length ? ` (e.g. services: image: ${images.join(', ')})` : ''}`
+      ])
     }
     const started = Date.now()
     const read = await restoreArchive(await open(), m, client, target, work, { clean: false, secrets, decryption })
     const restoreSeconds = (Date.now() - started) / 1000
     const details: string[] = []
     if (read.sha256 !== m.sha256) details.push(`sha256 of the stored backup is ${read.sha256}, the manifest says ${m.sha256}`)
-    const { tables, sql } = await withConnection(target, async c => ({ tables: await compareCounts(c, m), sql: await runVerifySql(c, scratch.verifySql) }))
+    const { tables, sql } = await withConnection(target, async c => ({
+      tables: await compareCounts(c, m),
+      sql: await runVerifySql(c, scratch.verifySql)
+    }))
     details.push(...countMismatches(tables), ...sql)
     const passed = details.length === 0
-    if (passed) details.push(`${tables.length} tables restored with exact row counts${scratch.verifySql.length ? `; ${scratch.verifySql.length} verify-sql quer${scratch.verifySql.length > 1 ? 'ies' : 'y'} passed` : ''}`)
+    if (passed)
+      details.push(
+        `${tables.length} tables restored with exact row counts${scratch.verifySql.length ? `; ${scratch.verifySql.length} verify-sql quer${scratch.verifySql.length > 1 ? 'ies' : 'y'} passed` : ''}`
+      )
     return { verification: { level: 'restore', passed, details }, tables, restoreSeconds }
   } catch (e) {
     if (e instanceof ActionError && e.title === Titles.restore) return fail([e.message])

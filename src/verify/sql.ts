@@ -15,7 +15,8 @@ export async function runVerifySql(c: pg.Client, queries: readonly string[]): Pr
     try {
       const r = await c.query({ text: q, rowMode: 'array' })
       const rows = r.rows as unknown[][]
-      if (rows.length !== 1 || rows[0].length !== 1) problems.push(`verify-sql \`${q}\` returned ${rows.length} row(s) × ${rows[0]?.length ?? 0} column(s); expected one value`)
+      if (rows.length !== 1 || rows[0].length !== 1)
+        problems.push(`verify-sql \`${q}\` returned ${rows.length} row(s) × ${rows[0]?.length ?? 0} column(s); expected one value`)
       else if (!truthy(rows[0][0])) problems.push(`verify-sql \`${q}\` returned ${JSON.stringify(rows[0][0])}, not true`)
     } catch (e) {
       problems.push(`verify-sql \`${q}\` failed: ${(e as Error).message}`)

@@ -33,13 +33,35 @@ describe('parseInputs', () => {
       verify: 'archive',
       destinations: { order: ['artifact'], s3: undefined, artifact: { retentionDays: undefined } }
     })
-    expect(s.source).toMatchObject({ provider: 'postgres', host: 'db.internal', port: 5433, database: 'shop', user: 'app', password: 's3cr@t/x' })
+    expect(s.source).toMatchObject({
+      provider: 'postgres',
+      host: 'db.internal',
+      port: 5433,
+      database: 'shop',
+      user: 'app',
+      password: 's3cr@t/x'
+    })
   })
 
   it('masks the URL, the password and its encodings before anything else', () => {
     const masked: string[] = []
-    parse({ destination: 's3', 's3-bucket': 'acme-backups', 'aws-access-key-id': 'AKIAEXAMPLE', 'aws-secret-access-key': 'wJalr/XUtnFEMI+K7MDENG' }, masked)
-    for (const secret of [URL_OK, 's3cr@t/x', 's3cr%40t%2Fx', Buffer.from('s3cr@t/x').toString('base64'), 'wJalr/XUtnFEMI+K7MDENG', 'AKIAEXAMPLE']) {
+    parse(
+      {
+        destination: 's3',
+        's3-bucket': 'acme-backups',
+        'aws-access-key-id': 'AKIAEXAMPLE',
+        'aws-secret-access-key': 'wJalr/XUtnFEMI+K7MDENG'
+      },
+      masked
+    )
+    for (const secret of [
+      URL_OK,
+      's3cr@t/x',
+      's3cr%40t%2Fx',
+      Buffer.from('s3cr@t/x').toString('base64'),
+      'wJalr/XUtnFEMI+K7MDENG',
+      'AKIAEXAMPLE'
+    ]) {
       expect(masked).toContain(secret)
     }
   })
@@ -99,7 +121,10 @@ describe('parseInputs', () => {
     [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-sse': 'rot13' }, /Input 's3-sse' must be one of AES256, aws:kms, aws:kms:dsse/],
     [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-kms-key-id': 'k' }, /'s3-kms-key-id' needs 's3-sse: aws:kms'/],
     [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-storage-class': 'cheap please' }, /Input 's3-storage-class'/],
-    [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-force-path-style': 'perhaps' }, /Input 's3-force-path-style' must be true or false/],
+    [
+      { destination: 's3', 's3-bucket': 'ok-bucket', 's3-force-path-style': 'perhaps' },
+      /Input 's3-force-path-style' must be true or false/
+    ],
     [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-object-lock-days': '-3' }, /Input 's3-object-lock-days'/],
     [{ destination: 's3', 's3-bucket': 'ok-bucket', 'aws-access-key-id': 'AKIA' }, /must be given together/],
     [{ 'artifact-retention-days': '0' }, /Input 'artifact-retention-days' must be a whole number from 1 to 400/]
@@ -110,9 +135,22 @@ describe('parseInputs', () => {
   })
 
   it.each([
-    [{ 'age-recipients': 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p', 'gpg-public-key': '-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n-----END PGP PUBLIC KEY BLOCK-----' }, "Inputs 'age-recipients' and 'gpg-public-key' cannot be combined"],
+    [
+      {
+        'age-recipients': 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
+        'gpg-public-key': '-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n-----END PGP PUBLIC KEY BLOCK-----'
+      },
+      "Inputs 'age-recipients' and 'gpg-public-key' cannot be combined"
+    ],
     [{ 'age-passphrase': 'a', 'gpg-passphrase': 'b' }, "Inputs 'age-passphrase' and 'gpg-passphrase' cannot be combined"],
-    [{ 'age-passphrase': 'a', 'gpg-passphrase': 'b', 'gpg-public-key': '-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n-----END PGP PUBLIC KEY BLOCK-----' }, "Inputs 'age-passphrase', 'gpg-public-key' and 'gpg-passphrase' cannot be combined"]
+    [
+      {
+        'age-passphrase': 'a',
+        'gpg-passphrase': 'b',
+        'gpg-public-key': '-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n-----END PGP PUBLIC KEY BLOCK-----'
+      },
+      "Inputs 'age-passphrase', 'gpg-public-key' and 'gpg-passphrase' cannot be combined"
+    ]
   ])('a refusal names the inputs actually given: %j', (inputs, message) => {
     expect(() => parse({ verify: 'none', ...inputs })).toThrow(message)
   })
@@ -129,10 +167,25 @@ describe('parseInputs', () => {
   })
 
   it('reads S3 settings, defaulting path style on for custom endpoints', () => {
-    const s = parse({ destination: 'artifact,s3', 's3-bucket': 'acme-backups', 's3-prefix': 'db', 's3-endpoint': 'http://127.0.0.1:9000', 's3-part-size': '16' })
+    const s = parse({
+      destination: 'artifact,s3',
+      's3-bucket': 'acme-backups',
+      's3-prefix': 'db',
+      's3-endpoint': 'http://127.0.0.1:9000',
+      's3-part-size': '16'
+    })
     expect(s.destinations.order).toEqual(['artifact', 's3'])
-    expect(s.destinations.s3).toMatchObject({ bucket: 'acme-backups', prefix: 'db/', forcePathStyle: true, partSizeMiB: 16, credentials: undefined })
-    expect(parse({ destination: 's3', 's3-bucket': 'acme-backups' }).destinations.s3).toMatchObject({ prefix: 'pg-backups/', forcePathStyle: false })
+    expect(s.destinations.s3).toMatchObject({
+      bucket: 'acme-backups',
+      prefix: 'db/',
+      forcePathStyle: true,
+      partSizeMiB: 16,
+      credentials: undefined
+    })
+    expect(parse({ destination: 's3', 's3-bucket': 'acme-backups' }).destinations.s3).toMatchObject({
+      prefix: 'pg-backups/',
+      forcePathStyle: false
+    })
   })
 })
 
@@ -141,11 +194,17 @@ describe('commands other than backup', () => {
   it.each([
     [{ command: 'restore', name: 'shop' }, /Input 'target-database-url' is required for command: restore/],
     [{ command: 'restore', 'target-database-url': URL_OK }, /Input 'name' is required to find the latest backup/],
-    [{ command: 'restore', name: 'shop', 'target-database-url': URL_OK, 'safety-backup': 'maybe' }, /Input 'safety-backup' must be true or false/],
+    [
+      { command: 'restore', name: 'shop', 'target-database-url': URL_OK, 'safety-backup': 'maybe' },
+      /Input 'safety-backup' must be true or false/
+    ],
     [{ command: 'restore', name: 'shop', 'target-database-url': URL_OK, 'dry-run': 'sometimes' }, /Input 'dry-run' must be true or false/],
     [{ command: 'restore', name: 'shop', 'target-database-url': URL_OK, backup: '../../etc/passwd' }, /Input 'backup' must be latest/],
     [{ command: 'restore-test', name: 'shop' }, /Input 'scratch-database-url' is required for command: restore-test/],
-    [{ command: 'restore-test', name: 'shop', 'scratch-database-url': URL_OK, 'max-age': '3 days' }, /Input 'max-age' must be a number with m, h, d or w/],
+    [
+      { command: 'restore-test', name: 'shop', 'scratch-database-url': URL_OK, 'max-age': '3 days' },
+      /Input 'max-age' must be a number with m, h, d or w/
+    ],
     [{ command: 'restore-test', name: 'shop', 'scratch-database-url': URL_OK, 'max-age': '0h' }, /Input 'max-age'/],
     [{ command: 'list', 'artifact-run-id': '123' }, /'artifact-run-id' needs 'github-token'/],
     [{ command: 'list', 'artifact-run-id': 'abc', 'github-token': 't' }, /Input 'artifact-run-id' must be a whole number/]
@@ -155,14 +214,41 @@ describe('commands other than backup', () => {
   })
 
   it('restore: takes the name from a key or artifact name, and safe defaults', () => {
-    const s = only({ command: 'restore', 'target-database-url': URL_OK, backup: 'pg-backups/shop/shop-20261122T031700Z.dump.zst', destination: 's3', 's3-bucket': 'acme-backups' })
-    expect(s).toMatchObject({ command: 'restore', name: 'shop', backup: { kind: 'key', key: 'pg-backups/shop/shop-20261122T031700Z.dump.zst' }, safetyBackup: true, dryRun: false, confirm: undefined })
-    expect(only({ command: 'restore', 'target-database-url': URL_OK, backup: 'shop-20261122T031700Z.sql.gz' })).toMatchObject({ name: 'shop', backup: { kind: 'artifact', name: 'shop-20261122T031700Z.sql.gz' } })
+    const s = only({
+      command: 'restore',
+      'target-database-url': URL_OK,
+      backup: 'pg-backups/shop/shop-20261122T031700Z.dump.zst',
+      destination: 's3',
+      's3-bucket': 'acme-backups'
+    })
+    expect(s).toMatchObject({
+      command: 'restore',
+      name: 'shop',
+      backup: { kind: 'key', key: 'pg-backups/shop/shop-20261122T031700Z.dump.zst' },
+      safetyBackup: true,
+      dryRun: false,
+      confirm: undefined
+    })
+    expect(only({ command: 'restore', 'target-database-url': URL_OK, backup: 'shop-20261122T031700Z.sql.gz' })).toMatchObject({
+      name: 'shop',
+      backup: { kind: 'artifact', name: 'shop-20261122T031700Z.sql.gz' }
+    })
   })
 
   it('restore-test: max-age in seconds and verify-sql one query per line', () => {
-    const s = only({ command: 'restore-test', name: 'shop', 'scratch-database-url': 'postgres://postgres:pw@localhost/postgres', 'max-age': '26h', 'verify-sql': 'SELECT count(*) > 0 FROM invoice\n\nSELECT true' })
-    expect(s).toMatchObject({ command: 'restore-test', maxAgeSeconds: 93600, backup: { kind: 'latest' }, scratch: { verifySql: ['SELECT count(*) > 0 FROM invoice', 'SELECT true'] } })
+    const s = only({
+      command: 'restore-test',
+      name: 'shop',
+      'scratch-database-url': 'postgres://postgres:pw@localhost/postgres',
+      'max-age': '26h',
+      'verify-sql': 'SELECT count(*) > 0 FROM invoice\n\nSELECT true'
+    })
+    expect(s).toMatchObject({
+      command: 'restore-test',
+      maxAgeSeconds: 93600,
+      backup: { kind: 'latest' },
+      scratch: { verifySql: ['SELECT count(*) > 0 FROM invoice', 'SELECT true'] }
+    })
   })
 
   it('masks the target and scratch passwords too', () => {
@@ -190,19 +276,33 @@ describe('parseDatabaseUrl', () => {
   })
 
   it('takes sslrootcert, sslcert, sslkey and sslpassword from the URL, and keeps every secret out of the URI', () => {
-    const s = parseDatabaseUrl('postgres://u@db.example.com/app?sslmode=verify-full&sslrootcert=/ca.pem&sslcert=/c.pem&sslkey=/k.pem&sslpassword=kp%40ss&password=pw%2Fx&application_name=x', 'auto')
-    expect(s.ssl).toEqual({ mode: 'verify-full', rootCert: '/ca.pem', rootCertPem: undefined, cert: '/c.pem', key: '/k.pem', keyPassword: 'kp@ss' })
+    const s = parseDatabaseUrl(
+      'postgres://u@db.example.com/app?sslmode=verify-full&sslrootcert=/ca.pem&sslcert=/c.pem&sslkey=/k.pem&sslpassword=kp%40ss&password=pw%2Fx&application_name=x',
+      'auto'
+    )
+    expect(s.ssl).toEqual({
+      mode: 'verify-full',
+      rootCert: '/ca.pem',
+      rootCertPem: undefined,
+      cert: '/c.pem',
+      key: '/k.pem',
+      keyPassword: 'kp@ss'
+    })
     expect(s.password).toBe('pw/x')
     expect(s.uri).toBe('postgres://u@db.example.com/app?application_name=x')
   })
 
   it('sslrootcert=system means verify-full, as in libpq 16, and refuses a weaker sslmode', () => {
     expect(parseDatabaseUrl('postgres://u@db.example.com/d?sslrootcert=system', 'auto').ssl.mode).toBe('verify-full')
-    expect(() => parseDatabaseUrl('postgres://u@db.example.com/d?sslrootcert=system&sslmode=require', 'auto')).toThrow(/sslrootcert=system with sslmode=require: .*only with sslmode=verify-full/)
+    expect(() => parseDatabaseUrl('postgres://u@db.example.com/d?sslrootcert=system&sslmode=require', 'auto')).toThrow(
+      /sslrootcert=system with sslmode=require: .*only with sslmode=verify-full/
+    )
   })
 
   it('refuses an sslmode libpq does not know, naming the input', () => {
-    expect(() => parseDatabaseUrl('postgres://u@h/d?sslmode=required', 'auto', 'scratch-database-url')).toThrow("Input 'scratch-database-url' has sslmode=required; it must be one of disable, allow, prefer, require, verify-ca, verify-full.")
+    expect(() => parseDatabaseUrl('postgres://u@h/d?sslmode=required', 'auto', 'scratch-database-url')).toThrow(
+      "Input 'scratch-database-url' has sslmode=required; it must be one of disable, allow, prefer, require, verify-ca, verify-full."
+    )
   })
 
   it('a ?password= is masked like the userinfo one', () => {
@@ -217,7 +317,9 @@ describe('parseDatabaseUrl', () => {
     expect(s.source.ssl.rootCertPem).toBe(`${pem}\n`)
     expect(s.scratch?.server.ssl.rootCertPem).toBe(`${pem}\n`)
     expect(() => parse({ 'ssl-root-cert': 'not a certificate' })).toThrow(/Input 'ssl-root-cert' must be PEM text/)
-    expect(() => parse({ 'ssl-root-cert': pem, 'database-url': 'postgres://u@h/d?sslrootcert=/x.pem' })).toThrow(/sets sslrootcert and input 'ssl-root-cert' is given too/)
+    expect(() => parse({ 'ssl-root-cert': pem, 'database-url': 'postgres://u@h/d?sslrootcert=/x.pem' })).toThrow(
+      /sets sslrootcert and input 'ssl-root-cert' is given too/
+    )
   })
 })
 
@@ -238,43 +340,103 @@ describe('provider: neon', () => {
   it('branch mode needs no database-url and masks the API key first', () => {
     const masked: string[] = []
     const s = only({ ...api, 'neon-mode': 'branch', 'neon-branch': 'production', 'keep-last': '7' }, masked)
-    expect(s).toMatchObject({ command: 'backup', mode: 'neon', neonMode: 'branch', name: undefined, source: undefined, verify: 'archive', dump: undefined })
+    expect(s).toMatchObject({
+      command: 'backup',
+      mode: 'neon',
+      neonMode: 'branch',
+      name: undefined,
+      source: undefined,
+      verify: 'archive',
+      dump: undefined
+    })
     if (s.command !== 'backup' || s.mode !== 'neon') throw new Error('expected Neon settings')
-    expect(s.neon).toEqual({ apiUrl: 'https://console.neon.tech/api/v2', apiKey: 'napi_k3y', projectId: 'floral-king-961888', branch: 'production', pointInTime: undefined, database: undefined, role: undefined })
+    expect(s.neon).toEqual({
+      apiUrl: 'https://console.neon.tech/api/v2',
+      apiKey: 'napi_k3y',
+      projectId: 'floral-king-961888',
+      branch: 'production',
+      pointInTime: undefined,
+      database: undefined,
+      role: undefined
+    })
     expect(masked).toContain('napi_k3y')
   })
 
-  it('the name defaults to neon-database, then database-url\'s database', () => {
+  it("the name defaults to neon-database, then database-url's database", () => {
     expect(only({ ...api, 'neon-mode': 'snapshot', 'neon-database': 'shop' })).toMatchObject({ name: 'shop' })
-    expect(only({ ...api, 'neon-mode': 'snapshot', 'database-url': 'postgres://alex:pw@ep-a-pooler.eu-central-1.aws.neon.tech/orders' })).toMatchObject({ name: 'orders', source: { host: 'ep-a.eu-central-1.aws.neon.tech', user: 'alex' } })
+    expect(
+      only({ ...api, 'neon-mode': 'snapshot', 'database-url': 'postgres://alex:pw@ep-a-pooler.eu-central-1.aws.neon.tech/orders' })
+    ).toMatchObject({ name: 'orders', source: { host: 'ep-a.eu-central-1.aws.neon.tech', user: 'alex' } })
   })
 
   it('dump with an API key reads a temporary branch; without one it is the plain pg_dump path', () => {
-    const viaApi = only({ ...api, 'neon-mode': 'dump', destination: 's3', 's3-bucket': 'acme-backups', 'neon-point-in-time': '2026-11-30T04:00:00+01:00' })
-    expect(viaApi).toMatchObject({ mode: 'neon', neonMode: 'dump', neon: { pointInTime: { kind: 'timestamp', value: '2026-11-30T03:00:00Z' } }, dump: { mode: 'dump', format: 'custom', destinations: { order: ['s3'] } } })
-    expect(only({ 'database-url': 'postgres://u:p@ep-a.us-east-2.aws.neon.tech/neondb' })).toMatchObject({ mode: 'dump', source: { provider: 'neon' } })
+    const viaApi = only({
+      ...api,
+      'neon-mode': 'dump',
+      destination: 's3',
+      's3-bucket': 'acme-backups',
+      'neon-point-in-time': '2026-11-30T04:00:00+01:00'
+    })
+    expect(viaApi).toMatchObject({
+      mode: 'neon',
+      neonMode: 'dump',
+      neon: { pointInTime: { kind: 'timestamp', value: '2026-11-30T03:00:00Z' } },
+      dump: { mode: 'dump', format: 'custom', destinations: { order: ['s3'] } }
+    })
+    expect(only({ 'database-url': 'postgres://u:p@ep-a.us-east-2.aws.neon.tech/neondb' })).toMatchObject({
+      mode: 'dump',
+      source: { provider: 'neon' }
+    })
   })
 
   it('restore with provider: neon needs no target-database-url', () => {
-    expect(only({ ...api, command: 'restore', backup: 'shop-20261130T030000Z', confirm: 'main' })).toMatchObject({ command: 'restore', mode: 'neon', backup: 'shop-20261130T030000Z', confirm: 'main', dryRun: false })
-    expect(only({ ...api, command: 'restore', 'neon-point-in-time': '0/1de2850' })).toMatchObject({ mode: 'neon', backup: 'latest', neon: { pointInTime: { kind: 'lsn', value: '0/1DE2850' } } })
+    expect(only({ ...api, command: 'restore', backup: 'shop-20261130T030000Z', confirm: 'main' })).toMatchObject({
+      command: 'restore',
+      mode: 'neon',
+      backup: 'shop-20261130T030000Z',
+      confirm: 'main',
+      dryRun: false
+    })
+    expect(only({ ...api, command: 'restore', 'neon-point-in-time': '0/1de2850' })).toMatchObject({
+      mode: 'neon',
+      backup: 'latest',
+      neon: { pointInTime: { kind: 'lsn', value: '0/1DE2850' } }
+    })
   })
 
   it.each([
     [{ 'neon-mode': 'branch' }, /Input 'neon-api-key' is required for provider: neon with neon-mode: branch/],
     [{ 'neon-mode': 'branch', 'neon-api-key': 'k' }, /Input 'neon-project-id' is required/],
     [{ ...api, 'neon-mode': 'fork' }, /Input 'neon-mode' must be one of dump, branch, snapshot; got 'fork'/],
-    [{ ...api, provider: 'postgres', 'database-url': URL_OK, 'neon-mode': 'branch' }, /Input 'neon-mode' needs 'provider: neon'; got provider postgres/],
+    [
+      { ...api, provider: 'postgres', 'database-url': URL_OK, 'neon-mode': 'branch' },
+      /Input 'neon-mode' needs 'provider: neon'; got provider postgres/
+    ],
     [{ ...api, 'neon-project-id': 'Not_A_Project' }, /Input 'neon-project-id' must be a Neon project id/],
     [{ ...api, 'neon-mode': 'branch', 'neon-api-url': 'ftp://neon' }, /Input 'neon-api-url' must be an http\(s\) URL/],
     [{ ...api, 'neon-mode': 'branch', 'neon-point-in-time': 'yesterday' }, /Input 'neon-point-in-time' must be an ISO 8601 time/],
-    [{ ...api, 'neon-mode': 'branch', 'neon-point-in-time': '2026-11-30T03:00:00' }, /Input 'neon-point-in-time' must be an ISO 8601 time with a zone/],
-    [{ ...api, 'neon-mode': 'branch', verify: 'restore', 'neon-point-in-time': '2026-11-30T03:00:00Z' }, /cannot be read at a past 'neon-point-in-time'/],
-    [{ ...api, 'neon-mode': 'snapshot', 'verify-sql': 'SELECT true' }, /Input 'verify-sql' runs on the backup's data: it needs 'verify: restore'/],
+    [
+      { ...api, 'neon-mode': 'branch', 'neon-point-in-time': '2026-11-30T03:00:00' },
+      /Input 'neon-point-in-time' must be an ISO 8601 time with a zone/
+    ],
+    [
+      { ...api, 'neon-mode': 'branch', verify: 'restore', 'neon-point-in-time': '2026-11-30T03:00:00Z' },
+      /cannot be read at a past 'neon-point-in-time'/
+    ],
+    [
+      { ...api, 'neon-mode': 'snapshot', 'verify-sql': 'SELECT true' },
+      /Input 'verify-sql' runs on the backup's data: it needs 'verify: restore'/
+    ],
     [{ ...api, 'neon-mode': 'branch', 'age-passphrase': 'x' }, /Input 'age-passphrase' has no meaning for neon-mode: branch/],
     [{ ...api, 'neon-mode': 'branch', name: 'bad name' }, /Input 'name' must be 1–100/],
-    [{ 'database-url': URL_OK, 'neon-point-in-time': '2026-11-30T03:00:00Z' }, /Input 'neon-point-in-time' needs 'provider: neon' with 'neon-api-key'/],
-    [{ ...api, command: 'restore', backup: 'shop-20261130T030000Z', 'neon-point-in-time': '2026-11-30T03:00:00Z' }, /name two different sources/]
+    [
+      { 'database-url': URL_OK, 'neon-point-in-time': '2026-11-30T03:00:00Z' },
+      /Input 'neon-point-in-time' needs 'provider: neon' with 'neon-api-key'/
+    ],
+    [
+      { ...api, command: 'restore', backup: 'shop-20261130T030000Z', 'neon-point-in-time': '2026-11-30T03:00:00Z' },
+      /name two different sources/
+    ]
   ])('rejects %j naming the input', (inputs, message) => {
     expect(() => only(inputs as Record<string, string>)).toThrow(InputError)
     expect(() => only(inputs as Record<string, string>)).toThrow(message)
@@ -282,7 +444,10 @@ describe('provider: neon', () => {
 
   it('a point in time in the future is refused', () => {
     expect(() => parseNeonPoint('2026-12-01T03:00:01Z', new Date('2026-12-01T03:00:00Z'))).toThrow(/in the future/)
-    expect(parseNeonPoint('2026-12-01T02:59:59.5Z', new Date('2026-12-01T03:00:00Z'))).toEqual({ kind: 'timestamp', value: '2026-12-01T02:59:59Z' })
+    expect(parseNeonPoint('2026-12-01T02:59:59.5Z', new Date('2026-12-01T03:00:00Z'))).toEqual({
+      kind: 'timestamp',
+      value: '2026-12-01T02:59:59Z'
+    })
   })
 })
 

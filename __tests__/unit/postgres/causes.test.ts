@@ -14,10 +14,22 @@ const errno = (code: string, extra: Record<string, string> = {}) => Object.assig
 
 describe('network failures name the host and what to do', () => {
   it.each([
-    ['ENOTFOUND', {}, /^Could not connect to db\.example\.com:5432 \('database-url'\): the name db\.example\.com does not resolve \(DNS\)\. Check the host in the URL; a name that resolves only inside a private network needs a self-hosted runner/],
+    [
+      'ENOTFOUND',
+      {},
+      /^Could not connect to db\.example\.com:5432 \('database-url'\): the name db\.example\.com does not resolve \(DNS\)\. Check the host in the URL; a name that resolves only inside a private network needs a self-hosted runner/
+    ],
     ['EAI_AGAIN', {}, /could not be resolved right now \(DNS is failing temporarily\)\. Run the job again/],
-    ['ENETUNREACH', { address: '2a05:d014:1c06:5f00::1' }, /resolves to the IPv6 address 2a05:d014:1c06:5f00::1, and this runner has no IPv6 route \(GitHub-hosted runners are IPv4-only\)\. Use a host with an IPv4 address: for Supabase, the session pooler/],
-    ['EHOSTUNREACH', { address: '10.1.2.3' }, /no route to db\.example\.com \(10\.1\.2\.3\) from this runner\. A server on a private network needs a self-hosted runner inside it, or a tunnel\./],
+    [
+      'ENETUNREACH',
+      { address: '2a05:d014:1c06:5f00::1' },
+      /resolves to the IPv6 address 2a05:d014:1c06:5f00::1, and this runner has no IPv6 route \(GitHub-hosted runners are IPv4-only\)\. Use a host with an IPv4 address: for Supabase, the session pooler/
+    ],
+    [
+      'EHOSTUNREACH',
+      { address: '10.1.2.3' },
+      /no route to db\.example\.com \(10\.1\.2\.3\) from this runner\. A server on a private network needs a self-hosted runner inside it, or a tunnel\./
+    ],
     ['ETIMEDOUT', {}, /timed out\. A firewall or the provider's IP allow list may be dropping this runner's address/],
     ['ECONNREFUSED', {}, /nothing accepts connections there \(connection refused\)/]
   ])('%s %j', async (code, extra, message) => {
@@ -36,10 +48,22 @@ describe('network failures name the host and what to do', () => {
 
 describe('what the server said, explained', () => {
   it.each([
-    ['ERROR:  permission denied for schema supabase_functions', /^permission denied for schema supabase_functions: .*--exclude-schema=supabase_functions$/],
-    ['pg_dump: error: query failed: ERROR:  permission denied for table audit_log', /^permission denied for table audit_log: .*--exclude-table=audit_log \(or only its rows: --exclude-table-data=audit_log\)$/],
-    ['ERROR:  canceling statement due to conflict with recovery\nDETAIL:  User query might have needed to see row versions that must be removed.', /read replica .*hot_standby_feedback = on.*max_standby_streaming_delay/],
-    ['pg_dump: error: query failed: ERROR:  could not obtain lock on relation "orders"', /held a lock on orders longer than lock-wait-timeout/],
+    [
+      'ERROR:  permission denied for schema supabase_functions',
+      /^permission denied for schema supabase_functions: .*--exclude-schema=supabase_functions$/
+    ],
+    [
+      'pg_dump: error: query failed: ERROR:  permission denied for table audit_log',
+      /^permission denied for table audit_log: .*--exclude-table=audit_log \(or only its rows: --exclude-table-data=audit_log\)$/
+    ],
+    [
+      'ERROR:  canceling statement due to conflict with recovery\nDETAIL:  User query might have needed to see row versions that must be removed.',
+      /read replica .*hot_standby_feedback = on.*max_standby_streaming_delay/
+    ],
+    [
+      'pg_dump: error: query failed: ERROR:  could not obtain lock on relation "orders"',
+      /held a lock on orders longer than lock-wait-timeout/
+    ],
     ['ERROR:  relation "x" does not exist', null]
   ])('%s', (message, expected) => {
     const got = explainServerMessage(message)
@@ -49,14 +73,23 @@ describe('what the server said, explained', () => {
 })
 
 describe('S3 errors', () => {
-  const s = { bucket: 'acme', endpoint: undefined, region: 'eu-west-1', objectLockDays: 30, sse: 'aws:kms', kmsKeyId: 'arn:aws:kms:eu-west-1:1:key/k' }
+  const s = {
+    bucket: 'acme',
+    endpoint: undefined,
+    region: 'eu-west-1',
+    objectLockDays: 30,
+    sse: 'aws:kms',
+    kmsKeyId: 'arn:aws:kms:eu-west-1:1:key/k'
+  }
   it('a denied upload names every permission the settings need', () => {
     expect(explainS3({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }, 'PutObject', s, 'pg-backups/x').message).toBe(
       'S3 denied PutObject on s3://acme/pg-backups/x (403 AccessDenied): the credentials need s3:PutObject on arn:aws:s3:::acme/*, and s3:PutObjectRetention (s3-object-lock-days), kms:GenerateDataKey and kms:Decrypt on arn:aws:kms:eu-west-1:1:key/k, s3:AbortMultipartUpload (so a failed upload leaves no parts).'
     )
   })
   it('rejected credentials are not a missing permission', () => {
-    expect(explainS3({ name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } }, 'GetObject', s, 'k').message).toMatch(/^S3 rejected the credentials for GetObject on s3:\/\/acme\/k \(SignatureDoesNotMatch\): check aws-access-key-id/)
+    expect(explainS3({ name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 } }, 'GetObject', s, 'k').message).toMatch(
+      /^S3 rejected the credentials for GetObject on s3:\/\/acme\/k \(SignatureDoesNotMatch\): check aws-access-key-id/
+    )
   })
 })
 
@@ -64,7 +97,10 @@ describe('a full disk', () => {
   it('the artifact spool names the directory and why the destination needs disk (ENOSPC from the kernel: /dev/full)', async () => {
     const work = { createFile: () => '/dev/full' } as unknown as Workspace
     const spool = new ArtifactDestination({ retentionDays: undefined }, work).openSpool('x.dump.zst')
-    const failed = pipeline(Readable.from([Buffer.alloc(1024 * 1024)]), spool.stream).then(() => undefined, (e: Error) => e)
+    const failed = pipeline(Readable.from([Buffer.alloc(1024 * 1024)]), spool.stream).then(
+      () => undefined,
+      (e: Error) => e
+    )
     const [e] = await Promise.all([failed, spool.done.catch(() => undefined)])
     expect(e?.message).toBe(
       "no space left on the runner's disk in /dev: the artifact destination spools the whole backup there before uploading it (the artifact service takes whole files). Free disk on the runner, or store to S3 alone (destination: s3 streams and needs no runner disk)"

@@ -16,7 +16,9 @@ function context(overrides: Partial<InstallContext> & { failOn?: string; downloa
       const line = [cmd, ...args].join(' ') + (opts?.input ? ` <<< ${opts.input.toString().trim()}` : '')
       calls.push(line)
       if (overrides.failOn && line.includes(overrides.failOn)) return 100
-      if (line.includes('--download-only')) for (const f of overrides.downloaded ?? ['postgresql-client-17_17.2-1.pgdg24.04+1_amd64.deb', 'libpq5_17.2_amd64.deb']) fs.writeFileSync(path.join(dir, f), '')
+      if (line.includes('--download-only'))
+        for (const f of overrides.downloaded ?? ['postgresql-client-17_17.2-1.pgdg24.04+1_amd64.deb', 'libpq5_17.2_amd64.deb'])
+          fs.writeFileSync(path.join(dir, f), '')
       return 0
     },
     cache: { restore: async () => undefined, save: async (_p, key) => void saved.push(key) },
@@ -56,7 +58,10 @@ describe('installClient', () => {
 
   it('stops at the first failing command and names it in a version-mismatch error', async () => {
     const { ctx, calls, dir } = context({ failOn: 'apt-get update' })
-    await expect(installClient(18, ctx, dir)).rejects.toMatchObject({ title: Titles.version, message: expect.stringMatching(/'sudo apt-get update .*' exited with 100/) })
+    await expect(installClient(18, ctx, dir)).rejects.toMatchObject({
+      title: Titles.version,
+      message: expect.stringMatching(/'sudo apt-get update .*' exited with 100/)
+    })
     expect(calls.some(c => c.includes('--download-only'))).toBe(false)
   })
 
@@ -85,6 +90,8 @@ describe('mayInstallClient', () => {
     expect(mayInstallClient({ RUNNER_ENVIRONMENT: 'github-hosted' }, 'darwin')).toBe(false)
   })
   it('keys the cache by image, version, arch and major', () => {
-    expect(cacheKey(16, { ImageOS: 'ubuntu22', ImageVersion: '1.2' }, 'arm64')).toBe('pg-backup-action-postgresql-client-16-ubuntu22-1.2-arm64')
+    expect(cacheKey(16, { ImageOS: 'ubuntu22', ImageVersion: '1.2' }, 'arm64')).toBe(
+      'pg-backup-action-postgresql-client-16-ubuntu22-1.2-arm64'
+    )
   })
 })

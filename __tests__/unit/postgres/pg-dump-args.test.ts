@@ -7,14 +7,60 @@ import type { Format, SourceSettings, SslSettings } from '../../../src/config/se
 import { toolEnv } from '../../../src/runtime/process.js'
 import * as fs from 'node:fs'
 
-const base = { uri: 'postgres://app@db:5432/shop', snapshot: '00000003-0000001B-1', lockWaitTimeout: '5min', jobs: 1, directory: undefined, extraArgs: [] }
+const base = {
+  uri: 'postgres://app@db:5432/shop',
+  snapshot: '00000003-0000001B-1',
+  lockWaitTimeout: '5min',
+  jobs: 1,
+  directory: undefined,
+  extraArgs: []
+}
 
 describe('buildPgDumpArgs', () => {
   it.each([
-    ['custom', {}, ['--format=c', '--no-password', '--lock-wait-timeout=5min', '--compress=0', '--snapshot=00000003-0000001B-1', '--dbname=postgres://app@db:5432/shop']],
-    ['plain', {}, ['--format=p', '--no-password', '--lock-wait-timeout=5min', '--snapshot=00000003-0000001B-1', '--dbname=postgres://app@db:5432/shop']],
-    ['directory', { directory: '/t/dump', jobs: 4 }, ['--format=d', '--no-password', '--lock-wait-timeout=5min', '--compress=0', '--snapshot=00000003-0000001B-1', '--file=/t/dump', '--jobs=4', '--dbname=postgres://app@db:5432/shop']],
-    ['custom', { snapshot: undefined, extraArgs: ['--exclude-table-data=audit'] }, ['--format=c', '--no-password', '--lock-wait-timeout=5min', '--compress=0', '--exclude-table-data=audit', '--dbname=postgres://app@db:5432/shop']]
+    [
+      'custom',
+      {},
+      [
+        '--format=c',
+        '--no-password',
+        '--lock-wait-timeout=5min',
+        '--compress=0',
+        '--snapshot=00000003-0000001B-1',
+        '--dbname=postgres://app@db:5432/shop'
+      ]
+    ],
+    [
+      'plain',
+      {},
+      ['--format=p', '--no-password', '--lock-wait-timeout=5min', '--snapshot=00000003-0000001B-1', '--dbname=postgres://app@db:5432/shop']
+    ],
+    [
+      'directory',
+      { directory: '/t/dump', jobs: 4 },
+      [
+        '--format=d',
+        '--no-password',
+        '--lock-wait-timeout=5min',
+        '--compress=0',
+        '--snapshot=00000003-0000001B-1',
+        '--file=/t/dump',
+        '--jobs=4',
+        '--dbname=postgres://app@db:5432/shop'
+      ]
+    ],
+    [
+      'custom',
+      { snapshot: undefined, extraArgs: ['--exclude-table-data=audit'] },
+      [
+        '--format=c',
+        '--no-password',
+        '--lock-wait-timeout=5min',
+        '--compress=0',
+        '--exclude-table-data=audit',
+        '--dbname=postgres://app@db:5432/shop'
+      ]
+    ]
   ] as [Format, Partial<DumpArgsOptions>, string[]][])('%s %j', (format, extra, expected) => {
     expect(buildPgDumpArgs({ ...base, format, ...extra })).toEqual(expected)
   })
@@ -26,16 +72,37 @@ describe('buildPgDumpArgs', () => {
 
 describe('pgDumpEnv', () => {
   const source = (ssl: Partial<SslSettings> = {}): SourceSettings => ({
-    provider: 'postgres', host: 'h', port: 5432, database: 'd', user: 'u', password: 'pa ss', uri: 'postgres://u@h/d', input: 'database-url',
+    provider: 'postgres',
+    host: 'h',
+    port: 5432,
+    database: 'd',
+    user: 'u',
+    password: 'pa ss',
+    uri: 'postgres://u@h/d',
+    input: 'database-url',
     ssl: { mode: 'prefer', rootCert: undefined, rootCertPem: undefined, cert: undefined, key: undefined, keyPassword: undefined, ...ssl }
   })
 
   it('passes the password by PGPASSWORD, the sslmode by PGSSLMODE, and lifts statement_timeout', () => {
-    expect(pgDumpEnv(source())).toEqual({ PGPASSWORD: 'pa ss', PGSSLMODE: 'prefer', PGAPPNAME: 'pg-backup-action pg_dump', PGOPTIONS: '-c statement_timeout=0' })
+    expect(pgDumpEnv(source())).toEqual({
+      PGPASSWORD: 'pa ss',
+      PGSSLMODE: 'prefer',
+      PGAPPNAME: 'pg-backup-action pg_dump',
+      PGOPTIONS: '-c statement_timeout=0'
+    })
   })
 
   it('gives the tool an allowlisted environment: no INPUT_*, no keys, no inherited PG*', () => {
-    const env = toolEnv(pgDumpEnv(source()), { PATH: '/bin', HOME: '/root', LC_ALL: 'C', INPUT_DATABASE_URL: 'postgres://u:pw@h/d', AWS_SECRET_ACCESS_KEY: 'k', PGPASSFILE: '/x', PGSSLMODE: 'disable', ACTIONS_RUNTIME_TOKEN: 't' })
+    const env = toolEnv(pgDumpEnv(source()), {
+      PATH: '/bin',
+      HOME: '/root',
+      LC_ALL: 'C',
+      INPUT_DATABASE_URL: 'postgres://u:pw@h/d',
+      AWS_SECRET_ACCESS_KEY: 'k',
+      PGPASSFILE: '/x',
+      PGSSLMODE: 'disable',
+      ACTIONS_RUNTIME_TOKEN: 't'
+    })
     expect(Object.keys(env).sort()).toEqual(['HOME', 'LC_ALL', 'PATH', 'PGAPPNAME', 'PGOPTIONS', 'PGPASSWORD', 'PGSSLMODE'])
     expect(env.PGSSLMODE).toBe('prefer')
   })
@@ -59,9 +126,12 @@ describe('chooseClientMajor', () => {
     [[15, 17], 15, 17, 17],
     [[15, 17], 15, 16, undefined],
     [[15, 17], 17, 15, undefined]
-  ] as [number[], number, 'auto' | number, number | undefined][])('installed %j, server %i, pinned %s → %s', (installed, server, pinned, expected) => {
-    expect(chooseClientMajor(installed, server, pinned)).toBe(expected)
-  })
+  ] as [number[], number, 'auto' | number, number | undefined][])(
+    'installed %j, server %i, pinned %s → %s',
+    (installed, server, pinned, expected) => {
+      expect(chooseClientMajor(installed, server, pinned)).toBe(expected)
+    }
+  )
 })
 
 describe('serverMajor', () => {

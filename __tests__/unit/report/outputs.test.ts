@@ -5,7 +5,10 @@ import YAML from 'yaml'
 import { OUTPUT_NAMES } from '../../../src/report/outputs.js'
 
 // One list of names: what the code can set is what action.yml declares, and every input the parser reads is declared.
-const action = YAML.parse(fs.readFileSync(path.resolve('action.yml'), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> }
+const action = YAML.parse(fs.readFileSync(path.resolve('action.yml'), 'utf8')) as {
+  inputs: Record<string, unknown>
+  outputs: Record<string, unknown>
+}
 
 describe('the names in action.yml', () => {
   it('declares exactly the outputs the code sets', () => {
@@ -14,7 +17,10 @@ describe('the names in action.yml', () => {
 
   it('declares every input the parser reads', () => {
     const dir = path.resolve('src/config')
-    const source = fs.readdirSync(dir).map(f => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n')
+    const source = fs
+      .readdirSync(dir)
+      .map(f => fs.readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n')
     const read = [...new Set([...source.matchAll(/\bread\('([a-z0-9-]+)'\)/g)].map(m => m[1]))]
     expect(read.length).toBeGreaterThan(40)
     expect(read.filter(name => !(name in action.inputs))).toEqual([])

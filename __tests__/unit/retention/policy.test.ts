@@ -5,7 +5,10 @@ import type { BackupState } from '../../../src/storage/states.js'
 
 const c = (iso: string, state: BackupState = 'verified'): RetentionCandidate => ({ id: iso, createdAt: new Date(iso), state })
 const kept = (cands: RetentionCandidate[], p: RetentionPolicy, now = '2026-11-22T12:00:00Z', protect: string[] = []) =>
-  selectRetention(cands, p, new Date(now), protect).filter(d => d.keep).map(d => d.id).sort()
+  selectRetention(cands, p, new Date(now), protect)
+    .filter(d => d.keep)
+    .map(d => d.id)
+    .sort()
 
 /** One backup a day at 03:00 UTC for `n` days up to `last`. */
 function daily(last: string, n: number): RetentionCandidate[] {
@@ -33,10 +36,21 @@ describe('selectRetention', () => {
   it.each<[string, RetentionCandidate[], RetentionPolicy, string[]]>([
     ['no keep-* input keeps everything', daily('2026-11-22T03:00:00Z', 5), {}, daily('2026-11-22T03:00:00Z', 5).map(x => x.id)],
     ['keep-last 2', daily('2026-11-22T03:00:00Z', 5), { keepLast: 2 }, ['2026-11-21T03:00:00.000Z', '2026-11-22T03:00:00.000Z']],
-    ['keep-days 2 keeps what is younger than 2 days', daily('2026-11-22T03:00:00Z', 5), { keepDays: 2 }, ['2026-11-21T03:00:00.000Z', '2026-11-22T03:00:00.000Z']],
+    [
+      'keep-days 2 keeps what is younger than 2 days',
+      daily('2026-11-22T03:00:00Z', 5),
+      { keepDays: 2 },
+      ['2026-11-21T03:00:00.000Z', '2026-11-22T03:00:00.000Z']
+    ],
     [
       'keep-daily keeps the newest of each of several backups in one day',
-      [c('2026-11-22T01:00:00Z'), c('2026-11-22T09:00:00Z'), c('2026-11-21T05:00:00Z'), c('2026-11-21T23:00:00Z'), c('2026-11-20T10:00:00Z')],
+      [
+        c('2026-11-22T01:00:00Z'),
+        c('2026-11-22T09:00:00Z'),
+        c('2026-11-21T05:00:00Z'),
+        c('2026-11-21T23:00:00Z'),
+        c('2026-11-20T10:00:00Z')
+      ],
       { keepDaily: 2 },
       ['2026-11-21T23:00:00Z', '2026-11-22T09:00:00Z']
     ],
@@ -48,13 +62,26 @@ describe('selectRetention', () => {
     ],
     [
       'keep-weekly across the year boundary with ISO week 53',
-      [c('2021-01-05T03:00:00Z'), c('2021-01-03T03:00:00Z'), c('2020-12-28T03:00:00Z'), c('2020-12-27T03:00:00Z'), c('2020-12-21T03:00:00Z')],
+      [
+        c('2021-01-05T03:00:00Z'),
+        c('2021-01-03T03:00:00Z'),
+        c('2020-12-28T03:00:00Z'),
+        c('2020-12-27T03:00:00Z'),
+        c('2020-12-21T03:00:00Z')
+      ],
       { keepWeekly: 3 },
       ['2020-12-27T03:00:00Z', '2021-01-03T03:00:00Z', '2021-01-05T03:00:00Z']
     ],
     [
       'keep-monthly keeps the last backup of each month, across a year boundary',
-      [c('2026-02-01T03:00:00Z'), c('2026-01-31T03:00:00Z'), c('2026-01-01T03:00:00Z'), c('2025-12-31T23:30:00Z'), c('2025-12-01T00:00:00Z'), c('2025-11-30T03:00:00Z')],
+      [
+        c('2026-02-01T03:00:00Z'),
+        c('2026-01-31T03:00:00Z'),
+        c('2026-01-01T03:00:00Z'),
+        c('2025-12-31T23:30:00Z'),
+        c('2025-12-01T00:00:00Z'),
+        c('2025-11-30T03:00:00Z')
+      ],
       { keepMonthly: 3 },
       ['2025-12-31T23:30:00Z', '2026-01-31T03:00:00Z', '2026-02-01T03:00:00Z']
     ],
@@ -82,11 +109,19 @@ describe('selectRetention', () => {
 
   it('never deletes the backup this run made', () => {
     const cands = [c('2026-11-22T03:00:00Z'), c('2026-11-20T03:00:00Z')]
-    expect(kept(cands, { keepLast: 1 }, '2026-11-22T12:00:00Z', ['2026-11-20T03:00:00Z'])).toEqual(['2026-11-20T03:00:00Z', '2026-11-22T03:00:00Z'])
+    expect(kept(cands, { keepLast: 1 }, '2026-11-22T12:00:00Z', ['2026-11-20T03:00:00Z'])).toEqual([
+      '2026-11-20T03:00:00Z',
+      '2026-11-22T03:00:00Z'
+    ])
   })
 
   it('never deletes the newest verified backup, even when no rule keeps it', () => {
-    const cands = [c('2026-11-22T03:00:00Z', 'unverified'), c('2026-11-21T03:00:00Z', 'unverified'), c('2026-11-01T03:00:00Z'), c('2026-10-01T03:00:00Z')]
+    const cands = [
+      c('2026-11-22T03:00:00Z', 'unverified'),
+      c('2026-11-21T03:00:00Z', 'unverified'),
+      c('2026-11-01T03:00:00Z'),
+      c('2026-10-01T03:00:00Z')
+    ]
     const d = selectRetention(cands, { keepLast: 1 }, new Date('2026-11-22T12:00:00Z'))
     expect(d.filter(x => x.keep).map(x => [x.id, x.reasons])).toEqual([
       ['2026-11-22T03:00:00Z', ['keep-last']],

@@ -28,18 +28,24 @@ describe('withRetry', () => {
 
   it('gives up after the last attempt with the last error', async () => {
     let calls = 0
-    await expect(withRetry(async () => Promise.reject(new TransientError(`503 #${++calls}`)), { attempts: 3, sleep: async () => undefined })).rejects.toThrow('503 #3')
+    await expect(
+      withRetry(async () => Promise.reject(new TransientError(`503 #${++calls}`)), { attempts: 3, sleep: async () => undefined })
+    ).rejects.toThrow('503 #3')
   })
 
   it('never retries a permanent failure', async () => {
     let calls = 0
-    await expect(withRetry(async () => Promise.reject(new Error(`403 #${++calls}`)), { sleep: async () => undefined })).rejects.toThrow('403 #1')
+    await expect(withRetry(async () => Promise.reject(new Error(`403 #${++calls}`)), { sleep: async () => undefined })).rejects.toThrow(
+      '403 #1'
+    )
   })
 
   it('waits what Retry-After says', async () => {
     const waits: number[] = []
     let calls = 0
-    await withRetry(async () => (++calls === 1 ? Promise.reject(new TransientError('429', 2000)) : 'ok'), { sleep: async ms => void waits.push(ms) })
+    await withRetry(async () => (++calls === 1 ? Promise.reject(new TransientError('429', 2000)) : 'ok'), {
+      sleep: async ms => void waits.push(ms)
+    })
     expect(waits).toEqual([2000])
   })
 })
@@ -49,16 +55,26 @@ describe('RepoArtifacts against a flaky API', () => {
     const answers = [502, 429, 200]
     const seen: number[] = []
     const server = http.createServer((req, res) => {
-      const status = req.url?.includes('/artifacts/9') ? 403 : answers.shift() ?? 200
+      const status = req.url?.includes('/artifacts/9') ? 403 : (answers.shift() ?? 200)
       seen.push(status)
       res.writeHead(status, status === 429 ? { 'Retry-After': '1' } : { 'Content-Type': 'application/json' })
-      res.end(status === 200 ? JSON.stringify({ total_count: 1, artifacts: [{ id: 1, name: 'a', size_in_bytes: 3, created_at: '2026-01-01T00:00:00Z', expired: false }] }) : '{}')
+      res.end(
+        status === 200
+          ? JSON.stringify({
+              total_count: 1,
+              artifacts: [{ id: 1, name: 'a', size_in_bytes: 3, created_at: '2026-01-01T00:00:00Z', expired: false }]
+            })
+          : '{}'
+      )
     })
     await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()))
     const port = (server.address() as { port: number }).port
     const waits: number[] = []
     try {
-      const gh = new RepoArtifacts('t', 'acme/shop', `http://127.0.0.1:${port}`, { sleep: async ms => void waits.push(ms), random: () => 0 })
+      const gh = new RepoArtifacts('t', 'acme/shop', `http://127.0.0.1:${port}`, {
+        sleep: async ms => void waits.push(ms),
+        random: () => 0
+      })
       expect(await gh.list()).toEqual([{ id: 1, name: 'a', size: 3, createdAt: '2026-01-01T00:00:00Z', runId: undefined }])
       expect(seen).toEqual([502, 429, 200])
       expect(waits).toEqual([0, 1000])

@@ -74,7 +74,9 @@ describe('runPipeline', () => {
     const a = collector()
     let ended = false
     a.sink.stream.on('finish', () => (ended = true))
-    await expect(runPipeline(source(data), [], [a.sink], async () => Promise.reject(new Error('pg_dump exited with code 1')))).rejects.toThrow('pg_dump exited with code 1')
+    await expect(
+      runPipeline(source(data), [], [a.sink], async () => Promise.reject(new Error('pg_dump exited with code 1')))
+    ).rejects.toThrow('pg_dump exited with code 1')
     expect(ended).toBe(false)
     expect(a.sink.stream.destroyed).toBe(true)
   })
@@ -94,7 +96,9 @@ describe('runPipeline', () => {
   it('fails, rather than stalls, when one destination gives up mid-stream, and destroys the others', async () => {
     const good = collector({ delayMs: 1 })
     const bad = collector({ failAfter: 100_000 })
-    await expect(runPipeline(source(data), [], [good.sink, bad.sink], async () => undefined)).rejects.toThrow('destination refused the part')
+    await expect(runPipeline(source(data), [], [good.sink, bad.sink], async () => undefined)).rejects.toThrow(
+      'destination refused the part'
+    )
     expect(good.sink.stream.destroyed).toBe(true)
   })
 
@@ -113,7 +117,9 @@ describe('compression', () => {
     ['plain', 'none', 'sql'],
     ['directory', 'zstd', 'tar.zst'],
     ['directory', 'gzip', 'tar.gz']
-  ] as [Format, CompressionAlgorithm, string][])('%s + %s → .%s', (format, algorithm, ext) => expect(fileExtension(format, algorithm)).toBe(ext))
+  ] as [Format, CompressionAlgorithm, string][])('%s + %s → .%s', (format, algorithm, ext) =>
+    expect(fileExtension(format, algorithm)).toBe(ext)
+  )
 
   it.each(['zstd', 'gzip'] as const)('%s round-trips through its decompressor', async algorithm => {
     const out: Buffer[] = []

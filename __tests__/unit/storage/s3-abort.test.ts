@@ -5,8 +5,17 @@ import type { S3Settings } from '../../../src/config/settings.js'
 
 // The post step's cleanup at the SDK boundary (s3rver has no ListMultipartUploads/AbortMultipartUpload).
 const settings: S3Settings = {
-  bucket: 'backups', prefix: 'pg-backups/', endpoint: 'http://s3.test', region: 'us-east-1', forcePathStyle: true, storageClass: undefined,
-  sse: undefined, kmsKeyId: undefined, objectLockDays: undefined, partSizeMiB: undefined, credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }
+  bucket: 'backups',
+  prefix: 'pg-backups/',
+  endpoint: 'http://s3.test',
+  region: 'us-east-1',
+  forcePathStyle: true,
+  storageClass: undefined,
+  sse: undefined,
+  kmsKeyId: undefined,
+  objectLockDays: undefined,
+  partSizeMiB: undefined,
+  credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' }
 }
 const key = 'pg-backups/shop/shop-20261122T031700Z.dump.zst'
 
@@ -18,10 +27,13 @@ describe('S3Destination.abortPending', () => {
     nock('http://s3.test')
       .get('/backups/')
       .query(q => 'uploads' in q && q.prefix === key)
-      .reply(200, `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult><Bucket>backups</Bucket>
+      .reply(
+        200,
+        `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult><Bucket>backups</Bucket>
         <Upload><Key>${key}</Key><UploadId>u-1</UploadId></Upload>
         <Upload><Key>${key}.manifest.json</Key><UploadId>u-2</UploadId></Upload>
-        <Upload><Key>${key}</Key><UploadId>u-3</UploadId></Upload></ListMultipartUploadsResult>`)
+        <Upload><Key>${key}</Key><UploadId>u-3</UploadId></Upload></ListMultipartUploadsResult>`
+      )
       .delete(`/backups/${key}`)
       .query(true)
       .times(2)
@@ -34,7 +46,10 @@ describe('S3Destination.abortPending', () => {
   })
 
   it('does nothing when no upload is pending', async () => {
-    nock('http://s3.test').get('/backups/').query(true).reply(200, '<ListMultipartUploadsResult><Bucket>backups</Bucket></ListMultipartUploadsResult>')
+    nock('http://s3.test')
+      .get('/backups/')
+      .query(true)
+      .reply(200, '<ListMultipartUploadsResult><Bucket>backups</Bucket></ListMultipartUploadsResult>')
     expect(await new S3Destination(settings).abortPending(key)).toBe(0)
   })
 })

@@ -40,17 +40,38 @@ describe('choosePartSize', () => {
 
 describe('objectParams', () => {
   const s: S3Settings = {
-    bucket: 'b', prefix: 'p/', endpoint: undefined, region: 'eu-west-1', forcePathStyle: false, storageClass: 'STANDARD_IA',
-    sse: 'aws:kms', kmsKeyId: 'key-1', objectLockDays: 30, partSizeMiB: undefined, credentials: undefined
+    bucket: 'b',
+    prefix: 'p/',
+    endpoint: undefined,
+    region: 'eu-west-1',
+    forcePathStyle: false,
+    storageClass: 'STANDARD_IA',
+    sse: 'aws:kms',
+    kmsKeyId: 'key-1',
+    objectLockDays: 30,
+    partSizeMiB: undefined,
+    credentials: undefined
   }
   it('carries storage class, encryption at rest and object lock', () => {
     const now = new Date('2026-01-01T00:00:00Z')
     expect(objectParams(s, 'p/x', 'application/zstd', now)).toEqual({
-      Bucket: 'b', Key: 'p/x', ContentType: 'application/zstd', StorageClass: 'STANDARD_IA', ServerSideEncryption: 'aws:kms',
-      SSEKMSKeyId: 'key-1', ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date('2026-01-31T00:00:00Z')
+      Bucket: 'b',
+      Key: 'p/x',
+      ContentType: 'application/zstd',
+      StorageClass: 'STANDARD_IA',
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: 'key-1',
+      ObjectLockMode: 'COMPLIANCE',
+      ObjectLockRetainUntilDate: new Date('2026-01-31T00:00:00Z')
     })
   })
   it('adds nothing that was not asked for', () => {
-    expect(objectParams({ ...s, storageClass: undefined, sse: undefined, kmsKeyId: undefined, objectLockDays: undefined }, 'k', 'application/json')).toEqual({ Bucket: 'b', Key: 'k', ContentType: 'application/json' })
+    expect(
+      objectParams(
+        { ...s, storageClass: undefined, sse: undefined, kmsKeyId: undefined, objectLockDays: undefined },
+        'k',
+        'application/json'
+      )
+    ).toEqual({ Bucket: 'b', Key: 'k', ContentType: 'application/json' })
   })
 })

@@ -8,7 +8,10 @@ import type { ManifestV1 } from '../../../src/storage/manifest.js'
 const source = (host: string, database = 'shop', extra: Partial<ManifestV1['source']> = {}): Pick<ManifestV1, 'source' | 'neon'> => ({
   source: { provider: 'postgres', host, port: 5432, database, serverVersion: '15.18', serverVersionNum: 150018, ...extra }
 })
-const entry = (key: string, createdAt: string, s: Pick<ManifestV1, 'source' | 'neon'>) => ({ key, manifest: { ...s, createdAt } as ManifestV1 })
+const entry = (key: string, createdAt: string, s: Pick<ManifestV1, 'source' | 'neon'>) => ({
+  key,
+  manifest: { ...s, createdAt } as ManifestV1
+})
 
 describe('the source of a series', () => {
   it.each([
@@ -20,7 +23,12 @@ describe('the source of a series', () => {
 
   it('is the project for Supabase, whichever way it is reached, and the project and branch for Neon', () => {
     expect(sourceOf(source('aws-0-eu-central-1.pooler.supabase.com', 'postgres', { projectRef: 'abc' }))).toBe('Supabase project abc')
-    expect(sourceOf({ ...source('ep-x.neon.tech'), neon: { projectId: 'p-1', branchId: 'br-1', branchName: 'main', parentBranchId: 'br-1', pointInTime: null } })).toBe('Neon project p-1, branch main (br-1)')
+    expect(
+      sourceOf({
+        ...source('ep-x.neon.tech'),
+        neon: { projectId: 'p-1', branchId: 'br-1', branchName: 'main', parentBranchId: 'br-1', pointInTime: null }
+      })
+    ).toBe('Neon project p-1, branch main (br-1)')
     expect(sourceOf(source('db.example.com'))).toBe('db.example.com:5432/shop')
   })
 

@@ -67,7 +67,10 @@ describe('check: the age of the newest good backup', () => {
   })
 
   it('every backup failed: no age, every one named', () => {
-    const f = freshness(series.map(iso => e(iso, 'failed')), now)
+    const f = freshness(
+      series.map(iso => e(iso, 'failed')),
+      now
+    )
     expect(f).toMatchObject({ newest: undefined, ageSeconds: undefined })
     expect(f.newerFailed).toHaveLength(4)
   })
@@ -92,18 +95,44 @@ describe('check: the age of the newest good backup', () => {
 describe('scratch databases like the source', () => {
   it.each([
     ['a manifest without locale', {}, 150018, 'CREATE DATABASE "x"'],
-    ['libc on 15', { encoding: 'LATIN1', collation: 'C', ctype: 'C', localeProvider: 'libc' as const, locale: null }, 150018, `CREATE DATABASE "x" TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' LOCALE_PROVIDER libc`],
-    ['libc on 14', { encoding: 'UTF8', collation: 'en_US.UTF-8', ctype: 'en_US.UTF-8', localeProvider: 'libc' as const, locale: null }, 140011, `CREATE DATABASE "x" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'en_US.UTF-8' LC_CTYPE 'en_US.UTF-8'`],
-    ['icu', { encoding: 'UTF8', collation: 'C', ctype: 'C', localeProvider: 'icu' as const, locale: "de-DE" }, 160004, `CREATE DATABASE "x" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' LOCALE_PROVIDER icu ICU_LOCALE 'de-DE'`],
-    ['builtin on 17', { encoding: 'UTF8', collation: 'C', ctype: 'C', localeProvider: 'builtin' as const, locale: 'C.UTF-8' }, 170002, `CREATE DATABASE "x" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8'`]
+    [
+      'libc on 15',
+      { encoding: 'LATIN1', collation: 'C', ctype: 'C', localeProvider: 'libc' as const, locale: null },
+      150018,
+      `CREATE DATABASE "x" TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' LOCALE_PROVIDER libc`
+    ],
+    [
+      'libc on 14',
+      { encoding: 'UTF8', collation: 'en_US.UTF-8', ctype: 'en_US.UTF-8', localeProvider: 'libc' as const, locale: null },
+      140011,
+      `CREATE DATABASE "x" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'en_US.UTF-8' LC_CTYPE 'en_US.UTF-8'`
+    ],
+    [
+      'icu',
+      { encoding: 'UTF8', collation: 'C', ctype: 'C', localeProvider: 'icu' as const, locale: 'de-DE' },
+      160004,
+      `CREATE DATABASE "x" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' LOCALE_PROVIDER icu ICU_LOCALE 'de-DE'`
+    ],
+    [
+      'builtin on 17',
+      { encoding: 'UTF8', collation: 'C', ctype: 'C', localeProvider: 'builtin' as const, locale: 'C.UTF-8' },
+      170002,
+      `CREATE DATABASE "x" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8'`
+    ]
   ])('%s', (_what, locale, version, sql) => expect(createLikeSql('x', locale, version)).toBe(sql))
 
   it('refuses what the scratch server cannot make, saying which version it needs', () => {
-    expect(() => createLikeSql('x', { encoding: 'UTF8', collation: 'C', ctype: 'C', localeProvider: 'icu', locale: 'de-DE' }, 140011)).toThrow(/ICU locale de-DE.*PostgreSQL 15 or newer/)
-    expect(() => createLikeSql('x', { encoding: 'UTF8', collation: 'C', ctype: 'C', localeProvider: 'builtin', locale: 'C.UTF-8' }, 160004)).toThrow(/PostgreSQL 17 or newer/)
+    expect(() =>
+      createLikeSql('x', { encoding: 'UTF8', collation: 'C', ctype: 'C', localeProvider: 'icu', locale: 'de-DE' }, 140011)
+    ).toThrow(/ICU locale de-DE.*PostgreSQL 15 or newer/)
+    expect(() =>
+      createLikeSql('x', { encoding: 'UTF8', collation: 'C', ctype: 'C', localeProvider: 'builtin', locale: 'C.UTF-8' }, 160004)
+    ).toThrow(/PostgreSQL 17 or newer/)
   })
 
   it('quotes what it is given', () => {
-    expect(createLikeSql('we"ird', { encoding: 'UTF8', collation: "it's", ctype: 'C', localeProvider: 'libc', locale: null }, 150000)).toBe(`CREATE DATABASE "we""ird" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'it''s' LC_CTYPE 'C' LOCALE_PROVIDER libc`)
+    expect(createLikeSql('we"ird', { encoding: 'UTF8', collation: "it's", ctype: 'C', localeProvider: 'libc', locale: null }, 150000)).toBe(
+      `CREATE DATABASE "we""ird" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'it''s' LC_CTYPE 'C' LOCALE_PROVIDER libc`
+    )
   })
 })

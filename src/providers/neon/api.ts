@@ -73,7 +73,9 @@ export class NeonApiError extends Error {
     readonly neonMessage: string,
     readonly requestId: string | undefined
   ) {
-    super(`Neon API ${method} ${path} answered ${status}${code ? ` ${code}` : ''}: ${neonMessage || '(no message)'}${requestId ? ` (request ${requestId})` : ''}`)
+    super(
+      `Neon API ${method} ${path} answered ${status}${code ? ` ${code}` : ''}: ${neonMessage || '(no message)'}${requestId ? ` (request ${requestId})` : ''}`
+    )
     this.name = 'NeonApiError'
   }
 }
@@ -150,7 +152,14 @@ export class NeonApi {
           return (text ? JSON.parse(text) : {}) as T
         }
         const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string; request_id?: string }
-        const err = new NeonApiError(method, path, res.status, body.code ?? '', body.message ?? res.statusText, body.request_id ?? res.headers.get('x-request-id') ?? undefined)
+        const err = new NeonApiError(
+          method,
+          path,
+          res.status,
+          body.code ?? '',
+          body.message ?? res.statusText,
+          body.request_id ?? res.headers.get('x-request-id') ?? undefined
+        )
         const after = Number(res.headers.get('retry-after'))
         const retryAfterMs = Number.isFinite(after) && after > 0 ? Math.min(after, 60) * 1000 : undefined
         if (RETRY_ALWAYS.has(res.status)) throw Object.assign(new TransientError(err.message, retryAfterMs), { neon: err })
@@ -189,7 +198,8 @@ export class NeonApi {
       let wait = this.o.pollMs ?? 500
       while (!DONE.has(op.status)) {
         if (FAILED.has(op.status)) throw new NeonOperationError(op)
-        if (Date.now() - started > timeout) throw new Error(`Neon operation ${op.action} (${op.id}) is still ${op.status} after ${Math.round(timeout / 1000)} s`)
+        if (Date.now() - started > timeout)
+          throw new Error(`Neon operation ${op.action} (${op.id}) is still ${op.status} after ${Math.round(timeout / 1000)} s`)
         await this.sleep(wait)
         wait = Math.min(5000, Math.round(wait * 1.5))
         op = (await this.request<{ operation: NeonOperation }>('GET', `${this.p}/operations/${op.id}`)).operation
@@ -208,7 +218,11 @@ export class NeonApi {
     const limit = 100
     let cursor: string | undefined
     for (let page = 0; page < 1000; page++) {
-      const r = await this.request<{ branches: NeonBranch[]; annotations?: Record<string, { value: Annotations }>; pagination?: { next?: string } }>('GET', `${this.p}/branches`, {
+      const r = await this.request<{
+        branches: NeonBranch[]
+        annotations?: Record<string, { value: Annotations }>
+        pagination?: { next?: string }
+      }>('GET', `${this.p}/branches`, {
         query: { search, limit, cursor, sort_by: 'created_at', sort_order: 'asc' }
       })
       branches.push(...r.branches)
@@ -221,7 +235,10 @@ export class NeonApi {
   }
 
   async getBranch(id: string): Promise<{ branch: NeonBranch; annotations: Annotations }> {
-    const r = await this.request<{ branch: NeonBranch; annotation?: { value: Annotations } }>('GET', `${this.p}/branches/${encodeURIComponent(id)}`)
+    const r = await this.request<{ branch: NeonBranch; annotation?: { value: Annotations } }>(
+      'GET',
+      `${this.p}/branches/${encodeURIComponent(id)}`
+    )
     return { branch: r.branch, annotations: r.annotation?.value ?? {} }
   }
 
@@ -242,19 +259,28 @@ export class NeonApi {
     annotations: Annotations
   }): Promise<{ branch: NeonBranch; endpoints: NeonEndpoint[] }> {
     const body = {
-      branch: { parent_id: req.parentId, name: req.name, ...(req.parentLsn ? { parent_lsn: req.parentLsn } : {}), ...(req.parentTimestamp ? { parent_timestamp: req.parentTimestamp } : {}) },
+      branch: {
+        parent_id: req.parentId,
+        name: req.name,
+        ...(req.parentLsn ? { parent_lsn: req.parentLsn } : {}),
+        ...(req.parentTimestamp ? { parent_timestamp: req.parentTimestamp } : {})
+      },
       endpoints: req.withCompute ? [{ type: 'read_write' }] : [],
       annotation_value: req.annotations
     }
-    const r = await this.request<{ branch: NeonBranch; endpoints?: NeonEndpoint[]; operations?: NeonOperation[] }>('POST', `${this.p}/branches`, {
-      body,
-      applied: async () => {
-        const found = await this.findBranchByName(req.name)
-        if (!found) return undefined
-        const endpoints = req.withCompute ? await this.listBranchEndpoints(found.branch.id) : []
-        return { branch: found.branch, endpoints, operations: await this.pendingOperations(found.branch.id) }
+    const r = await this.request<{ branch: NeonBranch; endpoints?: NeonEndpoint[]; operations?: NeonOperation[] }>(
+      'POST',
+      `${this.p}/branches`,
+      {
+        body,
+        applied: async () => {
+          const found = await this.findBranchByName(req.name)
+          if (!found) return undefined
+          const endpoints = req.withCompute ? await this.listBranchEndpoints(found.branch.id) : []
+          return { branch: found.branch, endpoints, operations: await this.pendingOperations(found.branch.id) }
+        }
       }
-    })
+    )
     await this.waitForOperations(r.operations)
     return { branch: r.branch, endpoints: r.endpoints ?? [] }
   }
@@ -266,7 +292,9 @@ export class NeonApi {
   }
 
   async renameBranch(id: string, name: string): Promise<void> {
-    const r = await this.request<{ operations?: NeonOperation[] }>('PATCH', `${this.p}/branches/${encodeURIComponent(id)}`, { body: { branch: { name } } })
+    const r = await this.request<{ operations?: NeonOperation[] }>('PATCH', `${this.p}/branches/${encodeURIComponent(id)}`, {
+      body: { branch: { name } }
+    })
     await this.waitForOperations(r.operations)
   }
 
@@ -286,7 +314,8 @@ export class NeonApi {
   }
 
   async listBranchEndpoints(branchId: string): Promise<NeonEndpoint[]> {
-    return (await this.request<{ endpoints: NeonEndpoint[] }>('GET', `${this.p}/branches/${encodeURIComponent(branchId)}/endpoints`)).endpoints
+    return (await this.request<{ endpoints: NeonEndpoint[] }>('GET', `${this.p}/branches/${encodeURIComponent(branchId)}/endpoints`))
+      .endpoints
   }
 
   /** A read-write compute on the branch (a branch has at most one: an existing one is reused by the lost-answer check). */
@@ -307,7 +336,12 @@ export class NeonApi {
   }
 
   async listDatabases(branchId: string): Promise<{ name: string; owner_name: string }[]> {
-    return (await this.request<{ databases: { name: string; owner_name: string }[] }>('GET', `${this.p}/branches/${encodeURIComponent(branchId)}/databases`)).databases
+    return (
+      await this.request<{ databases: { name: string; owner_name: string }[] }>(
+        'GET',
+        `${this.p}/branches/${encodeURIComponent(branchId)}/databases`
+      )
+    ).databases
   }
 
   /** The direct (unpooled) connection URI, password included: the caller masks it before anything prints it. */
@@ -319,18 +353,28 @@ export class NeonApi {
   }
 
   /** Restores `branchId` from another branch or its own history; its old state stays under `preserveUnderName`. */
-  async restoreBranch(branchId: string, req: { sourceBranchId: string; sourceLsn?: string; sourceTimestamp?: string; preserveUnderName: string }): Promise<NeonBranch> {
+  async restoreBranch(
+    branchId: string,
+    req: { sourceBranchId: string; sourceLsn?: string; sourceTimestamp?: string; preserveUnderName: string }
+  ): Promise<NeonBranch> {
     const body = {
       source_branch_id: req.sourceBranchId,
       ...(req.sourceLsn ? { source_lsn: req.sourceLsn } : {}),
       ...(req.sourceTimestamp ? { source_timestamp: req.sourceTimestamp } : {}),
       preserve_under_name: req.preserveUnderName
     }
-    const r = await this.request<{ branch: NeonBranch; operations?: NeonOperation[] }>('POST', `${this.p}/branches/${encodeURIComponent(branchId)}/restore`, {
-      body,
-      // The preserved branch exists only once the restore happened.
-      applied: async () => ((await this.findBranchByName(req.preserveUnderName)) ? { branch: (await this.getBranch(branchId)).branch, operations: await this.pendingOperations(branchId) } : undefined)
-    })
+    const r = await this.request<{ branch: NeonBranch; operations?: NeonOperation[] }>(
+      'POST',
+      `${this.p}/branches/${encodeURIComponent(branchId)}/restore`,
+      {
+        body,
+        // The preserved branch exists only once the restore happened.
+        applied: async () =>
+          (await this.findBranchByName(req.preserveUnderName))
+            ? { branch: (await this.getBranch(branchId)).branch, operations: await this.pendingOperations(branchId) }
+            : undefined
+      }
+    )
     await this.waitForOperations(r.operations)
     return r.branch
   }
@@ -341,13 +385,17 @@ export class NeonApi {
 
   /** A snapshot of the branch (at an LSN or time when given); parameters go in the query string, as the spec has them. */
   async createSnapshot(branchId: string, q: { name: string; lsn?: string; timestamp?: string; expiresAt?: string }): Promise<NeonSnapshot> {
-    const r = await this.request<{ snapshot: NeonSnapshot; operations?: NeonOperation[] }>('POST', `${this.p}/branches/${encodeURIComponent(branchId)}/snapshot`, {
-      query: { name: q.name, lsn: q.lsn, timestamp: q.timestamp, expires_at: q.expiresAt },
-      applied: async () => {
-        const s = (await this.listSnapshots()).find(x => x.name === q.name)
-        return s ? { snapshot: s, operations: [] } : undefined
+    const r = await this.request<{ snapshot: NeonSnapshot; operations?: NeonOperation[] }>(
+      'POST',
+      `${this.p}/branches/${encodeURIComponent(branchId)}/snapshot`,
+      {
+        query: { name: q.name, lsn: q.lsn, timestamp: q.timestamp, expires_at: q.expiresAt },
+        applied: async () => {
+          const s = (await this.listSnapshots()).find(x => x.name === q.name)
+          return s ? { snapshot: s, operations: [] } : undefined
+        }
       }
-    })
+    )
     await this.waitForOperations(r.operations)
     return r.snapshot
   }
@@ -364,24 +412,36 @@ export class NeonApi {
    * Restores a snapshot into a new branch named `name` (not finalized: the
    * target keeps its computes until finalizeRestore).
    */
-  async restoreSnapshot(snapshotId: string, req: { name: string; targetBranchId?: string }): Promise<{ branch: NeonBranch; endpoints: NeonEndpoint[] }> {
-    const r = await this.request<{ branch: NeonBranch; endpoints?: NeonEndpoint[]; operations?: NeonOperation[] }>('POST', `${this.p}/snapshots/${encodeURIComponent(snapshotId)}/restore`, {
-      body: { name: req.name, ...(req.targetBranchId ? { target_branch_id: req.targetBranchId } : {}), finalize_restore: false },
-      applied: async () => {
-        const found = await this.findBranchByName(req.name)
-        return found ? { branch: found.branch, endpoints: [], operations: await this.pendingOperations(found.branch.id) } : undefined
+  async restoreSnapshot(
+    snapshotId: string,
+    req: { name: string; targetBranchId?: string }
+  ): Promise<{ branch: NeonBranch; endpoints: NeonEndpoint[] }> {
+    const r = await this.request<{ branch: NeonBranch; endpoints?: NeonEndpoint[]; operations?: NeonOperation[] }>(
+      'POST',
+      `${this.p}/snapshots/${encodeURIComponent(snapshotId)}/restore`,
+      {
+        body: { name: req.name, ...(req.targetBranchId ? { target_branch_id: req.targetBranchId } : {}), finalize_restore: false },
+        applied: async () => {
+          const found = await this.findBranchByName(req.name)
+          return found ? { branch: found.branch, endpoints: [], operations: await this.pendingOperations(found.branch.id) } : undefined
+        }
       }
-    })
+    )
     await this.waitForOperations(r.operations)
     return { branch: r.branch, endpoints: r.endpoints ?? [] }
   }
 
   /** Moves the computes of the branch the snapshot was restored for onto `branchId`, which takes its name; the old one is renamed `preserveUnderName`. */
   async finalizeRestore(branchId: string, preserveUnderName: string): Promise<void> {
-    const r = await this.request<{ operations?: NeonOperation[] }>('POST', `${this.p}/branches/${encodeURIComponent(branchId)}/finalize_restore`, {
-      body: { name: preserveUnderName },
-      applied: async () => ((await this.findBranchByName(preserveUnderName)) ? { operations: await this.pendingOperations(branchId) } : undefined)
-    })
+    const r = await this.request<{ operations?: NeonOperation[] }>(
+      'POST',
+      `${this.p}/branches/${encodeURIComponent(branchId)}/finalize_restore`,
+      {
+        body: { name: preserveUnderName },
+        applied: async () =>
+          (await this.findBranchByName(preserveUnderName)) ? { operations: await this.pendingOperations(branchId) } : undefined
+      }
+    )
     await this.waitForOperations(r.operations)
   }
 }

@@ -25,25 +25,43 @@ export async function findBranch(api: NeonApi, ref: string | undefined, title: T
   const { branches } = await api.listBranches(ref)
   const found = ref === undefined ? branches.find(b => b.default) : (branches.find(b => b.id === ref) ?? branches.find(b => b.name === ref))
   if (!found) {
-    throw new ActionError(title, ref === undefined ? `Neon project ${api.projectId} reports no default branch.` : `Neon project ${api.projectId} has no branch named or with id '${ref}' (input 'neon-branch').`)
+    throw new ActionError(
+      title,
+      ref === undefined
+        ? `Neon project ${api.projectId} reports no default branch.`
+        : `Neon project ${api.projectId} has no branch named or with id '${ref}' (input 'neon-branch').`
+    )
   }
   return found
 }
 
 /** neon-database / neon-role, else database-url's, else the branch's only database and its owner. */
-export async function chooseDatabase(api: NeonApi, branch: NeonBranch, n: NeonSettings, source: SourceSettings | undefined, title: Title): Promise<{ database: string; role: string }> {
+export async function chooseDatabase(
+  api: NeonApi,
+  branch: NeonBranch,
+  n: NeonSettings,
+  source: SourceSettings | undefined,
+  title: Title
+): Promise<{ database: string; role: string }> {
   let database = n.database ?? source?.database
   let role = n.role ?? source?.user
   if (database && role) return { database, role }
   const databases = await api.listDatabases(branch.id)
   if (!database) {
     if (databases.length !== 1) {
-      throw new ActionError(title, `Branch ${branch.name} has ${databases.length ? `the databases ${databases.map(d => d.name).join(', ')}` : 'no database'}: set 'neon-database' to the one to back up.`)
+      throw new ActionError(
+        title,
+        `Branch ${branch.name} has ${databases.length ? `the databases ${databases.map(d => d.name).join(', ')}` : 'no database'}: set 'neon-database' to the one to back up.`
+      )
     }
     database = databases[0].name
   }
   role ??= databases.find(d => d.name === database)?.owner_name
-  if (!role) throw new ActionError(title, `Branch ${branch.name} has no database '${database}': set 'neon-database' (and 'neon-role') to one it has.`)
+  if (!role)
+    throw new ActionError(
+      title,
+      `Branch ${branch.name} has no database '${database}': set 'neon-database' (and 'neon-role') to one it has.`
+    )
   return { database, role }
 }
 
