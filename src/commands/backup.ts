@@ -18,6 +18,7 @@ import { reportRetention } from '../report/retention.js'
 import { Catalog, type Listing } from '../storage/catalog.js'
 import { otherSources, sourceOf } from '../storage/series.js'
 import { verify } from '../verify/index.js'
+import { isVerified } from '../storage/states.js'
 
 export type BackupOutcome = BackupReport
 
@@ -62,7 +63,7 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
       locations: copies.map(c => c.location),
       artifactId: storage.artifactId,
       durationSeconds,
-      verified: manifest.state === 'verified',
+      verified: isVerified(manifest.state),
       comparison
     }
     await reportBackup(outcome, s.secrets)

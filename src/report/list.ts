@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type { CatalogEntry } from '../storage/catalog.js'
 import { writeSummary } from './safely.js'
 import { setOutputs } from './outputs.js'
-import type { BackupState } from '../storage/states.js'
+import { isVerified, type BackupState } from '../storage/states.js'
 import { humanBytes, h } from './format.js'
 
 const STATE_TEXT: Record<BackupState, string> = {
@@ -23,7 +23,7 @@ export async function reportList(entries: CatalogEntry[], secrets: readonly stri
     sizeBytes: e.manifest?.sizeBytes ?? e.sizeBytes,
     sha256: e.manifest?.sha256 ?? null,
     state: e.state,
-    verified: e.state === 'verified',
+    verified: isVerified(e.state),
     location: e.location
   }))
   setOutputs({ backups: JSON.stringify(backups) }, secrets)

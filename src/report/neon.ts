@@ -3,6 +3,7 @@ import type { ManifestV1 } from '../storage/manifest.js'
 import type { TableComparison, TableCount } from '../postgres/counts.js'
 import type { NeonBranch, NeonSnapshot } from '../providers/neon/api.js'
 import type { NeonPoint } from '../config/settings.js'
+import { isVerified, stateOfVerification } from '../storage/states.js'
 import { TOOL } from '../runtime/version.js'
 import { writeSummary } from './safely.js'
 import { setOutputs } from './outputs.js'
@@ -35,7 +36,7 @@ export function neonLocation(projectId: string, kind: 'branch' | 'snapshot', id:
 export async function reportNeonBackup(r: NeonBackupReport, secrets: readonly string[]): Promise<void> {
   const id = r.branch?.id ?? r.snapshot!.id
   const location = neonLocation(r.projectId, r.kind, id)
-  const verified = r.verification.level !== 'none' && r.verification.passed
+  const verified = isVerified(stateOfVerification(r.verification))
   const record = {
     schemaVersion: 1,
     tool: { ...TOOL },

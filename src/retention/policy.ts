@@ -3,7 +3,7 @@
  * `now` (DESIGN.md §4). Periods are UTC days, ISO weeks, months and years.
  */
 import type { RetentionPolicy } from '../config/settings.js'
-import { isGood, type BackupState } from '../storage/states.js'
+import { isGood, isVerified, type BackupState } from '../storage/states.js'
 
 export interface RetentionCandidate {
   /** Key, artifact name or branch name: what `deleted` reports. */
@@ -95,7 +95,7 @@ export function selectRetention(
     }
   }
   for (const c of sorted) if (protect.includes(c.id)) keep(c, 'this run')
-  const newestVerified = good.find(c => c.state === 'verified')
+  const newestVerified = good.find(c => isVerified(c.state))
   if (newestVerified) keep(newestVerified, 'newest verified')
   for (const c of sorted) {
     if (c.state === 'failed' && !good.some(g => g.createdAt.getTime() > c.createdAt.getTime()))

@@ -54,3 +54,9 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, o: Retry
     }
   }
 }
+
+/** An HTTP answer's Retry-After (seconds), capped at a minute; undefined when it has none (then the backoff decides). */
+export function retryAfterMs(headers: { get(name: string): string | null }): number | undefined {
+  const after = Number(headers.get('retry-after'))
+  return Number.isFinite(after) && after > 0 ? Math.min(after, 60) * 1000 : undefined
+}

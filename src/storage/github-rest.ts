@@ -1,4 +1,4 @@
-import { TransientError, isTransientStatus, withRetry, type RetryOptions } from '../runtime/retry.js'
+import { TransientError, isTransientStatus, retryAfterMs, withRetry, type RetryOptions } from '../runtime/retry.js'
 
 /** A repository's artifacts through the GitHub REST API: across runs, which the artifact client lists only per run. */
 export interface RepoArtifact {
@@ -54,8 +54,7 @@ export class RepoArtifacts {
       })
       const message = `GitHub API ${method} ${path} answered ${res.status} ${res.statusText}`
       if (isTransientStatus(res.status)) {
-        const after = Number(res.headers.get('retry-after'))
-        throw new TransientError(message, Number.isFinite(after) && after > 0 ? Math.min(after, 60) * 1000 : undefined)
+        throw new TransientError(message, retryAfterMs(res.headers))
       }
       if (!res.ok && res.status !== 404) throw new Error(message)
       return res

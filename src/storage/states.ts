@@ -16,6 +16,11 @@ export type LatestRef = 'latest' | 'latest-verified'
 
 const RECORDED: readonly string[] = ['verified', 'unverified', 'failed']
 
+/** A verification ran and passed: what the `verified` output, `latest-verified` and retention's "newest verified" mean. */
+export function isVerified(state: BackupState): boolean {
+  return state === 'verified'
+}
+
 /** Verified or unverified: a backup that finished and was not found wanting. */
 export function isGood(state: BackupState): boolean {
   return state === 'verified' || state === 'unverified'
@@ -51,7 +56,7 @@ const newestFirst = <T extends Stated>(entries: readonly T[]): T[] =>
 
 /** The backup a reference to the latest means: the newest good one, or the newest verified one. */
 export function pickLatest<T extends Stated>(entries: readonly T[], ref: LatestRef): T | undefined {
-  return newestFirst(entries).find(e => (ref === 'latest' ? isGood(e.state) : e.state === 'verified'))
+  return newestFirst(entries).find(e => (ref === 'latest' ? isGood(e.state) : isVerified(e.state)))
 }
 
 export interface Freshness<T> {

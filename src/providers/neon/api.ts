@@ -6,7 +6,7 @@
  * backoff; a POST whose outcome is unknown (network error, other 5xx) is
  * retried only after a GET showed it did not happen.
  */
-import { TransientError, isTransient, withRetry, type RetryOptions } from '../../runtime/retry.js'
+import { TransientError, isTransient, retryAfterMs, withRetry, type RetryOptions } from '../../runtime/retry.js'
 
 export interface NeonOperation {
   id: string
@@ -160,13 +160,12 @@ export class NeonApi {
           body.message ?? res.statusText,
           body.request_id ?? res.headers.get('x-request-id') ?? undefined
         )
-        const after = Number(res.headers.get('retry-after'))
-        const retryAfterMs = Number.isFinite(after) && after > 0 ? Math.min(after, 60) * 1000 : undefined
-        if (RETRY_ALWAYS.has(res.status)) throw Object.assign(new TransientError(err.message, retryAfterMs), { neon: err })
+        const after = retryAfterMs(res.headers)
+        if (RETRY_ALWAYS.has(res.status)) throw Object.assign(new TransientError(err.message, after), { neon: err })
         if (res.status >= 500) {
           // GET, PATCH and DELETE mean the same the second time; a POST might have been applied.
           if (method === 'POST') return this.unknown(err.message, r, () => (lostAnswer = true), err)
-          throw Object.assign(new TransientError(err.message, retryAfterMs), { neon: err })
+          throw Object.assign(new TransientError(err.message, after), { neon: err })
         }
         throw err
       },
