@@ -139,9 +139,6 @@ export async function createDecryptor(info: EncryptionInfo, d: DecryptionSetting
   })
 }
 
-/** Public recipient of an age identity (for tests and messages). */
-export const ageRecipientOf = (identity: string): Promise<string> => identityToRecipient(identity)
-
 /**
  * How a restore's safety backup is encrypted when the backup being restored
  * is (DESIGN.md §3): with the encryption inputs when given, else to the
