@@ -114,6 +114,7 @@ describe('parseInputs', () => {
     [{ destination: 'ftp' }, /Input 'destination' must be one of artifact, s3/],
     [{ destination: 's3,s3', 's3-bucket': 'b-1' }, /without repeats/],
     [{ destination: 's3' }, /Input 's3-bucket' is required/],
+    [{ destination: 'file' }, /Input 'file-path' is required when 'destination' includes file/],
     [{ destination: 's3', 's3-bucket': 'Bad_Bucket' }, /Input 's3-bucket' must be a bucket name/],
     [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-endpoint': 'ftp://x' }, /Input 's3-endpoint' must be an http\(s\) URL/],
     [{ destination: 's3', 's3-bucket': 'ok-bucket', 's3-part-size': '4' }, /Input 's3-part-size' must be a whole number from 5 to 5120/],
@@ -465,5 +466,40 @@ describe('secretForms', () => {
   it('covers raw, percent-encoded and base64 forms', () => {
     expect(secretForms('a b/c')).toEqual(['a b/c', 'a%20b%2Fc', Buffer.from('a b/c').toString('base64')])
     expect(secretForms('')).toEqual([])
+  })
+})
+
+describe('destination: file', () => {
+  it('resolves a relative file-path against GITHUB_WORKSPACE and keeps an absolute one', () => {
+    const before = process.env.GITHUB_WORKSPACE
+    process.env.GITHUB_WORKSPACE = '/home/runner/work/shop/shop'
+    try {
+      expect(parse({ destination: 'file,s3', 'file-path': 'backups', 's3-bucket': 'ok-bucket' }).destinations).toMatchObject({
+        order: ['file', 's3'],
+        file: { root: '/home/runner/work/shop/shop/backups' }
+      })
+      expect(parse({ destination: 'file', 'file-path': '/mnt/nas/pg/' }).destinations.file).toEqual({ root: '/mnt/nas/pg' })
+    } finally {
+      if (before === undefined) delete process.env.GITHUB_WORKSPACE
+      else process.env.GITHUB_WORKSPACE = before
+    }
+  })
+
+  it('takes a backup starting with / as a path, and the name from its file', () => {
+    const s = parseInputs(
+      reader({
+        command: 'restore',
+        destination: 'file',
+        'file-path': '/mnt/nas/pg',
+        backup: '/mnt/nas/pg/shop/shop-20261122T031700Z.dump.zst',
+        'target-database-url': URL_OK
+      }),
+      () => undefined
+    )
+    expect(s).toMatchObject({
+      command: 'restore',
+      name: 'shop',
+      backup: { kind: 'path', path: '/mnt/nas/pg/shop/shop-20261122T031700Z.dump.zst' }
+    })
   })
 })
