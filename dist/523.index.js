@@ -107,15 +107,14 @@ class NeonApi {
             }
             const body = (await res.json().catch(() => ({})));
             const err = new NeonApiError(method, path, res.status, body.code ?? '', body.message ?? res.statusText, body.request_id ?? res.headers.get('x-request-id') ?? undefined);
-            const after = Number(res.headers.get('retry-after'));
-            const retryAfterMs = Number.isFinite(after) && after > 0 ? Math.min(after, 60) * 1000 : undefined;
+            const after = (0,_runtime_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .retryAfterMs */ .Vs)(res.headers);
             if (RETRY_ALWAYS.has(res.status))
-                throw Object.assign(new _runtime_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .TransientError */ .N_(err.message, retryAfterMs), { neon: err });
+                throw Object.assign(new _runtime_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .TransientError */ .N_(err.message, after), { neon: err });
             if (res.status >= 500) {
                 // GET, PATCH and DELETE mean the same the second time; a POST might have been applied.
                 if (method === 'POST')
                     return this.unknown(err.message, r, () => (lostAnswer = true), err);
-                throw Object.assign(new _runtime_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .TransientError */ .N_(err.message, retryAfterMs), { neon: err });
+                throw Object.assign(new _runtime_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .TransientError */ .N_(err.message, after), { neon: err });
             }
             throw err;
         }, { attempts: 6, baseMs: 1000, maxMs: 20000, ...this.o.retry }).catch((e) => {

@@ -7,7 +7,6 @@ export const modules = {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   ageRecipientOf: () => (/* binding */ ageRecipientOf),
 /* harmony export */   createDecryptor: () => (/* binding */ createDecryptor),
 /* harmony export */   createEncryptor: () => (/* binding */ createEncryptor),
 /* harmony export */   prepareEncryption: () => (/* binding */ prepareEncryption),
@@ -144,8 +143,6 @@ async function createDecryptor(info, d) {
         return data;
     });
 }
-/** Public recipient of an age identity (for tests and messages). */
-const ageRecipientOf = (identity) => (0,age_encryption__WEBPACK_IMPORTED_MODULE_2__/* .identityToRecipient */ .RE)(identity);
 /**
  * How a restore's safety backup is encrypted when the backup being restored
  * is (DESIGN.md §3): with the encryption inputs when given, else to the

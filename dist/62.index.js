@@ -107,15 +107,14 @@ class NeonApi {
             }
             const body = (await res.json().catch(() => ({})));
             const err = new NeonApiError(method, path, res.status, body.code ?? '', body.message ?? res.statusText, body.request_id ?? res.headers.get('x-request-id') ?? undefined);
-            const after = Number(res.headers.get('retry-after'));
-            const retryAfterMs = Number.isFinite(after) && after > 0 ? Math.min(after, 60) * 1000 : undefined;
+            const after = (0,_runtime_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .retryAfterMs */ .Vs)(res.headers);
             if (RETRY_ALWAYS.has(res.status))
-                throw Object.assign(new _runtime_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .TransientError */ .N_(err.message, retryAfterMs), { neon: err });
+                throw Object.assign(new _runtime_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .TransientError */ .N_(err.message, after), { neon: err });
             if (res.status >= 500) {
                 // GET, PATCH and DELETE mean the same the second time; a POST might have been applied.
                 if (method === 'POST')
                     return this.unknown(err.message, r, () => (lostAnswer = true), err);
-                throw Object.assign(new _runtime_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .TransientError */ .N_(err.message, retryAfterMs), { neon: err });
+                throw Object.assign(new _runtime_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .TransientError */ .N_(err.message, after), { neon: err });
             }
             throw err;
         }, { attempts: 6, baseMs: 1000, maxMs: 20000, ...this.o.retry }).catch((e) => {
@@ -464,10 +463,12 @@ async function removeTemporaries(api, items) {
 /* harmony export */ });
 /* unused harmony export neonLocation */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
+/* harmony import */ var _storage_states_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(72611);
 /* harmony import */ var _runtime_version_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(16696);
 /* harmony import */ var _safely_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49782);
 /* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(65468);
-/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(12011);
+/* harmony import */ var _format_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(12011);
+
 
 
 
@@ -481,7 +482,7 @@ function neonLocation(projectId, kind, id) {
 async function reportNeonBackup(r, secrets) {
     const id = r.branch?.id ?? r.snapshot.id;
     const location = neonLocation(r.projectId, r.kind, id);
-    const verified = r.verification.level !== 'none' && r.verification.passed;
+    const verified = (0,_storage_states_js__WEBPACK_IMPORTED_MODULE_4__/* .isVerified */ .p4)((0,_storage_states_js__WEBPACK_IMPORTED_MODULE_4__/* .stateOfVerification */ .sf)(r.verification));
     const record = {
         schemaVersion: 1,
         tool: { ..._runtime_version_js__WEBPACK_IMPORTED_MODULE_1__/* .TOOL */ .j },
@@ -513,19 +514,19 @@ async function reportNeonBackup(r, secrets) {
     await (0,_safely_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .S)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z
         .addHeading(`Neon ${r.kind} backup: ${r.name}`, 2)
         .addTable([
-        [(0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Field'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Value')],
+        [(0,_format_js__WEBPACK_IMPORTED_MODULE_5__.h)('Field'), (0,_format_js__WEBPACK_IMPORTED_MODULE_5__.h)('Value')],
         ['Project', r.projectId],
         ['Source branch', `${r.parent.name} (${r.parent.id})`],
         ['Point', r.point ? `${r.point.kind === 'lsn' ? 'LSN' : 'time'} ${r.point.value}` : 'now'],
         [r.kind === 'branch' ? 'Backup branch' : 'Snapshot', `${r.key} (${id})`],
         ['Location', location],
         ['Duration', `${(record.durationMs / 1000).toFixed(1)} s`],
-        ['Verification', (0,_format_js__WEBPACK_IMPORTED_MODULE_4__/* .verificationText */ .nF)(r.verification)]
+        ['Verification', (0,_format_js__WEBPACK_IMPORTED_MODULE_5__/* .verificationText */ .nF)(r.verification)]
     ])
         .addTable(r.comparison
-        ? [[(0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Table'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Rows in the source'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Rows in the backup'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('')], ...r.comparison.map(_format_js__WEBPACK_IMPORTED_MODULE_4__/* .comparisonRow */ .iS)]
+        ? [[(0,_format_js__WEBPACK_IMPORTED_MODULE_5__.h)('Table'), (0,_format_js__WEBPACK_IMPORTED_MODULE_5__.h)('Rows in the source'), (0,_format_js__WEBPACK_IMPORTED_MODULE_5__.h)('Rows in the backup'), (0,_format_js__WEBPACK_IMPORTED_MODULE_5__.h)('')], ...r.comparison.map(_format_js__WEBPACK_IMPORTED_MODULE_5__/* .comparisonRow */ .iS)]
         : [
-            [(0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Tables'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('')],
+            [(0,_format_js__WEBPACK_IMPORTED_MODULE_5__.h)('Tables'), (0,_format_js__WEBPACK_IMPORTED_MODULE_5__.h)('')],
             ['not counted (verify: restore counts them)', '']
         ]));
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(`Neon ${r.kind} ${r.key} (${id}) made in project ${r.projectId}${verified ? ', verified' : ''}.`, { title: 'Backup stored' });
@@ -546,7 +547,7 @@ async function reportNeonRestore(r, secrets) {
         verified: 'false'
     }, secrets);
     await (0,_safely_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .S)(_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addHeading(`Neon restore of ${r.target.name}${r.dryRun ? ' (dry run: nothing changed)' : ''}`, 2).addTable([
-        [(0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Field'), (0,_format_js__WEBPACK_IMPORTED_MODULE_4__.h)('Value')],
+        [(0,_format_js__WEBPACK_IMPORTED_MODULE_5__.h)('Field'), (0,_format_js__WEBPACK_IMPORTED_MODULE_5__.h)('Value')],
         ['Project', r.projectId],
         ['Branch restored', `${r.target.name} (${r.branchId})`],
         ['From', r.from],
