@@ -16,8 +16,9 @@ const CONTENT_TYPE: Record<string, string> = {
   tar: 'application/x-tar'
 }
 
-/** Which destination's key `backup-key` reports, when there are several (DESIGN.md §7, §8). */
+/** Which destination's key `backup-key` reports, when there are several (DESIGN.md §7, §8); a kind not listed comes after these. */
 const KEY_PREFERENCE: DestinationKind[] = ['s3', 'file', 'artifact']
+const preference = (k: DestinationKind): number => (KEY_PREFERENCE.includes(k) ? KEY_PREFERENCE.indexOf(k) : KEY_PREFERENCE.length)
 
 /** The storage plan of one backup: its file name and the key it has in each destination. */
 export interface Target {
@@ -63,7 +64,7 @@ export class Storage {
 
   target(fileName: string): Target {
     const keys = new Map(this.destinations.map(d => [d.kind, d.keyOf(this.s.name, fileName)]))
-    const first = KEY_PREFERENCE.find(k => keys.has(k))!
+    const first = [...keys.keys()].sort((a, b) => preference(a) - preference(b))[0]
     return { fileName, keys, backupKey: keys.get(first)! }
   }
 
@@ -117,7 +118,7 @@ export class Storage {
   /** Written once, after the backup completed and was verified; from then on each copy is a backup that stays. */
   async writeManifest(t: Target, manifest: ManifestV1): Promise<void> {
     // backup-key's destination first: a run that fails between two manifests leaves the copy backup-key names either vouched for or gone.
-    for (const d of [...this.destinations].sort((a, b) => KEY_PREFERENCE.indexOf(a.kind) - KEY_PREFERENCE.indexOf(b.kind))) {
+    for (const d of [...this.destinations].sort((a, b) => preference(a.kind) - preference(b.kind))) {
       if (!this.published.has(d.kind)) continue
       await d.writeManifest(t.keys.get(d.kind)!, manifest)
       this.unvouched.delete(d.kind)
