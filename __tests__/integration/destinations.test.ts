@@ -412,6 +412,60 @@ describe('destination: file on the runner', () => {
     }
   })
 
+  it('leaves no temporary file when another destination fails before the file is published', async () => {
+    const root = freshDir('other-fails')
+    // destination order publishes the artifact first; its upload is refused, so the finished file is never linked.
+    stack.artifacts.hooks.before = (m: string, b: { name?: string }) =>
+      m === 'CreateArtifact' && /^shop-\d{8}T\d{6}Z\.dump\.zst$/.test(b.name ?? '')
+        ? [403, { code: 'permission_denied', msg: 'quota (injected)' }]
+        : undefined
+    try {
+      const r = await run({ destination: 'artifact,file', 'file-path': root }, stack.artifacts.envForRun(RUN + 1))
+      expect(r.code).toBe(1)
+      expect(errors(r)).toEqual([expect.objectContaining({ title: 'Backup failed' })])
+    } finally {
+      delete stack.artifacts.hooks.before
+    }
+    expect(filesUnder(root)).toEqual([])
+  })
+
+  it('never removes a file that refused its name to this run', async () => {
+    const root = freshDir('not-ours')
+    const dir = path.join(root, 'shop')
+    const stamp = (i: number) =>
+      new Date(Date.now() + i * 1000)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '')
+    let taken: string[] = []
+    // pg_dump waits for a lock while another writer takes the names this run found free: link(2) then refuses them.
+    const admin = await connect(stack.pg, 'shop')
+    try {
+      await admin.query('BEGIN; LOCK TABLE orders IN ACCESS EXCLUSIVE MODE')
+      const r = await runAction(
+        { 'database-url': stack.pg.url('shop'), name: 'shop', ...file(root), verify: 'none' },
+        {
+          env: stack.env,
+          onSpawn: () =>
+            void waitFor('the partial file', () => filesUnder(dir).length > 0).then(async () => {
+              taken = Array.from({ length: 40 }, (_, i) => path.join(dir, `shop-${stamp(i - 20)}.dump.zst`))
+              for (const t of taken) fs.writeFileSync(t, 'someone else')
+              await admin.query('ROLLBACK')
+            })
+        }
+      )
+      expect(errors(r)).toEqual([
+        expect.objectContaining({ title: 'Backup failed', message: expect.stringMatching(/already exists; refusing to overwrite it/) })
+      ])
+    } finally {
+      await admin.query('ROLLBACK').catch(() => undefined)
+      await admin.end()
+    }
+    expect(taken.length).toBe(40)
+    expect(filesUnder(dir).filter(f => !taken.includes(f))).toEqual([])
+    for (const t of taken) expect(fs.readFileSync(t, 'utf8')).toBe('someone else')
+  })
+
   it('refuses to restore a path outside file-path, naming file-path', async () => {
     const root = freshDir('inside')
     const r = await run(file(root))

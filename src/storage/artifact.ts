@@ -70,7 +70,7 @@ export class ArtifactDestination implements Destination {
     const spool = this.openSpool(key)
     return {
       sink: spool,
-      final: 'publish',
+      final: 'publishing',
       publish: async () => {
         const stored = await this.upload(spool.file)
         this.lastUpload = stored

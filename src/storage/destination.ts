@@ -33,12 +33,16 @@ export interface StoredCopy {
 export interface Write {
   sink: Sink
   /**
-   * When something may stand under the final name, so that a failure from then
-   * on must remove it: `written` (S3: a completed upload is the object) or
-   * `publish` (files and artifacts appear only when published).
+   * From when something of ours may stand under the final name, so that a
+   * failure must remove it: `written` (S3: a completed upload is the object),
+   * `publishing` (artifacts: a lost answer may follow a finalized upload), or
+   * `published` (files: link(2) either made the name ours or refused it, and
+   * a refused name is someone else's, never to be removed).
    */
-  final: 'written' | 'publish'
+  final: 'written' | 'publishing' | 'published'
   publish(): Promise<StoredCopy>
+  /** After a failure before `publish`: removes what the write left outside the run's workspace (a temporary file). */
+  discard?(): void
 }
 
 /** One stored backup as the commands other than `backup` see it. */

@@ -106,11 +106,13 @@ export class FileDestination implements Destination, KeyStore {
     const sink: Sink = { name: 'file', stream, done }
     return {
       sink,
-      final: 'publish',
+      final: 'published',
       publish: async () => {
         publishFile(partial, key)
         return { kind: 'file', location: this.url(key), open: async () => fs.createReadStream(key) }
-      }
+      },
+      // The bytes may all be there while another destination failed: the temporary file goes too.
+      discard: () => fs.rmSync(partial, { force: true })
     }
   }
 

@@ -101,9 +101,10 @@ export class Storage {
     const copies: StoredCopy[] = []
     for (const d of this.destinations) {
       const w = this.writes.get(d.kind)!
-      // Before the publish step: an answer lost after the service finalized it still leaves a copy to remove.
-      if (w.final === 'publish') this.mark(d, t.keys.get(d.kind)!)
+      // An answer lost after the service finalized an upload still leaves a copy to remove.
+      if (w.final === 'publishing') this.mark(d, t.keys.get(d.kind)!)
       copies.push(await w.publish())
+      if (w.final === 'published') this.mark(d, t.keys.get(d.kind)!)
       this.published.add(d.kind)
     }
     return copies
@@ -127,6 +128,7 @@ export class Storage {
 
   /** After a failure: removes every copy no manifest vouches for, saying so; a copy that cannot be removed is named with what to do. */
   async discardUnvouched(secrets: readonly string[]): Promise<void> {
+    for (const [kind, w] of this.writes) if (!this.published.has(kind)) w.discard?.()
     for (const [kind, u] of this.unvouched) {
       try {
         if (await u.remove()) {
