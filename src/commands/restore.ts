@@ -1,4 +1,6 @@
 import * as core from '@actions/core'
+import type pg from 'pg'
+import { PRESETS } from '../config/presets.js'
 import * as fs from 'node:fs'
 import type { Readable } from 'node:stream'
 import { Seal } from '../stages/pipeline.js'
@@ -10,7 +12,7 @@ import type { ManifestV1 } from '../storage/manifest.js'
 import { dumpMajor } from '../storage/manifest.js'
 import { restoreArchive } from '../stages/restore-archive.js'
 import { compareCounts, countMismatches } from '../postgres/counts.js'
-import type { BackupSettings, EncryptionSettings, RestoreSettings } from '../config/settings.js'
+import type { BackupSettings, EncryptionSettings, Format, RestoreSettings } from '../config/settings.js'
 import type { EncryptionInfo } from '../stages/encrypt.js'
 import { serverInfo, withConnection } from '../postgres/session.js'
 import { reportRestore } from '../report/restore.js'
@@ -86,7 +88,19 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
     const catalog = new Catalog(s, work)
     const entry = restorable(await core.group('Find the backup', () => catalog.find(s.backup, s.name)))
     const file = await core.group(`Download and check ${entry.key}`, () => spoolVerified(() => catalog.open(entry), entry, work))
-    const info = await withConnection(s.target, c => serverInfo(c))
+    const supabase = entry.manifest.dump.format === 'supabase'
+    const info = await withConnection(s.target, async c => {
+      const i = await serverInfo(c)
+      if (!supabase) return i
+      // A Supabase backup restores into a Supabase project, whose own tables are what an overwrite would replace.
+      if (!(await c.query('SELECT to_regnamespace($1) AS auth', ['auth'])).rows[0].auth) {
+        throw new ActionError(
+          Titles.restoreRefused,
+          `The target database '${s.target.database}' has no schema auth: it is not a Supabase project, and a supabase-format backup restores only into one (its schema and data refer to auth.users). Restore into a Supabase project, or back up with format: custom.`
+        )
+      }
+      return { ...i, userTables: await projectTables(c) }
+    })
     const target = `${s.target.database} on ${s.target.host}:${s.target.port}`
     const safety = info.userTables > 0 && s.safetyBackup
     // Decided before anything changes, dry runs included: an encrypted backup's safety backup is never stored in the clear.
@@ -118,21 +132,28 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
       )
     }
     if (safety) {
-      await core.group('Safety backup of the target', () => backup(safetyBackupSettings(s, safetyEncryption), signal))
+      await core.group('Safety backup of the target', () =>
+        backup(safetyBackupSettings(s, safetyEncryption, entry.manifest.dump.format as Format), signal)
+      )
     }
     const client = await resolveClient(s.pgVersion, info, runnerResolveDeps(), dumpMajor(entry.manifest))
     const started = Date.now()
+    const roles: string[] = []
     await core.group(`Restore into ${target}`, () =>
       restoreArchive(fs.createReadStream(file), entry.manifest, client, s.target, work, {
         clean: info.userTables > 0,
         secrets: s.secrets,
-        decryption: s.decryption
+        decryption: s.decryption,
+        onRoles: r =>
+          roles.push(
+            `roles created: ${r.created.length ? r.created.join(', ') : 'none'}; left as they were: ${r.existing.length ? r.existing.join(', ') : 'none'} (restored login roles need their passwords set again)`
+          )
       })
     )
     const restoreSeconds = (Date.now() - started) / 1000
     const comparison = await withConnection(s.target, c => compareCounts(c, entry.manifest))
     const bad = countMismatches(comparison)
-    const details = bad.length ? bad : [`${comparison.length} tables restored with the manifest's exact row counts`]
+    const details = [...(bad.length ? bad : [`${comparison.length} tables restored with the manifest's exact row counts`]), ...roles]
     await reportRestore({ ...base, comparison, restoreSeconds, verified: bad.length === 0, details }, s.secrets)
     if (bad.length) throw new ActionError(Titles.verification, details.join('\n'))
   } finally {
@@ -141,13 +162,14 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
 }
 
 /** The target's own backup before it is overwritten, under `{database}-pre-restore` so it never becomes the source's latest. */
-function safetyBackupSettings(s: RestoreSettings, encryption: EncryptionSettings | undefined): BackupSettings {
+function safetyBackupSettings(s: RestoreSettings, encryption: EncryptionSettings | undefined, format: Format): BackupSettings {
   return {
     command: 'backup',
     mode: 'dump',
     source: s.target,
     name: `${s.target.database}-pre-restore`.slice(0, 100),
-    format: 'custom',
+    // In the format of what replaces it: a Supabase project's own backup is its three parts.
+    format: format === 'supabase' ? 'supabase' : 'custom',
     compression: { algorithm: 'zstd', level: undefined },
     jobs: 1,
     pgDumpArgs: [],
@@ -163,4 +185,13 @@ function safetyBackupSettings(s: RestoreSettings, encryption: EncryptionSettings
     decryption: s.decryption,
     secrets: s.secrets
   }
+}
+
+/** A Supabase project's own tables: those outside the schemas the platform manages. */
+async function projectTables(c: pg.Client): Promise<number> {
+  const managed = new RegExp(`^(?:${(PRESETS.supabase.managedSchemas ?? []).map(x => x.replace(/\*/g, '.*')).join('|')})$`)
+  const { rows } = await c.query<{ schema: string }>(
+    `SELECT n.nspname AS schema FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')`
+  )
+  return rows.filter(r => !managed.test(r.schema)).length
 }

@@ -41,6 +41,8 @@ export function parseDatabaseUrl(raw: string, providerInput: string, inputName =
   const requested = oneOf('provider', providerInput, PROVIDERS, 'auto')
   const hosted = hostedProvider(host)
   const provider: Provider = requested === 'auto' ? (hosted ?? 'postgres') : requested
+  const refused = PRESETS[provider].refuse?.({ host, port, user, input: inputName })
+  if (refused) throw new InputError(refused)
 
   const safe = new URL(raw)
   safe.password = ''

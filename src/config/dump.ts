@@ -1,11 +1,12 @@
 import { InputError } from '../runtime/errors.js'
-import type { BackupSettings, CompressionAlgorithm, Format, VerifyLevel } from './settings.js'
+import type { BackupSettings, CompressionAlgorithm, Format, Provider, VerifyLevel } from './settings.js'
+import { PRESETS } from './presets.js'
 import { integer, lines, oneOf, parseLockWaitTimeout, type InputReader } from './fields.js'
 import type { ParseContext } from './context.js'
 import { canDecrypt, parseEncryption } from './encryption.js'
 import { parseRetention } from './retention.js'
 
-export const FORMATS = ['custom', 'plain', 'directory'] as const
+export const FORMATS = ['custom', 'plain', 'directory', 'supabase'] as const
 
 export const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const
 
@@ -46,9 +47,15 @@ export const RESERVED_DUMP_ARGS = [
 ]
 
 export function parseDumpOptions(
-  read: InputReader
+  read: InputReader,
+  provider: Provider
 ): Pick<BackupSettings, 'format' | 'compression' | 'jobs' | 'pgDumpArgs' | 'lockWaitTimeout'> {
-  const format: Format = oneOf('format', read('format'), FORMATS, 'custom')
+  const format: Format = oneOf('format', read('format'), FORMATS, PRESETS[provider].format ?? 'custom')
+  if (format === 'supabase' && provider !== 'supabase') {
+    throw new InputError(
+      `Input 'format: supabase' stores a Supabase project's roles, schema and data: it needs 'provider: supabase' (or a *.supabase.co / *.supabase.com host); got provider ${provider}.`
+    )
+  }
   const algorithm = oneOf('compression', read('compression'), COMPRESSIONS, 'zstd')
   const range = LEVEL_RANGE[algorithm]
   const levelRaw = read('compression-level')
@@ -83,7 +90,7 @@ export function parseVerifyLevel(read: InputReader): VerifyLevel {
 }
 
 /** Everything a pg_dump backup needs apart from its source and name. */
-export function dumpPlan(ctx: ParseContext): Omit<BackupSettings, 'source' | 'name'> {
+export function dumpPlan(ctx: ParseContext, provider: Provider): Omit<BackupSettings, 'source' | 'name'> {
   const { read, decryption } = ctx
   const verify = parseVerifyLevel(read)
   if (verify === 'restore') ctx.required('scratch-database-url', 'backup with verify: restore')
@@ -106,7 +113,7 @@ export function dumpPlan(ctx: ParseContext): Omit<BackupSettings, 'source' | 'na
   return {
     command: 'backup',
     mode: 'dump',
-    ...parseDumpOptions(read),
+    ...parseDumpOptions(read, provider),
     pgVersion: ctx.pgVersion,
     destinations: ctx.destinations,
     verify,

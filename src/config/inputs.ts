@@ -47,7 +47,7 @@ function parseBackup(ctx: ParseContext): Settings {
     )
   ctx.required('database-url', 'backup')
   const source = ctx.server('database-url', provider)
-  const plan = dumpPlan(ctx)
+  const plan = dumpPlan(ctx, provider)
   return { ...plan, source, name: parseName(read('name') || source.database) }
 }
 

@@ -77,7 +77,7 @@ export function parseNeonBackup(ctx: ParseContext, mode: NeonBackupSettings['neo
     verify,
     verifySql: lines(read('verify-sql')),
     retention: parseRetention(read),
-    dump: mode === 'dump' ? dumpPlan(ctx) : undefined,
+    dump: mode === 'dump' ? dumpPlan(ctx, 'neon') : undefined,
     secrets: ctx.secrets.values
   }
 }

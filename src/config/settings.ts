@@ -6,7 +6,8 @@
 
 export type Command = 'backup' | 'restore' | 'restore-test' | 'list' | 'check'
 export type Provider = 'postgres' | 'neon' | 'supabase' | 'render'
-export type Format = 'custom' | 'plain' | 'directory'
+/** `supabase`: Supabase's three parts (roles.sql, schema.sql, data.sql) as one tar (DESIGN.md §7). */
+export type Format = 'custom' | 'plain' | 'directory' | 'supabase'
 export type CompressionAlgorithm = 'zstd' | 'gzip' | 'none'
 export type VerifyLevel = 'archive' | 'restore' | 'none'
 export type DestinationKind = 'artifact' | 's3' | 'file'

@@ -12,6 +12,7 @@ export interface PgClient extends ClientChoice {
   version: string
   pgRestore: string
   psql: string
+  pgDumpall: string
 }
 
 export interface ResolveDeps {
@@ -40,7 +41,13 @@ export async function resolveClient(pinned: 'auto' | number, info: ServerInfo, d
   if (choice === undefined) throw versionMismatch(info.serverVersion, major, installed, pinned)
   const c = clientPath(choice, deps.root)
   const { stdout } = await runTool(c.pgDump, ['--version'])
-  return { ...c, version: stdout.trim(), pgRestore: c.pgDump.replace(/pg_dump$/, 'pg_restore'), psql: c.pgDump.replace(/pg_dump$/, 'psql') }
+  return {
+    ...c,
+    version: stdout.trim(),
+    pgRestore: c.pgDump.replace(/pg_dump$/, 'pg_restore'),
+    psql: c.pgDump.replace(/pg_dump$/, 'psql'),
+    pgDumpall: c.pgDump.replace(/pg_dump$/, 'pg_dumpall')
+  }
 }
 
 /** The runner's real exec, cache and warnings. */

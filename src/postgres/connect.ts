@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import * as tls from 'node:tls'
 import pg from 'pg'
 import type { SourceSettings, SslSettings } from '../config/settings.js'
+import { PRESETS } from '../config/presets.js'
 import { save, State } from '../runtime/state.js'
 
 /**
@@ -266,7 +267,8 @@ export async function explainConnectFailure(e: unknown, s: SourceSettings): Prom
       `the server accepts only TLS connections and sslmode=disable forbids TLS: remove sslmode=disable (the default, prefer, uses TLS when offered) or set sslmode=require. (${err.message})`
     )
   }
-  if (NETWORK.includes(code)) return say(explainNetwork(code, s.host, err.address))
+  if (NETWORK.includes(code))
+    return say([explainNetwork(code, s.host, err.address), PRESETS[s.provider].unreachable?.(s.host)].filter(Boolean).join(' '))
   return e instanceof Error ? e : new Error(String(e))
 }
 

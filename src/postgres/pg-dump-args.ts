@@ -13,7 +13,8 @@ export interface DumpArgsOptions {
   extraArgs: readonly string[]
 }
 
-const FORMAT_FLAG: Record<Format, string> = { custom: 'c', plain: 'p', directory: 'd' }
+// The supabase format's parts are plain SQL (stages/supabase.ts asks for them as `plain`).
+const FORMAT_FLAG: Record<Format, string> = { custom: 'c', plain: 'p', directory: 'd', supabase: 'p' }
 
 /**
  * pg_dump's argv. Pure, so it is tested with a table. Never contains a

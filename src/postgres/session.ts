@@ -60,9 +60,13 @@ export class SourceSession {
   /**
    * Exact rows of every ordinary table and leaf partition (relkind 'r';
    * partitioned parents are 'p'), each counted with ONLY, skipping system
-   * schemas and extension-owned tables (pg_dump does not dump their rows).
+   * schemas and extension-owned tables (pg_dump does not dump their rows),
+   * and schemas `listed` leaves out (a format that stores none of their rows).
    */
-  async countRows(dumped: (schema: string, name: string) => boolean): Promise<TableCount[]> {
+  async countRows(
+    dumped: (schema: string, name: string) => boolean,
+    listed: (schema: string) => boolean = () => true
+  ): Promise<TableCount[]> {
     const { rows } = await this.client.query<{ schema: string; name: string }>(
       `SELECT n.nspname AS schema, c.relname AS name
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -74,6 +78,7 @@ export class SourceSession {
     )
     const out: TableCount[] = []
     for (const t of rows) {
+      if (!listed(t.schema)) continue
       if (!dumped(t.schema, t.name)) {
         out.push({ ...t, rows: null })
         continue

@@ -14,7 +14,8 @@ import type { Storage, Target } from '../storage/storage.js'
 import { save, State } from '../runtime/state.js'
 import { explainServerMessage, explained, lostSnapshot } from '../postgres/causes.js'
 import type { Workspace } from '../runtime/workspace.js'
-import { PgClient } from '../postgres/client.js'
+import type { PgClient } from '../postgres/client.js'
+import { SUPABASE_PARTS, dumpSupabase, supabaseCounted, supabaseDataArgs } from './supabase.js'
 
 export interface RunningDump {
   /** Already compressed when startDump was given a compressor process. */
@@ -59,12 +60,17 @@ export async function startDump(
 ): Promise<RunningDump> {
   const directory = s.format === 'directory' ? work.path('dump') : undefined
   // Stored as a tar, which verification and restores extract with tar too; every runner image has one.
-  const tarCommand = directory ? findOnPath('tar') : undefined
-  if (directory && !tarCommand)
+  const tarCommand = directory || s.format === 'supabase' ? findOnPath('tar') : undefined
+  if ((directory || s.format === 'supabase') && !tarCommand)
     throw new ActionError(
       Titles.backup,
-      "The directory format is stored as a tar: this runner has no 'tar' on the PATH. Install tar, or use format: custom."
+      `The ${s.format} format is stored as a tar: this runner has no 'tar' on the PATH. Install tar, or use format: custom.`
     )
+  if (s.format === 'supabase') {
+    const parts = await dumpSupabase(s, client, snapshot, work)
+    const tar = { name: 'tar', process: spawnTool(tarCommand!, ['-c', '-C', parts, ...SUPABASE_PARTS]) }
+    return streamOf(tar, s.secrets, compressor)
+  }
   const args = buildPgDumpArgs({
     format: s.format,
     uri: s.source.uri,
@@ -78,11 +84,21 @@ export async function startDump(
   if (p.child.pid) save(State.pgDumpPid, String(p.child.pid))
   // The process whose stdout is the archive.
   const producer = directory ? await tarOf(p, directory, tarCommand!, s.secrets) : { name: 'pg_dump', process: p }
+  return streamOf(producer, s.secrets, compressor, directory)
+}
+
+/** The archive as a stream: the producer's stdout, through the compressor process when there is one. */
+function streamOf(
+  producer: { name: string; process: Spawned },
+  secrets: readonly string[],
+  compressor: CompressorCommand | undefined,
+  directory?: string
+): RunningDump {
   const checkProducer = async (): Promise<void> => {
     const r = await producer.process.exit
-    if (r.code !== 0) throw failure(producer.name, producer.process, r, s.secrets, directory)
+    if (r.code !== 0) throw failure(producer.name, producer.process, r, secrets, directory)
   }
-  if (compressor) return compressWith(compressor, producer, s.secrets, checkProducer)
+  if (compressor) return compressWith(compressor, producer, secrets, checkProducer)
   return {
     stream: producer.process.stdout,
     kill: () => stop(producer.process),
@@ -158,7 +174,12 @@ export async function dumpToStorage(
   // A failed count (a schema the role cannot read, say) aborts the exporting session and with it the snapshot
   // pg_dump imports: then its failure, not pg_dump's "could not import the requested snapshot", is the real cause.
   let countFailure: ActionError | undefined
-  const counting = session.countRows(dataFilter(s.pgDumpArgs)).catch((e: unknown) => {
+  // The supabase format stores no rows of the platform's schemas, and its role could not count them: they are left out.
+  const counting = (
+    s.format === 'supabase'
+      ? session.countRows(dataFilter([...supabaseDataArgs(), ...s.pgDumpArgs]), supabaseCounted())
+      : session.countRows(dataFilter(s.pgDumpArgs))
+  ).catch((e: unknown) => {
     throw (countFailure = new ActionError(
       Titles.backup,
       scrub(`Counting the rows of the source failed: ${explained(e).message}`, s.secrets),

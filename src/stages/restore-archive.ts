@@ -1,4 +1,5 @@
 import * as fs from 'node:fs'
+import * as path from 'node:path'
 import type { Duplex, Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ActionError, Titles, scrub } from '../runtime/errors.js'
@@ -11,12 +12,16 @@ import type { CompressionAlgorithm, DecryptionSettings, SourceSettings } from '.
 import type { EncryptionInfo } from './encrypt.js'
 import type { PgClient } from '../postgres/client.js'
 import type { Workspace } from '../runtime/workspace.js'
+import { withConnection } from '../postgres/session.js'
+import { rolesCreatedBy } from '../providers/roles.js'
 
 export interface RestoreOptions {
   /** Overwrite: `--clean --if-exists`, in one transaction so a failure leaves the target as it was. */
   clean: boolean
   secrets: readonly string[]
   decryption: DecryptionSettings
+  /** supabase format: told which roles the restore created and which it left as they were. */
+  onRoles?: (r: RolesRestored) => void
 }
 
 /**
@@ -57,6 +62,11 @@ export async function restoreArchive(
       )
     ;[tool, args] = [client.psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${target.uri}`, '-f', '-']]
   } else {
+    if (m.dump.format === 'supabase' && o.clean)
+      throw new ActionError(
+        Titles.restoreRefused,
+        "A supabase-format backup restores into a project whose own schemas hold no tables (Supabase's documented restore into a new project); drop them first, or restore into a new project."
+      )
     dir = work.path(`restore-${Date.now()}`)
     fs.mkdirSync(dir, { mode: 0o700 })
     ;[tool, args] = ['tar', ['-x', '-C', dir]]
@@ -70,7 +80,10 @@ export async function restoreArchive(
   try {
     if (readError) throw new ActionError(Titles.restore, `Reading the backup failed: ${readError.message}`)
     if (failed) throw new ActionError(Titles.restore, scrub(`${failed.name} failed (exit ${failed.code}): ${failed.stderr}`, o.secrets))
-    if (dir) {
+    if (dir && m.dump.format === 'supabase') {
+      const roles = await restoreSupabase(dir, client, target, env, o.secrets)
+      o.onRoles?.(roles)
+    } else if (dir) {
       const restore = spawnTool(client.pgRestore, [...common.filter(a => a !== '--single-transaction'), '--jobs=2', dir], env)
       restore.stdout.resume()
       const rr = await restore.exit
@@ -81,4 +94,76 @@ export async function restoreArchive(
     if (dir) fs.rmSync(dir, { recursive: true, force: true })
   }
   return { sha256: seal.digest, bytes: seal.bytes }
+}
+
+export interface RolesRestored {
+  created: string[]
+  existing: string[]
+}
+
+/**
+ * Supabase's documented restore of the three parts: the roles the target
+ * lacks are created (their CREATE, ALTER and grants; roles it has are left as
+ * they are), then schema and data in one transaction, the data with
+ * `session_replication_role = replica` (data.sql sets it).
+ */
+async function restoreSupabase(
+  dir: string,
+  client: PgClient,
+  target: SourceSettings,
+  env: Record<string, string>,
+  secrets: readonly string[]
+): Promise<RolesRestored> {
+  const roles = fs.readFileSync(path.join(dir, 'roles.sql'), 'utf8')
+  const named = rolesCreatedBy(roles)
+  const have = await withConnection(
+    target,
+    async c =>
+      new Set(
+        (await c.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [named])).rows.map(r => r.rolname)
+      )
+  )
+  const created = named.filter(r => !have.has(r))
+  const mine = (line: string): boolean =>
+    created.some(r => line.includes(`ROLE "${r.replace(/"/g, '""')}"`) || line.includes(`TO "${r.replace(/"/g, '""')}"`))
+  // One statement per line in pg_dumpall's output; GRANTED BY names the source's grantor, which need not exist here.
+  const statements = roles
+    .split('\n')
+    .filter(l => /^(CREATE ROLE|ALTER ROLE|GRANT) /.test(l) && mine(l))
+    .map(l => l.replace(/ GRANTED BY "(?:[^"]|"")+"/, ''))
+  if (statements.length) {
+    try {
+      await withConnection(target, async c => {
+        await c.query('BEGIN')
+        for (const sql of statements) await c.query(sql)
+        await c.query('COMMIT')
+      })
+    } catch (e) {
+      throw new ActionError(Titles.restore, scrub(`Creating the roles of roles.sql failed: ${(e as Error).message}`, secrets))
+    }
+  }
+  const psql = spawnTool(
+    client.psql,
+    [
+      '-X',
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '--single-transaction',
+      `--dbname=${target.uri}`,
+      '-f',
+      path.join(dir, 'schema.sql'),
+      '-f',
+      path.join(dir, 'data.sql')
+    ],
+    env
+  )
+  psql.stdout.resume()
+  const r = await psql.exit
+  if (r.code !== 0)
+    throw new ActionError(
+      Titles.restore,
+      scrub(`psql failed (exit ${r.code}) restoring schema.sql and data.sql: ${psql.stderr.toString()}`, secrets)
+    )
+  return { created, existing: named.filter(r => have.has(r)) }
 }

@@ -1,6 +1,8 @@
 import { Writable, type Duplex, type Readable, type Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { SUPABASE_PARTS } from '../stages/supabase.js'
 import { Counter, Seal } from '../stages/pipeline.js'
 import { spawnTool } from '../runtime/process.js'
 import { spawnReader } from '../stages/read-back.js'
@@ -22,6 +24,24 @@ export interface ArchiveCheck {
 
 const PLAIN_TRAILER = '-- PostgreSQL database dump complete'
 const TRUNCATED = "the SQL script does not end with pg_dump's completion line (truncated)"
+
+/** The supabase format's parts, each ending with pg_dump's (or pg_dumpall's) completion line; undefined when all are whole. */
+function incompleteParts(dir: string): string | undefined {
+  const bad = SUPABASE_PARTS.filter(part => {
+    const file = path.join(dir, part)
+    if (!fs.existsSync(file)) return true
+    const fd = fs.openSync(file, 'r')
+    try {
+      const size = fs.fstatSync(fd).size
+      const tail = Buffer.alloc(Math.min(512, size))
+      fs.readSync(fd, tail, 0, tail.length, size - tail.length)
+      return !/-- PostgreSQL database (cluster )?dump complete/.test(tail.toString('utf8'))
+    } finally {
+      fs.closeSync(fd)
+    }
+  })
+  return bad.length ? `${bad.join(', ')} missing or not ending with pg_dump's completion line (truncated)` : undefined
+}
 
 /** Keeps the last bytes of a stream: a plain dump is complete only if it ends with pg_dump's trailer. */
 class TrailerSink extends Writable {
@@ -56,7 +76,7 @@ async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, l
     let tool = 'tail'
     let args = ['-c', '256']
     if (c.format === 'custom') [tool, args] = [c.pgRestore, ['--file=/dev/null']]
-    if (c.format === 'directory') {
+    if (c.format === 'directory' || c.format === 'supabase') {
       dir = work.path(`verify-${label}`)
       fs.mkdirSync(dir, { mode: 0o700 })
       ;[tool, args] = ['tar', ['-x', '-C', dir]]
@@ -69,6 +89,7 @@ async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, l
       if (f) return `${f.name} could not read it: ${lastLines(f.stderr)}`
       if (c.format === 'plain') return sink.tail.includes(PLAIN_TRAILER) ? undefined : TRUNCATED
       if (!dir) return undefined
+      if (c.format === 'supabase') return incompleteParts(dir)
       const restore = spawnTool(c.pgRestore, ['--file=/dev/null', dir])
       restore.stdout.resume()
       const rr = await restore.exit

@@ -36,23 +36,33 @@ export async function scratchRestore(
   secrets: readonly string[],
   decryption: DecryptionSettings
 ): Promise<ScratchResult> {
-  const db = `pgba_verify_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
-  const target = withDatabase(scratch.server, db)
+  let db = `pgba_verify_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
+  let throwaway = true
   const fail = (details: string[], tables: TableComparison[] = [], restoreSeconds = 0): ScratchResult => ({
     verification: { level: 'restore', passed: false, details },
     tables,
     restoreSeconds
   })
   const like = `encoding ${m.source.encoding}, collation ${m.source.collation}, ctype ${m.source.ctype}, ${m.source.localeProvider}${m.source.locale ? ` locale ${m.source.locale}` : ''}`
-  const made = await withConnection(scratch.server, async c => {
-    try {
-      await c.query(createLikeSql(db, m.source, Number((await c.query('SHOW server_version_num')).rows[0].server_version_num)))
-      return undefined
-    } catch (e) {
-      return `the scratch server cannot create a database like the source (${like}): ${errorMessage(e)}. Run the scratch server with that locale available (initdb --locale, or an image that has it), so the restore is compared like with like`
-    }
-  })
+  const made =
+    m.dump.format === 'supabase'
+      ? await supabaseCopy(scratch, db).then(
+          copied => {
+            if (!copied) [db, throwaway] = [scratch.server.database, false]
+            return undefined
+          },
+          (e: unknown) => `the scratch server cannot copy the Supabase-shaped database ${scratch.server.database}: ${errorMessage(e)}`
+        )
+      : await withConnection(scratch.server, async c => {
+          try {
+            await c.query(createLikeSql(db, m.source, Number((await c.query('SHOW server_version_num')).rows[0].server_version_num)))
+            return undefined
+          } catch (e) {
+            return `the scratch server cannot create a database like the source (${like}): ${errorMessage(e)}. Run the scratch server with that locale available (initdb --locale, or an image that has it), so the restore is compared like with like`
+          }
+        })
   if (made) return fail([made])
+  const target = withDatabase(scratch.server, db)
   try {
     const available = await withConnection(
       target,
@@ -85,9 +95,29 @@ export async function scratchRestore(
     if (e instanceof ActionError && e.title === Titles.restore) return fail([e.message])
     throw e
   } finally {
-    await withConnection(scratch.server, async c => {
-      const force = Number((await c.query('SHOW server_version_num')).rows[0].server_version_num) >= 130000 ? ' WITH (FORCE)' : ''
-      await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(db)}${force}`)
-    }).catch(() => undefined)
+    if (throwaway)
+      await withConnection(scratch.server, async c => {
+        const force = Number((await c.query('SHOW server_version_num')).rows[0].server_version_num) >= 130000 ? ' WITH (FORCE)' : ''
+        await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(db)}${force}`)
+      }).catch(() => undefined)
+  }
+}
+
+/**
+ * A Supabase backup restores into a copy of the Supabase-shaped scratch
+ * database (its roles, managed schemas and extensions), made from template1's
+ * connection so that ours does not hold the template. When the template is busy
+ * (the supabase/postgres image's background workers may hold it), false: the
+ * restore goes into the scratch database itself, which is throwaway.
+ */
+async function supabaseCopy(scratch: ScratchSettings, db: string): Promise<boolean> {
+  try {
+    await withConnection(withDatabase(scratch.server, 'template1'), c =>
+      c.query(`CREATE DATABASE ${c.escapeIdentifier(db)} TEMPLATE ${c.escapeIdentifier(scratch.server.database)}`)
+    )
+    return true
+  } catch (e) {
+    if ((e as { code?: string }).code === '55006') return false
+    throw e
   }
 }

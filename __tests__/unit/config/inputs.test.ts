@@ -263,7 +263,7 @@ describe('parseDatabaseUrl', () => {
   it.each([
     ['postgres://u:p@ep-cool-1.us-east-2.aws.neon.tech/neondb', 'auto', 'neon', 'require'],
     ['postgres://u:p@db.abc.supabase.co:5432/postgres', 'auto', 'supabase', 'require'],
-    ['postgres://u:p@aws-0-eu.pooler.supabase.com:6543/postgres', 'auto', 'supabase', 'require'],
+    ['postgres://postgres.abcref:p@aws-0-eu.pooler.supabase.com:5432/postgres', 'auto', 'supabase', 'require'],
     ['postgres://u:p@dpg-1.oregon-postgres.render.com/app', 'auto', 'render', 'require'],
     ['postgres://u:p@ep-1.neon.tech/db?sslmode=verify-full', 'auto', 'neon', 'verify-full'],
     ['postgres://u:p@localhost:5432/app', 'auto', 'postgres', 'prefer'],
@@ -274,6 +274,20 @@ describe('parseDatabaseUrl', () => {
     expect(s.provider).toBe(expected)
     expect(s.ssl.mode).toBe(mode)
     expect(s.uri).not.toContain('sslmode')
+  })
+
+  it.each([
+    ['postgres://postgres.abcref:p@aws-0-eu-central-1.pooler.supabase.com:6543/postgres', 'auto', 'user postgres.abcref'],
+    ['postgres://postgres:p@10.1.2.3:6543/postgres', 'supabase', 'user postgres.<project-ref>']
+  ])("refuses Supabase's transaction pooler (%s, provider %s), naming the session pooler with %s", (url, provider, user) => {
+    expect(() => parseDatabaseUrl(url, provider)).toThrow(InputError)
+    expect(() => parseDatabaseUrl(url, provider)).toThrow(
+      new RegExp(`port 6543, Supabase's transaction pooler.*same host on port 5432, ${user.replace(/[.<>]/g, '\\$&')}`)
+    )
+  })
+
+  it('takes a port 6543 of another provider as it is', () => {
+    expect(parseDatabaseUrl('postgres://u:p@db.example.com:6543/app', 'auto').port).toBe(6543)
   })
 
   it('takes sslrootcert, sslcert, sslkey and sslpassword from the URL, and keeps every secret out of the URI', () => {
@@ -501,5 +515,19 @@ describe('destination: file', () => {
       name: 'shop',
       backup: { kind: 'path', path: '/mnt/nas/pg/shop/shop-20261122T031700Z.dump.zst' }
     })
+  })
+})
+
+describe('format: supabase', () => {
+  const supabase = 'postgres://postgres.abcref:p@aws-0-eu-central-1.pooler.supabase.com:5432/postgres'
+  it("is the default for Supabase's hosts and for provider: supabase", () => {
+    expect(parse({ 'database-url': supabase }).format).toBe('supabase')
+    expect(parse({ provider: 'supabase' }).format).toBe('supabase')
+    expect(parse({ 'database-url': supabase, format: 'custom' }).format).toBe('custom')
+    expect(parse({}).format).toBe('custom')
+  })
+
+  it('needs provider supabase', () => {
+    expect(() => parse({ format: 'supabase' })).toThrow(/Input 'format: supabase' .* needs 'provider: supabase' .*got provider postgres/)
   })
 })

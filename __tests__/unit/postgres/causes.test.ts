@@ -36,6 +36,23 @@ describe('network failures name the host and what to do', () => {
     expect((await explainConnectFailure(errno(code, extra), source)).message).toMatch(message)
   })
 
+  it.each(['ENETUNREACH', 'ENOTFOUND', 'ETIMEDOUT'])(
+    "%s to Supabase's direct host explains IPv4-only runners and names the session pooler with the project's user",
+    async code => {
+      const direct = parseDatabaseUrl('postgres://postgres:p@db.abcdefghijkl.supabase.co:5432/postgres', 'auto')
+      const message = (await explainConnectFailure(errno(code, { address: '2a05:d014::1' }), direct)).message
+      expect(message).toMatch(
+        /db\.abcdefghijkl\.supabase\.co is Supabase's direct host, which has only an IPv6 address .* GitHub-hosted runners have no IPv6/
+      )
+      expect(message).toMatch(/session pooler .*port 5432, user postgres\.abcdefghijkl\.$/)
+    }
+  )
+
+  it('a failure to reach the session pooler gets no direct-host advice', async () => {
+    const pooler = parseDatabaseUrl('postgres://postgres.abc:p@aws-0-eu-central-1.pooler.supabase.com:5432/postgres', 'auto')
+    expect((await explainConnectFailure(errno('ETIMEDOUT'), pooler)).message).not.toMatch(/direct host/)
+  })
+
   it('an error it does not know stays as it is', async () => {
     const e = Object.assign(new Error('password authentication failed for user "u"'), { code: '28P01' })
     expect(await explainConnectFailure(e, source)).toBe(e)

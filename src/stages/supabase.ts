@@ -1,0 +1,141 @@
+/**
+ * `format: supabase`: what Supabase's CLI (v2.104.0, apps/cli-go/pkg/migration/scripts/dump_role.sh,
+ * dump_schema.sh, dump_data.sh) documents as a project's backup — roles.sql, schema.sql, data.sql —
+ * spooled in the workspace (a tar needs its members' sizes) and streamed as one tar. Schema and data
+ * come from the dump's exported snapshot; roles are read just before them (pg_dumpall takes none).
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { DumpPlan } from '../config/settings.js'
+import { PRESETS } from '../config/presets.js'
+import { ActionError, Titles, scrub } from '../runtime/errors.js'
+import { explainWriteError, spawnTool } from '../runtime/process.js'
+import { LineEdit, restrictLines } from '../runtime/line-edit.js'
+import type { Workspace } from '../runtime/workspace.js'
+import { save, State } from '../runtime/state.js'
+import { buildPgDumpArgs, pgDumpEnv } from '../postgres/pg-dump-args.js'
+import type { PgClient } from '../postgres/client.js'
+import { rolesDumpArgs, rolesEdits } from '../providers/roles.js'
+import { explainServerMessage } from '../postgres/causes.js'
+
+/** The tar's members, at its root, in restore order (DESIGN.md §8). */
+export const SUPABASE_PARTS = ['roles.sql', 'schema.sql', 'data.sql'] as const
+
+const preset = PRESETS.supabase
+
+const patterns = (names: readonly string[]): RegExp =>
+  new RegExp(`^(?:${names.map(n => n.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')).join('|')})$`)
+
+/** The CLI's schema edits that matter for a restore into a project: platform-owned objects and grants commented out. */
+function schemaEdits(): LineEdit {
+  const managed = patterns(preset.managedSchemas ?? [])
+  const grantOnManaged = /^(?:GRANT|REVOKE) .+ ON .+ "([^"]+)"/
+  const commented = [
+    /^\\(?:un)?restrict /,
+    /^CREATE PUBLICATION "supabase_realtime/,
+    /^ALTER PUBLICATION "supabase_realtime_/,
+    /^CREATE EVENT TRIGGER /,
+    /^ALTER EVENT TRIGGER /,
+    /^ALTER FOREIGN DATA WRAPPER .+ OWNER TO /,
+    /^ALTER DEFAULT PRIVILEGES FOR ROLE "supabase_admin"/,
+    /^COMMENT ON EXTENSION /,
+    /^CREATE POLICY "cron_job_/,
+    /^ALTER TABLE "cron"/,
+    /^SET transaction_timeout = 0;/
+  ]
+  return new LineEdit(['\\', 'CREATE ', 'ALTER ', 'COMMENT ', 'GRANT ', 'REVOKE ', 'SET transaction_timeout'], l => {
+    if (commented.some(r => r.test(l))) return `-- ${l}`
+    const m = grantOnManaged.exec(l)
+    if (m && managed.test(m[1])) return `-- ${l}`
+    if (l.startsWith('CREATE SCHEMA "')) return l.replace(/^CREATE SCHEMA "/, 'CREATE SCHEMA IF NOT EXISTS "')
+    return l
+  })
+}
+
+/** pg_dump options for the data part: the platform's schemas and migration tables left out, as the CLI does. */
+export function supabaseDataArgs(): string[] {
+  return [
+    ...(preset.dataExcludedSchemas ?? []).map(s => `--exclude-schema=${s}`),
+    ...(preset.dataExcludedTables ?? []).map(t => `--exclude-table=${t}`)
+  ]
+}
+
+/** Whether a schema's tables are counted: the data part leaves the platform's schemas out, and so do the counts. */
+export function supabaseCounted(): (schema: string) => boolean {
+  const excluded = patterns(preset.dataExcludedSchemas ?? [])
+  return schema => !excluded.test(schema)
+}
+
+const SPOOL_WHY = 'format: supabase writes its three parts there before it stores them as one tar. Free disk on the runner'
+
+async function spool(
+  label: string,
+  command: string,
+  args: string[],
+  s: DumpPlan,
+  file: string,
+  edit: Transform,
+  framing: { head?: string; tail?: string } = {}
+): Promise<void> {
+  fs.writeFileSync(file, framing.head ?? '', { flag: 'wx', mode: 0o600 })
+  const p = spawnTool(command, args, pgDumpEnv(s.source))
+  if (p.child.pid) save(State.pgDumpPid, String(p.child.pid))
+  const [r, written] = await Promise.all([
+    p.exit,
+    pipeline(p.stdout, edit, fs.createWriteStream(file, { flags: 'a' })).then(
+      () => undefined,
+      (e: unknown) => e
+    )
+  ])
+  if (r.code !== 0) {
+    const stderr = p.stderr.toString()
+    const said = `${label} ${r.error ? r.error.message : `exited with code ${r.code ?? r.signal}`}: ${stderr || '(no error output)'}`
+    const why = explainServerMessage(stderr)
+    throw new ActionError(Titles.backup, scrub(why ? `${why}. (${said})` : said, s.secrets))
+  }
+  if (written) throw explainWriteError(written, path.dirname(file), SPOOL_WHY)
+  if (framing.tail) fs.appendFileSync(file, framing.tail)
+}
+
+/**
+ * Writes the three parts into a fresh directory of the workspace and returns
+ * it: roles (pg_dumpall, reserved roles commented out), then schema and data
+ * with pg_dump in `snapshot`.
+ */
+export async function dumpSupabase(s: DumpPlan, client: PgClient, snapshot: string, work: Workspace): Promise<string> {
+  const dir = work.path('supabase')
+  fs.mkdirSync(dir, { mode: 0o700 })
+  const common = { uri: s.source.uri, snapshot, lockWaitTimeout: s.lockWaitTimeout, jobs: 1, directory: undefined }
+  await spool(
+    'pg_dumpall (roles)',
+    client.pgDumpall,
+    rolesDumpArgs(s.source),
+    s,
+    path.join(dir, 'roles.sql'),
+    rolesEdits(preset.reservedRoles ?? [])
+  )
+  const schemaArgs = buildPgDumpArgs({
+    ...common,
+    format: 'plain',
+    extraArgs: [
+      '--schema-only',
+      '--quote-all-identifiers',
+      ...(preset.managedSchemas ?? []).map(x => `--exclude-schema=${x}`),
+      ...s.pgDumpArgs
+    ]
+  })
+  await spool('pg_dump (schema)', client.pgDump, schemaArgs, s, path.join(dir, 'schema.sql'), schemaEdits())
+  const dataArgs = buildPgDumpArgs({
+    ...common,
+    format: 'plain',
+    extraArgs: ['--data-only', '--quote-all-identifiers', ...supabaseDataArgs(), '--schema=*', ...s.pgDumpArgs]
+  })
+  // Triggers stay quiet while rows go back exactly as they were (the CLI's dump_data.sh frames it the same way).
+  await spool('pg_dump (data)', client.pgDump, dataArgs, s, path.join(dir, 'data.sql'), restrictLines(), {
+    head: 'SET session_replication_role = replica;\n\n',
+    tail: '\nRESET ALL;\n'
+  })
+  return dir
+}
