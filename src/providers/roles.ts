@@ -3,7 +3,7 @@
  * replay on a managed server: the provider's reserved roles (which it creates
  * and guards itself) commented out, with the grants to them, and the
  * attributes only a superuser may set dropped — the edits of Supabase's CLI
- * v2.104.0 (apps/cli-go/pkg/migration/scripts/dump_role.sh). The one roles
+ * v2.104.0 (apps/cli-go/pkg/migration/scripts/dump_role.sh), plus NOBYPASSRLS. The one roles
  * implementation: `format: supabase` and `roles: true` both use it.
  */
 import type { SourceSettings } from '../config/settings.js'
@@ -24,7 +24,8 @@ export function rolesEdits(reserved: readonly string[]): LineEdit {
   return new LineEdit(['\\', 'CREATE ROLE ', 'ALTER ROLE ', 'GRANT '], l => {
     if (/^\\(?:un)?restrict /.test(l)) return `-- ${l}`
     if (reservedRole?.test(l) || grantToReserved?.test(l)) return `-- ${l}`
-    return l.replace(/ (NOSUPERUSER|NOREPLICATION)/g, '')
+    // The defaults, which only a superuser may state (PostgreSQL 15 refuses even NOBYPASSRLS from a CREATEROLE role).
+    return l.replace(/ (NOSUPERUSER|NOREPLICATION|NOBYPASSRLS)/g, '')
   })
 }
 

@@ -45,7 +45,14 @@ function schemaEdits(): LineEdit {
     /^ALTER TABLE "cron"/,
     /^SET transaction_timeout = 0;/
   ]
-  return new LineEdit(['\\', 'CREATE ', 'ALTER ', 'COMMENT ', 'GRANT ', 'REVOKE ', 'SET transaction_timeout'], l => {
+  // An event trigger's statement goes on over the next lines (WHEN TAG IN …, EXECUTE FUNCTION …) up to its semicolon.
+  let inEventTrigger = false
+  return new LineEdit([''], l => {
+    if (inEventTrigger) {
+      inEventTrigger = !l.trimEnd().endsWith(';')
+      return `-- ${l}`
+    }
+    if (/^CREATE EVENT TRIGGER /.test(l)) inEventTrigger = !l.trimEnd().endsWith(';')
     if (commented.some(r => r.test(l))) return `-- ${l}`
     const m = grantOnManaged.exec(l)
     if (m && managed.test(m[1])) return `-- ${l}`
@@ -108,14 +115,10 @@ export async function dumpSupabase(s: DumpPlan, client: PgClient, snapshot: stri
   const dir = work.path('supabase')
   fs.mkdirSync(dir, { mode: 0o700 })
   const common = { uri: s.source.uri, snapshot, lockWaitTimeout: s.lockWaitTimeout, jobs: 1, directory: undefined }
-  await spool(
-    'pg_dumpall (roles)',
-    client.pgDumpall,
-    rolesDumpArgs(s.source),
-    s,
-    path.join(dir, 'roles.sql'),
-    rolesEdits(preset.reservedRoles ?? [])
-  )
+  // The role that dumps is the platform's postgres (through the pooler, postgres.<ref>): reserved like it.
+  const dumping = [s.source.user, s.source.user.replace(/\.[a-z0-9]+$/, '')]
+  const reserved = [...(preset.reservedRoles ?? []), ...dumping]
+  await spool('pg_dumpall (roles)', client.pgDumpall, rolesDumpArgs(s.source), s, path.join(dir, 'roles.sql'), rolesEdits(reserved))
   const schemaArgs = buildPgDumpArgs({
     ...common,
     format: 'plain',
