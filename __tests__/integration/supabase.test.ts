@@ -209,3 +209,44 @@ describe('Supabase connections', () => {
     expect(fs.existsSync(path.join(root, 'pooled'))).toBe(false)
   })
 })
+
+describe('command: restore over a Supabase project that has its own tables', () => {
+  let over: Run
+  beforeAll(async () => {
+    // The project has moved on since the backup: a row more, a table the backup does not know.
+    stack.pg.psql('project', ['-c', "INSERT INTO auth.users (id, email) VALUES (gen_random_uuid(), 'late@example.com')"])
+    stack.pg.psql('project', ['-c', `SET ROLE ${SUPA_OWNER}; CREATE TABLE public.after_backup (id int); INSERT INTO public.after_backup VALUES (1)`])
+    over = await runAction(
+      { command: 'restore', name: 'project', ...fileDestination(), 'target-database-url': source.url, confirm: 'project' },
+      { env: stack.env }
+    )
+  }, 120000)
+
+  it('puts the project back as the backup has it, in one transaction after a safety backup in the same format', async () => {
+    expect(errors(over)).toEqual([])
+    expect(over.outputs.verified).toBe('true')
+    const after = await tableDigests(stack.pg, 'project')
+    expect(after['public.after_backup']).toBeUndefined()
+    const tables = JSON.parse(over.outputs.manifest).tables as { schema: string; name: string; rows: number | null }[]
+    for (const t of tables)
+      if (t.rows !== null)
+        expect({ t: `${t.schema}.${t.name}`, rows: after[`${t.schema}.${t.name}`]?.rows }).toEqual({
+          t: `${t.schema}.${t.name}`,
+          rows: t.rows
+        })
+    const safety = fs.readdirSync(path.join(root, 'project-pre-restore'))
+    expect(safety.filter(f => /\.supabase\.tar\.zst$/.test(f))).toHaveLength(1)
+  })
+
+  it('without confirm changes nothing', async () => {
+    stack.pg.psql('project', ['-c', `SET ROLE ${SUPA_OWNER}; CREATE TABLE public.kept (id int)`])
+    const r = await runAction(
+      { command: 'restore', name: 'project', ...fileDestination(), 'target-database-url': source.url },
+      { env: stack.env }
+    )
+    expect(errors(r)).toEqual([
+      expect.objectContaining({ title: 'Restore refused', message: expect.stringMatching(/set 'confirm: project'/) })
+    ])
+    expect((await tableDigests(stack.pg, 'project'))['public.kept']).toBeDefined()
+  })
+})

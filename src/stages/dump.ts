@@ -188,7 +188,14 @@ export async function dumpToStorage(
   })
   counting.catch(() => undefined) // awaited below; this guard only keeps an early pipeline failure from leaving it unhandled
   const compressor = compressorCommand(s.compression)
-  const dump = await startDump(s, client, session.snapshot, work, compressor)
+  const realCause = (e: unknown): unknown => (countFailure && e instanceof ActionError && lostSnapshot(e.message) ? countFailure : e)
+  let dump: RunningDump
+  try {
+    // The supabase format dumps its parts here, where a lost snapshot has the same real cause as in the pipeline.
+    dump = await startDump(s, client, session.snapshot, work, compressor)
+  } catch (e) {
+    throw realCause(e)
+  }
   if (s.compression.algorithm !== 'none')
     core.info(
       compressor
@@ -204,7 +211,6 @@ export async function dumpToStorage(
     return { ...result, tables: await counting }
   } catch (e) {
     dump.kill()
-    if (countFailure && e instanceof ActionError && lostSnapshot(e.message)) throw countFailure
-    throw e
+    throw realCause(e)
   }
 }

@@ -14,6 +14,7 @@ import type { PgClient } from '../postgres/client.js'
 import type { Workspace } from '../runtime/workspace.js'
 import { withConnection } from '../postgres/session.js'
 import { rolesCreatedBy } from '../providers/roles.js'
+import { PRESETS } from '../config/presets.js'
 
 export interface RestoreOptions {
   /** Overwrite: `--clean --if-exists`, in one transaction so a failure leaves the target as it was. */
@@ -62,11 +63,6 @@ export async function restoreArchive(
       )
     ;[tool, args] = [client.psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${target.uri}`, '-f', '-']]
   } else {
-    if (m.dump.format === 'supabase' && o.clean)
-      throw new ActionError(
-        Titles.restoreRefused,
-        "A supabase-format backup restores into a project whose own schemas hold no tables (Supabase's documented restore into a new project); drop them first, or restore into a new project."
-      )
     dir = work.path(`restore-${Date.now()}`)
     fs.mkdirSync(dir, { mode: 0o700 })
     ;[tool, args] = ['tar', ['-x', '-C', dir]]
@@ -81,7 +77,7 @@ export async function restoreArchive(
     if (readError) throw new ActionError(Titles.restore, `Reading the backup failed: ${readError.message}`)
     if (failed) throw new ActionError(Titles.restore, scrub(`${failed.name} failed (exit ${failed.code}): ${failed.stderr}`, o.secrets))
     if (dir && m.dump.format === 'supabase') {
-      const roles = await restoreSupabase(dir, client, target, env, o.secrets)
+      const roles = await restoreSupabase(dir, client, target, env, o.secrets, o.clean)
       o.onRoles?.(roles)
     } else if (dir) {
       const restore = spawnTool(client.pgRestore, [...common.filter(a => a !== '--single-transaction'), '--jobs=2', dir], env)
@@ -112,7 +108,8 @@ async function restoreSupabase(
   client: PgClient,
   target: SourceSettings,
   env: Record<string, string>,
-  secrets: readonly string[]
+  secrets: readonly string[],
+  clean: boolean
 ): Promise<RolesRestored> {
   const roles = fs.readFileSync(path.join(dir, 'roles.sql'), 'utf8')
   const named = rolesCreatedBy(roles)
@@ -142,20 +139,10 @@ async function restoreSupabase(
       throw new ActionError(Titles.restore, scrub(`Creating the roles of roles.sql failed: ${(e as Error).message}`, secrets))
     }
   }
+  const files = [...(clean ? [await writeClean(dir, target)] : []), path.join(dir, 'schema.sql'), path.join(dir, 'data.sql')]
   const psql = spawnTool(
     client.psql,
-    [
-      '-X',
-      '-q',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '--single-transaction',
-      `--dbname=${target.uri}`,
-      '-f',
-      path.join(dir, 'schema.sql'),
-      '-f',
-      path.join(dir, 'data.sql')
-    ],
+    ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${target.uri}`, ...files.flatMap(f => ['-f', f])],
     env
   )
   psql.stdout.resume()
@@ -166,4 +153,40 @@ async function restoreSupabase(
       scrub(`psql failed (exit ${r.code}) restoring schema.sql and data.sql: ${psql.stderr.toString()}`, secrets)
     )
   return { created, existing: named.filter(r => have.has(r)) }
+}
+
+/**
+ * An overwrite (confirmed, after the safety backup): in the restore's own
+ * transaction, the project's schemas are dropped (public recreated) and the
+ * platform tables whose rows data.sql brings back are emptied, so a failure
+ * leaves the project as it was.
+ */
+async function writeClean(dir: string, target: SourceSettings): Promise<string> {
+  const managed = new RegExp(`^(?:${(PRESETS.supabase.managedSchemas ?? []).map(x => x.replace(/\*/g, '.*')).join('|')})$`)
+  const own = await withConnection(target, async c =>
+    (
+      await c.query<{ nspname: string }>(
+        `SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'`
+      )
+    ).rows
+      .map(r => r.nspname)
+      .filter(n => !managed.test(n))
+  )
+  const data = fs.readFileSync(path.join(dir, 'data.sql'), 'utf8')
+  const filled = [
+    ...new Set(
+      [...data.matchAll(/^COPY ("(?:[^"]|"")+")\.("(?:[^"]|"")+") /gm)]
+        .filter(m => managed.test(m[1].slice(1, -1)))
+        .map(m => `${m[1]}.${m[2]}`)
+    )
+  ]
+  const q = (n: string): string => `"${n.replace(/"/g, '""')}"`
+  const sql = [
+    ...own.map(n => `DROP SCHEMA IF EXISTS ${q(n)} CASCADE;`),
+    ...(own.includes('public') ? ['CREATE SCHEMA "public";'] : []),
+    ...(filled.length ? [`TRUNCATE TABLE ${filled.join(', ')} CASCADE;`] : [])
+  ]
+  const file = path.join(dir, 'clean.sql')
+  fs.writeFileSync(file, sql.join('\n') + '\n', { mode: 0o600 })
+  return file
 }
