@@ -215,7 +215,10 @@ describe('command: restore over a Supabase project that has its own tables', () 
   beforeAll(async () => {
     // The project has moved on since the backup: a row more, a table the backup does not know.
     stack.pg.psql('project', ['-c', "INSERT INTO auth.users (id, email) VALUES (gen_random_uuid(), 'late@example.com')"])
-    stack.pg.psql('project', ['-c', `SET ROLE ${SUPA_OWNER}; CREATE TABLE public.after_backup (id int); INSERT INTO public.after_backup VALUES (1)`])
+    stack.pg.psql('project', [
+      '-c',
+      `SET ROLE ${SUPA_OWNER}; CREATE TABLE public.after_backup (id int); INSERT INTO public.after_backup VALUES (1)`
+    ])
     over = await runAction(
       { command: 'restore', name: 'project', ...fileDestination(), 'target-database-url': source.url, confirm: 'project' },
       { env: stack.env }
