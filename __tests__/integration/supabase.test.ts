@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { startPostgres } from '../../scripts/lib/servers.mjs'
-import { runAction, startStack, tableDigests, type Postgres } from '../helpers/stack.js'
+import { connect, runAction, startStack, tableDigests, type Postgres } from '../helpers/stack.js'
 import {
   MANAGED_SCHEMAS_NOT_DUMPED,
   PLATFORM_MIGRATION_TABLES,
@@ -251,5 +251,31 @@ describe('command: restore over a Supabase project that has its own tables', () 
       expect.objectContaining({ title: 'Restore refused', message: expect.stringMatching(/set 'confirm: project'/) })
     ])
     expect((await tableDigests(stack.pg, 'project'))['public.kept']).toBeDefined()
+  })
+})
+
+describe('verify: restore when the Supabase-shaped template is busy', () => {
+  it('restores into the scratch database itself, which is throwaway, and still verifies', async () => {
+    await loadSupabaseProject(stack.pg, 'busy_scratch', { withProjectData: false })
+    // Another session on the template (the supabase/postgres image's background workers do this): CREATE DATABASE … TEMPLATE fails.
+    const holder = await connect(stack.pg, 'busy_scratch')
+    try {
+      const r = await runAction(
+        {
+          'database-url': source.url,
+          provider: 'supabase',
+          ...fileDestination(),
+          name: 'busy',
+          verify: 'restore',
+          'scratch-database-url': stack.pg.url('busy_scratch')
+        },
+        { env: stack.env }
+      )
+      expect(errors(r)).toEqual([])
+      expect(JSON.parse(r.outputs.manifest).state).toBe('verified')
+    } finally {
+      await holder.end()
+    }
+    expect((await tableDigests(stack.pg, 'busy_scratch'))['public.todos']?.rows).toBeGreaterThan(0)
   })
 })
