@@ -35,7 +35,10 @@ describe('a failed dump stores nothing', () => {
     )
     expect(r.code).toBe(1)
     expect(errors(r)).toEqual([
-      expect.objectContaining({ title: 'Invalid input', message: "Input 'format' must be one of custom, plain, directory; got 'tar'." })
+      expect.objectContaining({
+        title: 'Invalid input',
+        message: "Input 'format' must be one of custom, plain, directory, supabase; got 'tar'."
+      })
     ])
     expect(await listKeys(stack.s3)).toEqual(before)
     expect(fs.readdirSync(r.tempDir)).toEqual([])
