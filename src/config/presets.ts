@@ -142,7 +142,14 @@ export const PRESETS: Record<Provider, ProviderPreset> = {
     dataExcludedSchemas: SUPABASE_DATA_EXCLUDED_SCHEMAS,
     dataExcludedTables: ['auth.schema_migrations', 'storage.migrations', 'supabase_functions.migrations']
   },
-  render: { hosts: /\.render\.com$/i }
+  render: {
+    // Render's internal hostname (dpg-…-a, no domain) resolves only inside Render's network.
+    hosts: /\.render\.com$|^dpg-[a-z0-9-]+$/i,
+    refuse: u =>
+      !/^dpg-[a-z0-9-]+$/i.test(u.host)
+        ? undefined
+        : `Input '${u.input}' names ${u.host}, Render's internal hostname, which resolves only inside Render. From a GitHub runner use the External Database URL (Render dashboard → the database → Connect → External; host dpg-….<region>-postgres.render.com), and let Render's IP allow list admit the runner.`
+  }
 }
 
 export const PROVIDER_NAMES = Object.keys(PRESETS) as Provider[]

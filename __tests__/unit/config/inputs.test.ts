@@ -286,6 +286,15 @@ describe('parseDatabaseUrl', () => {
     )
   })
 
+  it.each(['auto', 'render'])("refuses Render's internal hostname (provider %s), naming the External Database URL", provider => {
+    expect(() => parseDatabaseUrl('postgres://app:p@dpg-cq1abc2j1k9s73d0e7a0-a/app_db', provider)).toThrow(
+      /names dpg-cq1abc2j1k9s73d0e7a0-a, Render's internal hostname, .*External Database URL/
+    )
+    expect(parseDatabaseUrl('postgres://app:p@dpg-cq1abc2j1k9s73d0e7a0-a.oregon-postgres.render.com/app_db', 'auto').provider).toBe(
+      'render'
+    )
+  })
+
   it('takes a port 6543 of another provider as it is', () => {
     expect(parseDatabaseUrl('postgres://u:p@db.example.com:6543/app', 'auto').port).toBe(6543)
   })
