@@ -23,12 +23,52 @@ import { isVerified } from '../storage/states.js'
 export type BackupOutcome = BackupReport
 
 /**
+ * `backup`, with `roles: true` the cluster's roles first (their own backup,
+ * `{name or host}-roles`), then the database; a failed roles backup fails the
+ * run once the database backup was attempted too. The database's outputs are
+ * the step's.
+ */
+export async function backup(s: BackupSettings, signal: AbortSignal): Promise<BackupOutcome> {
+  if (!s.roles) return backupOne(s, signal)
+  const roles = s.roles
+  let failed: unknown
+  try {
+    await core.group(`Roles (${roles.name})`, () => backupOne(rolesBackup(s, roles.name), signal))
+  } catch (e) {
+    failed = e
+  }
+  const outcome = await backupOne({ ...s, roles: undefined }, signal)
+  if (failed) {
+    const title = failed instanceof ActionError ? failed.title : Titles.backup
+    throw new ActionError(
+      title,
+      `The roles backup ${roles.name} failed (the database backup ${outcome.backupKey} was stored): ${errorMessage(failed)}`
+    )
+  }
+  return outcome
+}
+
+/** The roles backup: pg_dumpall's roles as a SQL file, read back by `verify` (a scratch database cannot hold cluster roles). */
+function rolesBackup(s: BackupSettings, name: string): BackupSettings {
+  return {
+    ...s,
+    roles: undefined,
+    name,
+    format: 'roles',
+    jobs: 1,
+    pgDumpArgs: [],
+    verify: s.verify === 'none' ? 'none' : 'archive',
+    scratch: undefined
+  }
+}
+
+/**
  * The story of a backup: settings → source → pipeline → destinations →
  * verify → manifest → report → retention. Until the manifest is written, a
  * failure (or a cancel) removes what the run stored; from then on the backup
  * stays, whatever fails later.
  */
-export async function backup(s: BackupSettings, signal: AbortSignal): Promise<BackupOutcome> {
+async function backupOne(s: BackupSettings, signal: AbortSignal): Promise<BackupOutcome> {
   // Keys are read before anything else happens: an unreadable key is an Invalid input, not a half-made backup.
   const encryption = s.encryption ? await (await import('../stages/encrypt.js')).prepareEncryption(s.encryption) : undefined
   const createdAt = new Date()

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type pg from 'pg'
 import { PRESETS } from '../config/presets.js'
 import * as fs from 'node:fs'
-import type { Readable } from 'node:stream'
+import { Writable, type Duplex, type Readable } from 'node:stream'
 import { Seal } from '../stages/pipeline.js'
 import { pipeline } from 'node:stream/promises'
 import { ActionError, Titles } from '../runtime/errors.js'
@@ -12,7 +12,9 @@ import type { ManifestV1 } from '../storage/manifest.js'
 import { dumpMajor } from '../storage/manifest.js'
 import { restoreArchive } from '../stages/restore-archive.js'
 import { compareCounts, countMismatches } from '../postgres/counts.js'
-import type { BackupSettings, EncryptionSettings, Format, RestoreSettings } from '../config/settings.js'
+import type { BackupSettings, CompressionAlgorithm, EncryptionSettings, Format, RestoreSettings } from '../config/settings.js'
+import { createDecompressor } from '../stages/compress.js'
+import { createMissingRoles } from '../providers/roles.js'
 import type { EncryptionInfo } from '../stages/encrypt.js'
 import { serverInfo, withConnection } from '../postgres/session.js'
 import { reportRestore } from '../report/restore.js'
@@ -88,6 +90,7 @@ export async function restore(s: RestoreSettings, signal: AbortSignal): Promise<
     const catalog = new Catalog(s, work)
     const entry = restorable(await core.group('Find the backup', () => catalog.find(s.backup, s.name)))
     const file = await core.group(`Download and check ${entry.key}`, () => spoolVerified(() => catalog.open(entry), entry, work))
+    if (entry.manifest.dump.format === 'roles') return await restoreRoles(s, entry, file)
     const supabase = entry.manifest.dump.format === 'supabase'
     const info = await withConnection(s.target, async c => {
       const i = await serverInfo(c)
@@ -194,4 +197,43 @@ async function projectTables(c: pg.Client): Promise<number> {
     `SELECT n.nspname AS schema FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')`
   )
   return rows.filter(r => !managed.test(r.schema)).length
+}
+
+/**
+ * A roles backup (`roles: true`): the roles the target's cluster lacks are
+ * created, the others left as they are; nothing else changes, so no `confirm`
+ * is asked, and `dry-run` only names them.
+ */
+async function restoreRoles(s: RestoreSettings, entry: Entry, file: string): Promise<void> {
+  const stages: (Readable | Duplex | Writable)[] = [fs.createReadStream(file)]
+  const info = entry.manifest.encryption as EncryptionInfo | null
+  if (info) stages.push(await (await import('../stages/encrypt.js')).createDecryptor(info, s.decryption))
+  const decompress = createDecompressor(entry.manifest.compression.algorithm as CompressionAlgorithm)
+  if (decompress) stages.push(decompress)
+  const chunks: Buffer[] = []
+  stages.push(new Writable({ write: (c: Buffer, _e, cb) => void (chunks.push(c), cb()) }))
+  await pipeline(stages as [Readable, ...Writable[]])
+  const started = Date.now()
+  const r = await core.group(`Roles into ${s.target.host}:${s.target.port}`, () =>
+    createMissingRoles(Buffer.concat(chunks).toString('utf8'), s.target, s.secrets, s.dryRun)
+  )
+  const list = (names: string[]): string => (names.length ? names.join(', ') : 'none')
+  const details = [
+    `${s.dryRun ? 'dry run: would create' : 'roles created'}: ${list(r.created)}; left as they were: ${list(r.existing)}${s.dryRun ? '; nothing was changed' : ' (restored login roles have no password: set them again)'}`
+  ]
+  if (s.dryRun) core.notice(details[0], { title: 'Restore dry run' })
+  await reportRestore(
+    {
+      title: `Roles of ${entry.manifest.name}`,
+      entry,
+      target: `${s.target.host}:${s.target.port}`,
+      backupAgeSeconds: ageSeconds(entry.manifest),
+      comparison: [],
+      restoreSeconds: (Date.now() - started) / 1000,
+      verified: false,
+      details,
+      dryRun: s.dryRun
+    },
+    s.secrets
+  )
 }

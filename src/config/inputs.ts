@@ -48,7 +48,12 @@ function parseBackup(ctx: ParseContext): Settings {
   ctx.required('database-url', 'backup')
   const source = ctx.server('database-url', provider)
   const plan = dumpPlan(ctx, provider)
-  return { ...plan, source, name: parseName(read('name') || source.database) }
+  const name = parseName(read('name') || source.database)
+  // DESIGN.md §3: the roles backup is `{name or the host}-roles`.
+  const roles = boolean('roles', read('roles'))
+    ? { name: parseName(`${read('name') ? name : source.host.replace(/[^A-Za-z0-9._-]/g, '-')}-roles`.slice(-100)) }
+    : undefined
+  return { ...plan, source, name, ...(roles ? { roles } : {}) }
 }
 
 /** The commands that read stored backups: list, check, restore, restore-test. */

@@ -11,7 +11,7 @@ import type { CompressionAlgorithm, Format } from './settings.js'
 export const NAME = /^[A-Za-z0-9._-]{1,100}$/
 const STAMP = String.raw`\d{8}T\d{6}Z`
 const FILE = new RegExp(
-  String.raw`^(?<name>[A-Za-z0-9._-]+)-(?<stamp>${STAMP})\.(?:dump|sql|tar|supabase\.tar)(?:\.zst|\.gz)?(?:\.age|\.gpg)?$`
+  String.raw`^(?<name>[A-Za-z0-9._-]+)-(?<stamp>${STAMP})\.(?:dump|sql|tar|supabase\.tar|roles\.sql)(?:\.zst|\.gz)?(?:\.age|\.gpg)?$`
 )
 const MANIFEST = '.manifest.json'
 
@@ -35,7 +35,7 @@ export function backupName(name: string, at: Date): string {
   return `${name}-${timestamp(at)}`
 }
 
-const BASE_EXT: Record<Format, string> = { custom: 'dump', plain: 'sql', directory: 'tar', supabase: 'supabase.tar' }
+const BASE_EXT: Record<Format, string> = { custom: 'dump', plain: 'sql', directory: 'tar', supabase: 'supabase.tar', roles: 'roles.sql' }
 const COMPRESSED_EXT: Record<CompressionAlgorithm, string> = { zstd: '.zst', gzip: '.gz', none: '' }
 
 /** The stored file's extension: it tells the truth about every layer (DESIGN.md §3). */

@@ -6,8 +6,11 @@
 
 export type Command = 'backup' | 'restore' | 'restore-test' | 'list' | 'check'
 export type Provider = 'postgres' | 'neon' | 'supabase' | 'render'
-/** `supabase`: Supabase's three parts (roles.sql, schema.sql, data.sql) as one tar (DESIGN.md §7). */
-export type Format = 'custom' | 'plain' | 'directory' | 'supabase'
+/**
+ * `supabase`: Supabase's three parts (roles.sql, schema.sql, data.sql) as one tar (DESIGN.md §7);
+ * `roles`: the cluster's roles (`roles: true`), never a `format` input.
+ */
+export type Format = 'custom' | 'plain' | 'directory' | 'supabase' | 'roles'
 export type CompressionAlgorithm = 'zstd' | 'gzip' | 'none'
 export type VerifyLevel = 'archive' | 'restore' | 'none'
 export type DestinationKind = 'artifact' | 's3' | 'file'
@@ -120,6 +123,8 @@ export interface BackupSettings {
   decryption: DecryptionSettings
   /** Every secret in every form the runner could print; already passed to core.setSecret. */
   secrets: string[]
+  /** `roles: true`: the cluster's roles are stored too, as the backup of this name. */
+  roles?: { name: string }
   /** Set when the dump read a temporary Neon branch: recorded in the manifest. */
   neonOrigin?: NeonOrigin
 }

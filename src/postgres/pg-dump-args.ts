@@ -14,7 +14,7 @@ export interface DumpArgsOptions {
 }
 
 // The supabase format's parts are plain SQL (stages/supabase.ts asks for them as `plain`).
-const FORMAT_FLAG: Record<Format, string> = { custom: 'c', plain: 'p', directory: 'd', supabase: 'p' }
+const FORMAT_FLAG: Record<Format, string> = { custom: 'c', plain: 'p', directory: 'd', supabase: 'p', roles: 'p' }
 
 /**
  * pg_dump's argv. Pure, so it is tested with a table. Never contains a

@@ -45,7 +45,11 @@ export async function reportRestore(r: RestoreReport, secrets: readonly string[]
         ['Size', `${humanBytes(m.sizeBytes)}, sha256 <code>${m.sha256}</code>`],
         ['Restored into', r.target],
         ['Restore time (RTO)', r.dryRun ? 'dry run: nothing restored' : `${r.restoreSeconds.toFixed(1)} s`],
-        ['Result', `${r.verified ? 'passed' : r.dryRun ? 'not run' : 'FAILED'}<br>${r.details.map(escapeHtml).join('<br>')}`]
+        // A roles restore has no tables to count: done is all it can be.
+        [
+          'Result',
+          `${r.verified ? 'passed' : r.dryRun ? 'not run' : m.dump.format === 'roles' ? 'done' : 'FAILED'}<br>${r.details.map(escapeHtml).join('<br>')}`
+        ]
       ])
       .addHeading(`Tables (${r.comparison.length || m.tables.length})`, 3)
       .addTable(

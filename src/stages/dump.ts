@@ -16,6 +16,9 @@ import { explainServerMessage, explained, lostSnapshot } from '../postgres/cause
 import type { Workspace } from '../runtime/workspace.js'
 import type { PgClient } from '../postgres/client.js'
 import { SUPABASE_PARTS, dumpSupabase, supabaseCounted, supabaseDataArgs } from './supabase.js'
+import { spool } from './spool.js'
+import { rolesDumpArgs, rolesEdits } from '../providers/roles.js'
+import { PRESETS } from '../config/presets.js'
 
 export interface RunningDump {
   /** Already compressed when startDump was given a compressor process. */
@@ -66,6 +69,21 @@ export async function startDump(
       Titles.backup,
       `The ${s.format} format is stored as a tar: this runner has no 'tar' on the PATH. Install tar, or use format: custom.`
     )
+  if (s.format === 'roles') {
+    // Small, and edited line by line first: spooled, then read by cat so the compressor process still reads a pipe.
+    const file = work.path('roles.sql')
+    const reserved = PRESETS[s.source.provider].reservedRoles ?? []
+    await spool(
+      'pg_dumpall (roles)',
+      client.pgDumpall,
+      rolesDumpArgs(s.source),
+      s,
+      file,
+      rolesEdits(reserved),
+      'roles: true writes the roles there first'
+    )
+    return streamOf({ name: 'pg_dumpall', process: spawnTool(findOnPath('cat') ?? 'cat', [file]) }, s.secrets, compressor)
+  }
   if (s.format === 'supabase') {
     const parts = await dumpSupabase(s, client, snapshot, work)
     const tar = { name: 'tar', process: spawnTool(tarCommand!, ['-c', '-C', parts, ...SUPABASE_PARTS]) }
@@ -176,9 +194,11 @@ export async function dumpToStorage(
   let countFailure: ActionError | undefined
   // The supabase format stores no rows of the platform's schemas, and its role could not count them: they are left out.
   const counting = (
-    s.format === 'supabase'
-      ? session.countRows(dataFilter([...supabaseDataArgs(), ...s.pgDumpArgs]), supabaseCounted())
-      : session.countRows(dataFilter(s.pgDumpArgs))
+    s.format === 'roles'
+      ? Promise.resolve([])
+      : s.format === 'supabase'
+        ? session.countRows(dataFilter([...supabaseDataArgs(), ...s.pgDumpArgs]), supabaseCounted())
+        : session.countRows(dataFilter(s.pgDumpArgs))
   ).catch((e: unknown) => {
     throw (countFailure = new ActionError(
       Titles.backup,

@@ -13,7 +13,7 @@ import type { EncryptionInfo } from './encrypt.js'
 import type { PgClient } from '../postgres/client.js'
 import type { Workspace } from '../runtime/workspace.js'
 import { withConnection } from '../postgres/session.js'
-import { rolesCreatedBy } from '../providers/roles.js'
+import { createMissingRoles, type RolesRestored } from '../providers/roles.js'
 import { PRESETS } from '../config/presets.js'
 
 export interface RestoreOptions {
@@ -92,11 +92,6 @@ export async function restoreArchive(
   return { sha256: seal.digest, bytes: seal.bytes }
 }
 
-export interface RolesRestored {
-  created: string[]
-  existing: string[]
-}
-
 /**
  * Supabase's documented restore of the three parts: the roles the target
  * lacks are created (their CREATE, ALTER and grants; roles it has are left as
@@ -111,34 +106,7 @@ async function restoreSupabase(
   secrets: readonly string[],
   clean: boolean
 ): Promise<RolesRestored> {
-  const roles = fs.readFileSync(path.join(dir, 'roles.sql'), 'utf8')
-  const named = rolesCreatedBy(roles)
-  const have = await withConnection(
-    target,
-    async c =>
-      new Set(
-        (await c.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [named])).rows.map(r => r.rolname)
-      )
-  )
-  const created = named.filter(r => !have.has(r))
-  const mine = (line: string): boolean =>
-    created.some(r => line.includes(`ROLE "${r.replace(/"/g, '""')}"`) || line.includes(`TO "${r.replace(/"/g, '""')}"`))
-  // One statement per line in pg_dumpall's output; GRANTED BY names the source's grantor, which need not exist here.
-  const statements = roles
-    .split('\n')
-    .filter(l => /^(CREATE ROLE|ALTER ROLE|GRANT) /.test(l) && mine(l))
-    .map(l => l.replace(/ GRANTED BY "(?:[^"]|"")+"/, ''))
-  if (statements.length) {
-    try {
-      await withConnection(target, async c => {
-        await c.query('BEGIN')
-        for (const sql of statements) await c.query(sql)
-        await c.query('COMMIT')
-      })
-    } catch (e) {
-      throw new ActionError(Titles.restore, scrub(`Creating the roles of roles.sql failed: ${(e as Error).message}`, secrets))
-    }
-  }
+  const roles = await createMissingRoles(fs.readFileSync(path.join(dir, 'roles.sql'), 'utf8'), target, secrets)
   const files = [...(clean ? [await writeClean(dir, target)] : []), path.join(dir, 'schema.sql'), path.join(dir, 'data.sql')]
   const psql = spawnTool(
     client.psql,
@@ -152,7 +120,7 @@ async function restoreSupabase(
       Titles.restore,
       scrub(`psql failed (exit ${r.code}) restoring schema.sql and data.sql: ${psql.stderr.toString()}`, secrets)
     )
-  return { created, existing: named.filter(r => have.has(r)) }
+  return roles
 }
 
 /**

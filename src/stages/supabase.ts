@@ -6,19 +6,14 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import type { DumpPlan } from '../config/settings.js'
 import { PRESETS } from '../config/presets.js'
-import { ActionError, Titles, scrub } from '../runtime/errors.js'
-import { explainWriteError, spawnTool } from '../runtime/process.js'
 import { LineEdit, restrictLines } from '../runtime/line-edit.js'
 import type { Workspace } from '../runtime/workspace.js'
-import { save, State } from '../runtime/state.js'
-import { buildPgDumpArgs, pgDumpEnv } from '../postgres/pg-dump-args.js'
+import { buildPgDumpArgs } from '../postgres/pg-dump-args.js'
+import { spool } from './spool.js'
 import type { PgClient } from '../postgres/client.js'
 import { rolesDumpArgs, rolesEdits } from '../providers/roles.js'
-import { explainServerMessage } from '../postgres/causes.js'
 
 /** The tar's members, at its root, in restore order (DESIGN.md §8). */
 export const SUPABASE_PARTS = ['roles.sql', 'schema.sql', 'data.sql'] as const
@@ -75,42 +70,13 @@ export function supabaseCounted(): (schema: string) => boolean {
   return schema => !excluded.test(schema)
 }
 
-const SPOOL_WHY = 'format: supabase writes its three parts there before it stores them as one tar. Free disk on the runner'
-
-async function spool(
-  label: string,
-  command: string,
-  args: string[],
-  s: DumpPlan,
-  file: string,
-  edit: Transform,
-  framing: { head?: string; tail?: string } = {}
-): Promise<void> {
-  fs.writeFileSync(file, framing.head ?? '', { flag: 'wx', mode: 0o600 })
-  const p = spawnTool(command, args, pgDumpEnv(s.source))
-  if (p.child.pid) save(State.pgDumpPid, String(p.child.pid))
-  const [r, written] = await Promise.all([
-    p.exit,
-    pipeline(p.stdout, edit, fs.createWriteStream(file, { flags: 'a' })).then(
-      () => undefined,
-      (e: unknown) => e
-    )
-  ])
-  if (r.code !== 0) {
-    const stderr = p.stderr.toString()
-    const said = `${label} ${r.error ? r.error.message : `exited with code ${r.code ?? r.signal}`}: ${stderr || '(no error output)'}`
-    const why = explainServerMessage(stderr)
-    throw new ActionError(Titles.backup, scrub(why ? `${why}. (${said})` : said, s.secrets))
-  }
-  if (written) throw explainWriteError(written, path.dirname(file), SPOOL_WHY)
-  if (framing.tail) fs.appendFileSync(file, framing.tail)
-}
-
 /**
  * Writes the three parts into a fresh directory of the workspace and returns
  * it: roles (pg_dumpall, reserved roles commented out), then schema and data
  * with pg_dump in `snapshot`.
  */
+const SPOOL_WHY = 'format: supabase writes its three parts there before it stores them as one tar. Free disk on the runner'
+
 export async function dumpSupabase(s: DumpPlan, client: PgClient, snapshot: string, work: Workspace): Promise<string> {
   const dir = work.path('supabase')
   fs.mkdirSync(dir, { mode: 0o700 })
@@ -118,7 +84,15 @@ export async function dumpSupabase(s: DumpPlan, client: PgClient, snapshot: stri
   // The role that dumps is the platform's postgres (through the pooler, postgres.<ref>): reserved like it.
   const dumping = [s.source.user, s.source.user.replace(/\.[a-z0-9]+$/, '')]
   const reserved = [...(preset.reservedRoles ?? []), ...dumping]
-  await spool('pg_dumpall (roles)', client.pgDumpall, rolesDumpArgs(s.source), s, path.join(dir, 'roles.sql'), rolesEdits(reserved))
+  await spool(
+    'pg_dumpall (roles)',
+    client.pgDumpall,
+    rolesDumpArgs(s.source),
+    s,
+    path.join(dir, 'roles.sql'),
+    rolesEdits(reserved),
+    SPOOL_WHY
+  )
   const schemaArgs = buildPgDumpArgs({
     ...common,
     format: 'plain',
@@ -129,14 +103,14 @@ export async function dumpSupabase(s: DumpPlan, client: PgClient, snapshot: stri
       ...s.pgDumpArgs
     ]
   })
-  await spool('pg_dump (schema)', client.pgDump, schemaArgs, s, path.join(dir, 'schema.sql'), schemaEdits())
+  await spool('pg_dump (schema)', client.pgDump, schemaArgs, s, path.join(dir, 'schema.sql'), schemaEdits(), SPOOL_WHY)
   const dataArgs = buildPgDumpArgs({
     ...common,
     format: 'plain',
     extraArgs: ['--data-only', '--quote-all-identifiers', ...supabaseDataArgs(), '--schema=*', ...s.pgDumpArgs]
   })
   // Triggers stay quiet while rows go back exactly as they were (the CLI's dump_data.sh frames it the same way).
-  await spool('pg_dump (data)', client.pgDump, dataArgs, s, path.join(dir, 'data.sql'), restrictLines(), {
+  await spool('pg_dump (data)', client.pgDump, dataArgs, s, path.join(dir, 'data.sql'), restrictLines(), SPOOL_WHY, {
     head: 'SET session_replication_role = replica;\n\n',
     tail: '\nRESET ALL;\n'
   })

@@ -66,11 +66,14 @@ async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, l
   const lastLines = (text: string): string => text.split('\n').slice(-3).join(' ')
   let dir: string | undefined
   let readerResult: () => Promise<string | undefined>
-  if (c.format === 'plain' && !decompressorCommand(c.compression)) {
+  // SQL scripts (plain, and the roles file of pg_dumpall) are whole when they end with their tool's completion line.
+  const sql = c.format === 'plain' || c.format === 'roles'
+  const trailer = c.format === 'roles' ? '-- PostgreSQL database cluster dump complete' : PLAIN_TRAILER
+  if (sql && !decompressorCommand(c.compression)) {
     const decompress = createDecompressor(c.compression)
     const sink = new TrailerSink()
     stages.push(...(decompress ? [decompress] : []), sink)
-    readerResult = async () => (sink.tail.includes(PLAIN_TRAILER) ? undefined : TRUNCATED)
+    readerResult = async () => (sink.tail.includes(trailer) ? undefined : TRUNCATED)
   } else {
     // Plain SQL through `tail`: only pg_dump's last lines come back to Node.
     let tool = 'tail'
@@ -87,7 +90,7 @@ async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, l
     stages.push(...reader.input)
     const exited = reader.failure().then(async f => {
       if (f) return `${f.name} could not read it: ${lastLines(f.stderr)}`
-      if (c.format === 'plain') return sink.tail.includes(PLAIN_TRAILER) ? undefined : TRUNCATED
+      if (sql) return sink.tail.includes(trailer) ? undefined : TRUNCATED
       if (!dir) return undefined
       if (c.format === 'supabase') return incompleteParts(dir)
       const restore = spawnTool(c.pgRestore, ['--file=/dev/null', dir])

@@ -540,3 +540,11 @@ describe('format: supabase', () => {
     expect(() => parse({ format: 'supabase' })).toThrow(/Input 'format: supabase' .* needs 'provider: supabase' .*got provider postgres/)
   })
 })
+
+describe('roles: true', () => {
+  it('names the roles backup after the name when one is given, else after the host', () => {
+    expect(parse({ roles: 'true', name: 'shop' }).roles).toEqual({ name: 'shop-roles' })
+    expect(parse({ roles: 'true' }).roles).toEqual({ name: 'db.internal-roles' })
+    expect(parse({}).roles).toBeUndefined()
+  })
+})
