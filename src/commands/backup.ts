@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { BackupSettings } from '../config/settings.js'
 import { ActionError, Titles, errorMessage, scrub } from '../runtime/errors.js'
-import { SourceSession } from '../postgres/session.js'
+import { SourceSession, withConnection, withDatabase } from '../postgres/session.js'
 import { dumpToStorage } from '../stages/dump.js'
 import { resolveClient, runnerResolveDeps } from '../postgres/client.js'
 import { Storage, type Target } from '../storage/storage.js'
@@ -10,7 +10,7 @@ import { backupFileName, fileExtension } from '../config/naming.js'
 import { buildManifest, type ManifestV1, type Verification } from '../storage/manifest.js'
 import { type StoredCopy } from '../storage/destination.js'
 import { type TableComparison } from '../postgres/counts.js'
-import { reportBackup, type BackupReport } from '../report/backup.js'
+import { reportBackup, reportDatabases, type BackupReport, type DatabaseResult } from '../report/backup.js'
 import { Workspace } from '../runtime/workspace.js'
 import type { EncryptionInfo } from '../stages/encrypt.js'
 import { applyRetention } from '../retention/apply.js'
@@ -28,7 +28,8 @@ export type BackupOutcome = BackupReport
  * run once the database backup was attempted too. The database's outputs are
  * the step's.
  */
-export async function backup(s: BackupSettings, signal: AbortSignal): Promise<BackupOutcome> {
+export async function backup(s: BackupSettings, signal: AbortSignal): Promise<BackupOutcome | undefined> {
+  if (s.databases) return backupDatabases(s, s.databases, signal)
   if (!s.roles) return backupOne(s, signal)
   const roles = s.roles
   let failed: unknown
@@ -46,6 +47,67 @@ export async function backup(s: BackupSettings, signal: AbortSignal): Promise<Ba
     )
   }
   return outcome
+}
+
+/** Providers' maintenance databases, which `databases: all` never takes (DESIGN.md §2). */
+const MAINTENANCE = ['rdsadmin', 'cloudsqladmin', 'azure_maintenance']
+
+/**
+ * `databases`: each database of the server its own backup, in turn (one
+ * pipeline at a time: memory stays that of one), with the roles once first
+ * when asked. A database that fails does not stop the others; the run fails
+ * after all were attempted, and only those that succeeded ran their retention.
+ */
+async function backupDatabases(s: BackupSettings, d: NonNullable<BackupSettings['databases']>, signal: AbortSignal): Promise<undefined> {
+  const names =
+    d.list === 'all'
+      ? await withConnection(s.source, async c =>
+          (
+            await c.query<{ datname: string }>(
+              'SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate AND NOT (datname = ANY($1)) ORDER BY datname',
+              [MAINTENANCE]
+            )
+          ).rows.map(r => r.datname)
+        )
+      : d.list
+  const results: DatabaseResult[] = []
+  if (s.roles) results.push(await attempt(s.roles.name, null, () => backupOne(rolesBackup(s, s.roles!.name), signal)))
+  for (const db of names) {
+    signal.throwIfAborted()
+    const name = `${d.prefix ? `${d.prefix}-` : ''}${db}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 100)
+    const one: BackupSettings = { ...s, roles: undefined, databases: undefined, name, source: withDatabase(s.source, db) }
+    results.push(await attempt(name, db, () => core.group(`Database ${db}`, () => backupOne(one, signal))))
+  }
+  await reportDatabases(results, s.secrets)
+  const failed = results.filter(r => r.error)
+  if (failed.length) {
+    throw new ActionError(
+      Titles.backup,
+      `${failed.length} of ${results.length} backups failed (the others were stored): ${failed.map(r => `${r.database ?? r.name}: ${r.error}`).join('; ')}`
+    )
+  }
+  return undefined
+
+  async function attempt(name: string, database: string | null, fn: () => Promise<BackupOutcome>): Promise<DatabaseResult> {
+    try {
+      const o = await fn()
+      return {
+        name,
+        database,
+        key: o.backupKey,
+        location: o.locations.join('\n'),
+        sizeBytes: o.manifest.sizeBytes,
+        sha256: o.manifest.sha256,
+        state: o.manifest.state,
+        error: null
+      }
+    } catch (e) {
+      if (signal.aborted) throw e
+      const error = scrub(errorMessage(e), s.secrets)
+      core.error(error, { title: e instanceof ActionError ? e.title : Titles.backup })
+      return { name, database, key: null, location: null, sizeBytes: null, sha256: null, state: null, error }
+    }
+  }
 }
 
 /** The roles backup: pg_dumpall's roles as a SQL file, read back by `verify` (a scratch database cannot hold cluster roles). */

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { InputError } from '../runtime/errors.js'
-import type { ReadSettings, Settings } from './settings.js'
+import type { BackupSettings, ReadSettings, Settings } from './settings.js'
 import { boolean, integer, oneOf, parseMaxAge, parseName, type InputReader } from './fields.js'
 import { Secrets } from './secrets.js'
 import { parseRootCert, resolveProvider } from './database-url.js'
@@ -40,7 +40,13 @@ function parseBackup(ctx: ParseContext): Settings {
   if (read('neon-mode') && provider !== 'neon') throw new InputError(`Input 'neon-mode' needs 'provider: neon'; got provider ${provider}.`)
   const mode = oneOf('neon-mode', read('neon-mode'), NEON_MODES, 'dump')
   // Through the API: branch and snapshot always; a dump when an API key is given (it reads a fresh temporary branch).
-  if (provider === 'neon' && (mode !== 'dump' || read('neon-api-key'))) return parseNeonBackup(ctx, mode)
+  if (provider === 'neon' && (mode !== 'dump' || read('neon-api-key'))) {
+    if (read('databases'))
+      throw new InputError(
+        `Input 'databases' backs up several databases of one server with pg_dump: it does not combine with Neon's API (neon-api-key, neon-mode); give a database-url instead.`
+      )
+    return parseNeonBackup(ctx, mode)
+  }
   if (read('neon-point-in-time'))
     throw new InputError(
       `Input 'neon-point-in-time' needs 'provider: neon' with 'neon-api-key' and 'neon-project-id' (the dump then reads a branch made at that point).`
@@ -53,7 +59,8 @@ function parseBackup(ctx: ParseContext): Settings {
   const roles = boolean('roles', read('roles'))
     ? { name: parseName(`${read('name') ? name : source.host.replace(/[^A-Za-z0-9._-]/g, '-')}-roles`.slice(-100)) }
     : undefined
-  return { ...plan, source, name, ...(roles ? { roles } : {}) }
+  const databases = parseDatabases(read('databases'), read('name') ? name : undefined)
+  return { ...plan, source, name, ...(roles ? { roles } : {}), ...(databases ? { databases } : {}) }
 }
 
 /** The commands that read stored backups: list, check, restore, restore-test. */
@@ -102,4 +109,18 @@ function parseReading(ctx: ParseContext, command: Exclude<Settings['command'], '
 /** The one place that calls core.getInput. */
 export function getSettings(): Settings {
   return parseInputs(name => core.getInput(name).trim(), core.setSecret)
+}
+
+/** `databases`: `all`, or names separated by commas or new lines (DESIGN.md §2, §8). */
+function parseDatabases(value: string, prefix: string | undefined): BackupSettings['databases'] {
+  if (!value) return undefined
+  if (value === 'all') return { list: 'all', prefix }
+  const list = value
+    .split(/[,\n]/)
+    .map(x => x.trim())
+    .filter(Boolean)
+  if (!list.length) throw new InputError(`Input 'databases' must be all, or database names separated by commas or new lines.`)
+  const repeated = list.find((d, i) => list.indexOf(d) !== i)
+  if (repeated) throw new InputError(`Input 'databases' names ${repeated} twice.`)
+  return { list, prefix }
 }

@@ -125,6 +125,8 @@ export interface BackupSettings {
   secrets: string[]
   /** `roles: true`: the cluster's roles are stored too, as the backup of this name. */
   roles?: { name: string }
+  /** `databases`: several databases of the server, each its own backup named `{prefix}-{db}` (or `{db}` without a `name`). */
+  databases?: { list: string[] | 'all'; prefix: string | undefined }
   /** Set when the dump read a temporary Neon branch: recorded in the manifest. */
   neonOrigin?: NeonOrigin
 }

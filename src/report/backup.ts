@@ -3,7 +3,7 @@ import type { ManifestV1 } from '../storage/manifest.js'
 import type { TableComparison } from '../postgres/counts.js'
 import { writeSummary } from './safely.js'
 import { setOutputs } from './outputs.js'
-import { humanBytes, h, comparisonRow, verificationText } from './format.js'
+import { humanBytes, h, comparisonRow, escapeHtml, verificationText } from './format.js'
 
 export interface BackupReport {
   manifest: ManifestV1
@@ -63,4 +63,36 @@ export async function reportBackup(r: BackupReport, secrets: readonly string[]):
   core.notice(`Backup stored at ${r.locations.join(', ')} (${humanBytes(m.sizeBytes)}, sha256 ${m.sha256.slice(0, 12)}…)`, {
     title: 'Backup stored'
   })
+}
+
+/** One backup of a `databases` run: what the `backups` output lists (DESIGN.md §8). */
+export interface DatabaseResult {
+  name: string
+  /** Null for the roles backup. */
+  database: string | null
+  key: string | null
+  location: string | null
+  sizeBytes: number | null
+  sha256: string | null
+  state: string | null
+  error: string | null
+}
+
+/** `databases`: one row per backup; backup-key, sha256 and size-bytes are empty, `backups` lists them all. */
+export async function reportDatabases(results: DatabaseResult[], secrets: readonly string[]): Promise<void> {
+  setOutputs({ 'backup-key': '', sha256: '', 'size-bytes': '', location: '', backups: JSON.stringify(results) }, secrets)
+  await writeSummary(
+    core.summary
+      .addHeading(`Databases (${results.filter(r => !r.error).length} of ${results.length} stored)`, 2)
+      .addTable([
+        [h('Backup'), h('Database'), h('State'), h('Size'), h('Location or error')],
+        ...results.map(r => [
+          r.name,
+          r.database ?? '(roles)',
+          r.state ?? 'FAILED',
+          r.sizeBytes === null ? '' : humanBytes(r.sizeBytes),
+          escapeHtml(r.error ?? r.location ?? '')
+        ])
+      ])
+  )
 }

@@ -548,3 +548,16 @@ describe('roles: true', () => {
     expect(parse({}).roles).toBeUndefined()
   })
 })
+
+describe('databases', () => {
+  it('takes all, or names separated by commas or new lines, and the name as their prefix', () => {
+    expect(parse({ databases: 'all' }).databases).toEqual({ list: 'all', prefix: undefined })
+    expect(parse({ databases: 'shop, crm\nwiki', name: 'acme' }).databases).toEqual({ list: ['shop', 'crm', 'wiki'], prefix: 'acme' })
+    expect(parse({}).databases).toBeUndefined()
+  })
+
+  it('refuses a name twice and a list of nothing', () => {
+    expect(() => parse({ databases: 'shop,shop' })).toThrow(/Input 'databases' names shop twice/)
+    expect(() => parse({ databases: ' , ' })).toThrow(/Input 'databases' must be all, or database names/)
+  })
+})
