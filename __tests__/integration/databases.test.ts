@@ -89,6 +89,24 @@ describe('databases: shop, crm, wiki with roles: true', () => {
   })
 })
 
+describe('databases whose verification fails', () => {
+  it('are listed where they are kept, in the failed state, and fail the run', async () => {
+    const r = await run({
+      databases: 'shop,crm',
+      name: 'checked',
+      verify: 'restore',
+      'scratch-database-url': stack.pg.url('postgres'),
+      'verify-sql': 'SELECT count(*) > 100 FROM orders'
+    })
+    expect(r.code).toBe(1)
+    const [shop, crm] = listed(r)
+    expect(shop).toMatchObject({ name: 'checked-shop', state: 'verified', error: null })
+    expect(crm).toMatchObject({ name: 'checked-crm', state: 'failed', error: expect.stringMatching(/verify-sql/) })
+    expect(fs.existsSync(crm.key!)).toBe(true)
+    expect(JSON.parse(fs.readFileSync(`${crm.key}.manifest.json`, 'utf8')).state).toBe('failed')
+  })
+})
+
 describe('databases: all', () => {
   it('takes every database that allows connections, never a template or a provider’s maintenance database', async () => {
     stack.pg.psql('postgres', [

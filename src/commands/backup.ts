@@ -70,6 +70,39 @@ async function backupDatabases(s: BackupSettings, d: NonNullable<BackupSettings[
           ).rows.map(r => r.datname)
         )
       : d.list
+  const attempt = async (name: string, database: string | null, fn: () => Promise<BackupOutcome>): Promise<DatabaseResult> => {
+    try {
+      const o = await fn()
+      return {
+        name,
+        database,
+        key: o.backupKey,
+        location: o.locations.join('\n'),
+        sizeBytes: o.manifest.sizeBytes,
+        sha256: o.manifest.sha256,
+        state: o.manifest.state,
+        error: null
+      }
+    } catch (e) {
+      if (signal.aborted) throw e
+      const error = scrub(errorMessage(e), s.secrets)
+      core.error(error, { title: e instanceof ActionError ? e.title : Titles.backup })
+      // A backup whose verification failed was stored (and stays, in the failed state): the list says where.
+      const o = (e as { outcome?: BackupOutcome }).outcome
+      return o
+        ? {
+            name,
+            database,
+            key: o.backupKey,
+            location: o.locations.join('\n'),
+            sizeBytes: o.manifest.sizeBytes,
+            sha256: o.manifest.sha256,
+            state: o.manifest.state,
+            error
+          }
+        : { name, database, key: null, location: null, sizeBytes: null, sha256: null, state: null, error }
+    }
+  }
   const results: DatabaseResult[] = []
   if (s.roles) results.push(await attempt(s.roles.name, null, () => backupOne(rolesBackup(s, s.roles!.name), signal)))
   for (const db of names) {
@@ -87,27 +120,6 @@ async function backupDatabases(s: BackupSettings, d: NonNullable<BackupSettings[
     )
   }
   return undefined
-
-  async function attempt(name: string, database: string | null, fn: () => Promise<BackupOutcome>): Promise<DatabaseResult> {
-    try {
-      const o = await fn()
-      return {
-        name,
-        database,
-        key: o.backupKey,
-        location: o.locations.join('\n'),
-        sizeBytes: o.manifest.sizeBytes,
-        sha256: o.manifest.sha256,
-        state: o.manifest.state,
-        error: null
-      }
-    } catch (e) {
-      if (signal.aborted) throw e
-      const error = scrub(errorMessage(e), s.secrets)
-      core.error(error, { title: e instanceof ActionError ? e.title : Titles.backup })
-      return { name, database, key: null, location: null, sizeBytes: null, sha256: null, state: null, error }
-    }
-  }
 }
 
 /** The roles backup: pg_dumpall's roles as a SQL file, read back by `verify` (a scratch database cannot hold cluster roles). */
@@ -170,7 +182,8 @@ async function backupOne(s: BackupSettings, signal: AbortSignal): Promise<Backup
     }
     await reportBackup(outcome, s.secrets)
     await warnMixedSources(s.name, manifest, earlier(), s.secrets)
-    if (manifest.state === 'failed') throw new ActionError(Titles.verification, manifest.verification.details.join('\n'))
+    if (manifest.state === 'failed')
+      throw Object.assign(new ActionError(Titles.verification, manifest.verification.details.join('\n')), { outcome })
     signal.throwIfAborted()
     // Only after a good run: a failed backup or verification never deletes anything.
     const retention = await core.group('Retention', () =>
