@@ -71,36 +71,24 @@ async function backupDatabases(s: BackupSettings, d: NonNullable<BackupSettings[
         )
       : d.list
   const attempt = async (name: string, database: string | null, fn: () => Promise<BackupOutcome>): Promise<DatabaseResult> => {
+    const stored = (o: BackupOutcome | undefined, error: string | null): DatabaseResult => ({
+      name,
+      database,
+      key: o?.backupKey ?? null,
+      location: o ? o.locations.join('\n') : null,
+      sizeBytes: o?.manifest.sizeBytes ?? null,
+      sha256: o?.manifest.sha256 ?? null,
+      state: o?.manifest.state ?? null,
+      error
+    })
     try {
-      const o = await fn()
-      return {
-        name,
-        database,
-        key: o.backupKey,
-        location: o.locations.join('\n'),
-        sizeBytes: o.manifest.sizeBytes,
-        sha256: o.manifest.sha256,
-        state: o.manifest.state,
-        error: null
-      }
+      return stored(await fn(), null)
     } catch (e) {
       if (signal.aborted) throw e
       const error = scrub(errorMessage(e), s.secrets)
       core.error(error, { title: e instanceof ActionError ? e.title : Titles.backup })
       // A backup whose verification failed was stored (and stays, in the failed state): the list says where.
-      const o = (e as { outcome?: BackupOutcome }).outcome
-      return o
-        ? {
-            name,
-            database,
-            key: o.backupKey,
-            location: o.locations.join('\n'),
-            sizeBytes: o.manifest.sizeBytes,
-            sha256: o.manifest.sha256,
-            state: o.manifest.state,
-            error
-          }
-        : { name, database, key: null, location: null, sizeBytes: null, sha256: null, state: null, error }
+      return stored((e as { outcome?: BackupOutcome }).outcome, error)
     }
   }
   const results: DatabaseResult[] = []
