@@ -466,6 +466,20 @@ describe('destination: file on the runner', () => {
     for (const t of taken) expect(fs.readFileSync(t, 'utf8')).toBe('someone else')
   })
 
+  it('names a file-path it cannot create before pg_dump starts', async () => {
+    const blocker = path.join(freshDir('blocked'), 'a-file')
+    fs.writeFileSync(blocker, 'not a directory')
+    const r = await run(file(path.join(blocker, 'backups')))
+    expect(r.code).toBe(1)
+    expect(errors(r)).toEqual([
+      expect.objectContaining({
+        title: 'Backup failed',
+        message: expect.stringMatching(/^Cannot create .*a-file\/backups\/shop for destination: file .*check file-path/)
+      })
+    ])
+    expect(r.stdout).not.toMatch(/::group::Dump /)
+  })
+
   it('refuses to restore a path outside file-path, naming file-path', async () => {
     const root = freshDir('inside')
     const r = await run(file(root))

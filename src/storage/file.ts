@@ -67,7 +67,9 @@ export class FileDestination implements Destination, KeyStore {
     return pathToFileURL(key).href
   }
 
+  /** Also makes the name's directory, so a file-path the runner cannot write to fails before pg_dump starts. */
   async refuseExisting(key: string): Promise<void> {
+    this.directoryFor(key)
     if (fs.existsSync(key) || fs.existsSync(manifestKey(key))) {
       throw new ActionError(
         Titles.backup,
