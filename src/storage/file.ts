@@ -49,6 +49,21 @@ function publishFile(partial: string, finalPath: string): void {
   fsyncPath(path.dirname(finalPath))
 }
 
+/** Throws, naming `dir`, when the nearest part of it that exists is not a directory the runner may write into. */
+function writable(dir: string): void {
+  let existing = dir
+  while (!fs.existsSync(existing)) existing = path.dirname(existing)
+  try {
+    if (!fs.statSync(existing).isDirectory()) throw Object.assign(new Error(`${existing} is not a directory`), { code: 'ENOTDIR' })
+    fs.accessSync(existing, fs.constants.W_OK)
+  } catch (e) {
+    throw new ActionError(
+      Titles.backup,
+      `Cannot create ${dir} for destination: file (${(e as Error).message}): check file-path and that the runner's user may write there.`
+    )
+  }
+}
+
 /**
  * A directory on the runner (a self-hosted runner's volume, a NAS mount):
  * `{file-path}/{name}/{name}-{stamp}.{ext}` and its manifest, the same layout
@@ -67,9 +82,9 @@ export class FileDestination implements Destination, KeyStore {
     return pathToFileURL(key).href
   }
 
-  /** Also makes the name's directory, so a file-path the runner cannot write to fails before pg_dump starts. */
+  /** Also checks the directory can be made (without making it), so a file-path the runner cannot write to fails before pg_dump starts. */
   async refuseExisting(key: string): Promise<void> {
-    this.directoryFor(key)
+    writable(path.dirname(key))
     if (fs.existsSync(key) || fs.existsSync(manifestKey(key))) {
       throw new ActionError(
         Titles.backup,
