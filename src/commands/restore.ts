@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type pg from 'pg'
 import { PRESETS } from '../config/presets.js'
+import { matchesAny } from '../postgres/pg-dump-args.js'
 import * as fs from 'node:fs'
 import { Writable, type Duplex, type Readable } from 'node:stream'
 import { Seal } from '../stages/pipeline.js'
@@ -192,11 +193,11 @@ function safetyBackupSettings(s: RestoreSettings, encryption: EncryptionSettings
 
 /** A Supabase project's own tables: those outside the schemas the platform manages. */
 async function projectTables(c: pg.Client): Promise<number> {
-  const managed = new RegExp(`^(?:${(PRESETS.supabase.managedSchemas ?? []).map(x => x.replace(/\*/g, '.*')).join('|')})$`)
+  const managed = matchesAny(PRESETS.supabase.managedSchemas ?? [])
   const { rows } = await c.query<{ schema: string }>(
     `SELECT n.nspname AS schema FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')`
   )
-  return rows.filter(r => !managed.test(r.schema)).length
+  return rows.filter(r => !managed(r.schema)).length
 }
 
 /**

@@ -69,6 +69,12 @@ export function patternToRegExp(pattern: string): { schema: RegExp | undefined; 
   return { schema: parts.length > 1 ? anchored(parts[parts.length - 2]) : undefined, name }
 }
 
+/** Whether a single name (a schema, a role) matches any of these pg_dump patterns. */
+export function matchesAny(patterns: readonly string[]): (name: string) => boolean {
+  const res = patterns.map(p => patternToRegExp(p).name)
+  return name => res.some(r => r.test(name))
+}
+
 /**
  * Which tables' rows the dump contains, from the user's pg-dump-args: the
  * manifest records `rows: null` for the others and comparisons skip them.

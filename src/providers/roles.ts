@@ -10,22 +10,25 @@ import type { SourceSettings } from '../config/settings.js'
 import { ActionError, Titles, scrub } from '../runtime/errors.js'
 import { LineEdit } from '../runtime/line-edit.js'
 import { withConnection } from '../postgres/session.js'
+import { matchesAny } from '../postgres/pg-dump-args.js'
 
 /** pg_dumpall's options: roles only, never a password hash (a non-superuser may read pg_roles, not pg_authid). */
 export function rolesDumpArgs(source: SourceSettings): string[] {
   return ['--roles-only', '--no-role-passwords', '--no-comments', '--quote-all-identifiers', '--no-password', `--dbname=${source.uri}`]
 }
 
-const rolePattern = (patterns: readonly string[]): string =>
-  patterns.map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')).join('|')
+const QUOTED = '"((?:[^"]|"")+)"'
+const ROLE_LINE = new RegExp(`^(?:CREATE|ALTER) ROLE ${QUOTED}`)
+const GRANT_TO = new RegExp(`^GRANT .* TO ${QUOTED}`)
+const unquote = (q: string): string => q.replace(/""/g, '"')
 
+/** `reserved`: pg_dump patterns (`supabase_*`; a quoted one matches exactly). */
 export function rolesEdits(reserved: readonly string[]): LineEdit {
-  const r = rolePattern(reserved)
-  const reservedRole = r ? new RegExp(`^(?:CREATE|ALTER) ROLE "(?:${r})"`) : undefined
-  const grantToReserved = r ? new RegExp(`^GRANT ".*" TO "(?:${r})"`) : undefined
+  const isReserved = matchesAny(reserved)
   return new LineEdit(['\\', 'CREATE ROLE ', 'ALTER ROLE ', 'GRANT '], l => {
     if (/^\\(?:un)?restrict /.test(l)) return `-- ${l}`
-    if (reservedRole?.test(l) || grantToReserved?.test(l)) return `-- ${l}`
+    const role = ROLE_LINE.exec(l)?.[1] ?? (/^GRANT "/.test(l) ? GRANT_TO.exec(l)?.[1] : undefined)
+    if (role !== undefined && isReserved(unquote(role))) return `-- ${l}`
     // The defaults, which only a superuser may state (PostgreSQL 15 refuses even NOBYPASSRLS from a CREATEROLE role).
     return l.replace(/ (NOSUPERUSER|NOREPLICATION|NOBYPASSRLS)/g, '')
   })

@@ -15,6 +15,7 @@ import type { Workspace } from '../runtime/workspace.js'
 import { withConnection } from '../postgres/session.js'
 import { createMissingRoles, type RolesRestored } from '../providers/roles.js'
 import { PRESETS } from '../config/presets.js'
+import { matchesAny } from '../postgres/pg-dump-args.js'
 
 export interface RestoreOptions {
   /** Overwrite: `--clean --if-exists`, in one transaction so a failure leaves the target as it was. */
@@ -130,7 +131,7 @@ async function restoreSupabase(
  * leaves the project as it was.
  */
 async function writeClean(dir: string, target: SourceSettings): Promise<string> {
-  const managed = new RegExp(`^(?:${(PRESETS.supabase.managedSchemas ?? []).map(x => x.replace(/\*/g, '.*')).join('|')})$`)
+  const managed = matchesAny(PRESETS.supabase.managedSchemas ?? [])
   const own = await withConnection(target, async c =>
     (
       await c.query<{ nspname: string }>(
@@ -138,13 +139,13 @@ async function writeClean(dir: string, target: SourceSettings): Promise<string> 
       )
     ).rows
       .map(r => r.nspname)
-      .filter(n => !managed.test(n))
+      .filter(n => !managed(n))
   )
   const data = fs.readFileSync(path.join(dir, 'data.sql'), 'utf8')
   const filled = [
     ...new Set(
       [...data.matchAll(/^COPY ("(?:[^"]|"")+")\.("(?:[^"]|"")+") /gm)]
-        .filter(m => managed.test(m[1].slice(1, -1)))
+        .filter(m => managed(m[1].slice(1, -1).replace(/""/g, '"')))
         .map(m => `${m[1]}.${m[2]}`)
     )
   ]

@@ -10,7 +10,7 @@ import type { DumpPlan } from '../config/settings.js'
 import { PRESETS } from '../config/presets.js'
 import { LineEdit, restrictLines } from '../runtime/line-edit.js'
 import type { Workspace } from '../runtime/workspace.js'
-import { buildPgDumpArgs } from '../postgres/pg-dump-args.js'
+import { buildPgDumpArgs, matchesAny } from '../postgres/pg-dump-args.js'
 import { spool } from './spool.js'
 import type { PgClient } from '../postgres/client.js'
 import { rolesDumpArgs, rolesEdits } from '../providers/roles.js'
@@ -20,12 +20,9 @@ export const SUPABASE_PARTS = ['roles.sql', 'schema.sql', 'data.sql'] as const
 
 const preset = PRESETS.supabase
 
-const patterns = (names: readonly string[]): RegExp =>
-  new RegExp(`^(?:${names.map(n => n.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')).join('|')})$`)
-
 /** The CLI's schema edits that matter for a restore into a project: platform-owned objects and grants commented out. */
 function schemaEdits(): LineEdit {
-  const managed = patterns(preset.managedSchemas ?? [])
+  const managed = matchesAny(preset.managedSchemas ?? [])
   const grantOnManaged = /^(?:GRANT|REVOKE) .+ ON .+ "([^"]+)"/
   const commented = [
     /^\\(?:un)?restrict /,
@@ -50,7 +47,7 @@ function schemaEdits(): LineEdit {
     if (/^CREATE EVENT TRIGGER /.test(l)) inEventTrigger = !l.trimEnd().endsWith(';')
     if (commented.some(r => r.test(l))) return `-- ${l}`
     const m = grantOnManaged.exec(l)
-    if (m && managed.test(m[1])) return `-- ${l}`
+    if (m && managed(m[1])) return `-- ${l}`
     if (l.startsWith('CREATE SCHEMA "')) return l.replace(/^CREATE SCHEMA "/, 'CREATE SCHEMA IF NOT EXISTS "')
     return l
   })
@@ -66,8 +63,8 @@ export function supabaseDataArgs(): string[] {
 
 /** Whether a schema's tables are counted: the data part leaves the platform's schemas out, and so do the counts. */
 export function supabaseCounted(): (schema: string) => boolean {
-  const excluded = patterns(preset.dataExcludedSchemas ?? [])
-  return schema => !excluded.test(schema)
+  const excluded = matchesAny(preset.dataExcludedSchemas ?? [])
+  return schema => !excluded(schema)
 }
 
 /**
@@ -82,7 +79,7 @@ export async function dumpSupabase(s: DumpPlan, client: PgClient, snapshot: stri
   fs.mkdirSync(dir, { mode: 0o700 })
   const common = { uri: s.source.uri, snapshot, lockWaitTimeout: s.lockWaitTimeout, jobs: 1, directory: undefined }
   // The role that dumps is the platform's postgres (through the pooler, postgres.<ref>): reserved like it.
-  const dumping = [s.source.user, s.source.user.replace(/\.[a-z0-9]+$/, '')]
+  const dumping = [s.source.user, s.source.user.replace(/\.[a-z0-9]+$/, '')].map(u => `"${u.replace(/"/g, '""')}"`)
   const reserved = [...(preset.reservedRoles ?? []), ...dumping]
   await spool(
     'pg_dumpall (roles)',
