@@ -401,12 +401,8 @@ async function chooseDatabase(api, branch, n, source, title) {
 async function connectionTo(api, q, secrets) {
     const uri = await api.connectionUri(q);
     const password = URL.canParse(uri) ? new URL(uri).password : '';
-    for (const form of [uri, ...(0,_config_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .secretForms */ .e)(password), ...(password ? (0,_config_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .secretForms */ .e)(decodeURIComponent(password)) : [])]) {
-        if (form && !secrets.includes(form)) {
-            secrets.push(form);
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(form);
-        }
-    }
+    for (const value of [uri, password, ...(password ? [decodeURIComponent(password)] : [])])
+        (0,_config_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .addRunSecret */ .v$)(secrets, value, _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq);
     return (0,_config_database_url_js__WEBPACK_IMPORTED_MODULE_2__/* .parseDatabaseUrl */ .mx)(uri, 'neon', 'the Neon connection URI');
 }
 /** Temporary computes and branches, recorded for the post step and forgotten once removed. */

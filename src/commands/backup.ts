@@ -1,15 +1,16 @@
 import * as core from '@actions/core'
-import type { BackupSettings } from '../config/settings.js'
+import type { BackupJob, BackupSettings } from '../config/settings.js'
 import { ActionError, Titles, errorMessage, scrub } from '../runtime/errors.js'
 import { SourceSession, withConnection, withDatabase } from '../postgres/session.js'
 import { dumpToStorage } from '../stages/dump.js'
-import { resolveClient, runnerResolveDeps } from '../postgres/client.js'
+import type { PipelineResult } from '../stages/pipeline.js'
+import { resolveClient, runnerResolveDeps, type PgClient } from '../postgres/client.js'
 import { Storage, type Target } from '../storage/storage.js'
 import { DEFAULT_LEVEL } from '../stages/compress.js'
 import { backupFileName, fileExtension } from '../config/naming.js'
-import { buildManifest, type ManifestV1, type Verification } from '../storage/manifest.js'
+import { buildManifest, dumpOrigin, type ManifestV1, type Origin, type Verification } from '../storage/manifest.js'
 import { type StoredCopy } from '../storage/destination.js'
-import { type TableComparison } from '../postgres/counts.js'
+import type { TableComparison, TableCount } from '../postgres/counts.js'
 import { reportBackup, reportDatabases, type BackupReport, type DatabaseResult } from '../report/backup.js'
 import { Workspace } from '../runtime/workspace.js'
 import type { EncryptionInfo } from '../stages/encrypt.js'
@@ -124,13 +125,30 @@ function rolesBackup(s: BackupSettings, name: string): BackupSettings {
   }
 }
 
+/** What made a backup's bytes, once they are in every destination: what the manifest records of where they came from. */
+export interface Produced {
+  dumped: PipelineResult & { tables: TableCount[] }
+  origin: Origin
+  compression: ManifestV1['compression']
+  /** The client that made the archive, whose pg_restore reads it back; undefined when someone else made it. */
+  client: PgClient | undefined
+}
+
+/** Streams one backup into the storage's sinks for `target` (pg_dump of a server, or a provider's export). */
+export type Producer = (storage: Storage, target: Target, work: Workspace, signal: AbortSignal) => Promise<Produced>
+
+/** A pg_dump backup of `s.source`. */
+function backupOne(s: BackupSettings, signal: AbortSignal): Promise<BackupOutcome> {
+  return storeBackup(s, (storage, target, work, sig) => dump(s, storage, target, work, sig), signal)
+}
+
 /**
- * The story of a backup: settings → source → pipeline → destinations →
- * verify → manifest → report → retention. Until the manifest is written, a
- * failure (or a cancel) removes what the run stored; from then on the backup
- * stays, whatever fails later.
+ * The story of a backup: producer → destinations → verify → manifest →
+ * report → retention. Until the manifest is written, a failure (or a cancel)
+ * removes what the run stored; from then on the backup stays, whatever fails
+ * later.
  */
-async function backupOne(s: BackupSettings, signal: AbortSignal): Promise<BackupOutcome> {
+export async function storeBackup(s: BackupJob, produce: Producer, signal: AbortSignal): Promise<BackupOutcome> {
   // Keys are read before anything else happens: an unreadable key is an Invalid input, not a half-made backup.
   const encryption = s.encryption ? await (await import('../stages/encrypt.js')).prepareEncryption(s.encryption) : undefined
   const createdAt = new Date()
@@ -151,7 +169,7 @@ async function backupOne(s: BackupSettings, signal: AbortSignal): Promise<Backup
     }
     let stored: { manifest: ManifestV1; copies: StoredCopy[]; comparison?: TableComparison[] }
     try {
-      stored = await dumpVerifyDescribe(s, storage, target, createdAt, encryption, work, signal, earlier)
+      stored = await produceVerifyDescribe(s, produce, storage, target, createdAt, encryption, work, signal, earlier)
     } catch (e) {
       await storage.discardUnvouched(s.secrets)
       throw e
@@ -184,9 +202,10 @@ async function backupOne(s: BackupSettings, signal: AbortSignal): Promise<Backup
   }
 }
 
-/** Everything before the backup is vouched for: dump into every destination, publish, verify, write the manifest. */
-async function dumpVerifyDescribe(
-  s: BackupSettings,
+/** Everything before the backup is vouched for: produce into every destination, publish, verify, write the manifest. */
+async function produceVerifyDescribe(
+  s: BackupJob,
+  produce: Producer,
   storage: Storage,
   target: Target,
   createdAt: Date,
@@ -195,21 +214,19 @@ async function dumpVerifyDescribe(
   signal: AbortSignal,
   listEarlier: () => unknown
 ): Promise<{ manifest: ManifestV1; copies: StoredCopy[]; comparison?: TableComparison[] }> {
-  const { session, client, dumped } = await dump(s, storage, target, work, signal)
+  const { dumped, origin, compression, client } = await produce(storage, target, work, signal)
   listEarlier()
   signal.throwIfAborted()
   const copies = await core.group('Publish', () => storage.publish(target))
   signal.throwIfAborted()
   const manifestOf = (finishedAt: Date, verification: Verification): ManifestV1 =>
     buildManifest({
-      settings: s,
+      name: s.name,
       key: target.backupKey,
       createdAt,
       finishedAt,
-      server: session.info,
-      dumpVersion: client.version,
-      snapshot: session.snapshot,
-      compressionLevel: s.compression.algorithm === 'none' ? null : (s.compression.level ?? DEFAULT_LEVEL[s.compression.algorithm]),
+      origin,
+      compression,
       encryption,
       sizeBytes: dumped.sizeBytes,
       sha256: dumped.sha256,
@@ -249,7 +266,7 @@ async function warnMixedSources(name: string, manifest: ManifestV1, earlier: Pro
 }
 
 /** Source session (snapshot, counts) → matched pg_dump → pipeline into every destination; the snapshot is released before the slower steps. */
-async function dump(s: BackupSettings, storage: Storage, target: Target, work: Workspace, signal: AbortSignal) {
+async function dump(s: BackupSettings, storage: Storage, target: Target, work: Workspace, signal: AbortSignal): Promise<Produced> {
   // The key check talks to S3 while we connect to the source: both must pass before pg_dump starts.
   const free = storage.assertFree(target)
   free.catch(() => undefined) // awaited below; this only keeps an earlier failure from going unhandled
@@ -261,7 +278,15 @@ async function dump(s: BackupSettings, storage: Storage, target: Target, work: W
     const dumped = await core.group(`Dump ${s.source.database} to ${target.backupKey}`, () =>
       dumpToStorage(s, session, client, storage, target, work, signal)
     )
-    return { session, client, dumped }
+    return {
+      dumped,
+      origin: dumpOrigin(s, session.info, client.version, session.snapshot),
+      compression: {
+        algorithm: s.compression.algorithm,
+        level: s.compression.algorithm === 'none' ? null : (s.compression.level ?? DEFAULT_LEVEL[s.compression.algorithm])
+      },
+      client
+    }
   } finally {
     await session.close()
   }

@@ -1,5 +1,5 @@
 import { InputError } from '../runtime/errors.js'
-import type { BackupSettings, CompressionAlgorithm, Format, Provider, VerifyLevel } from './settings.js'
+import type { BackupJob, BackupSettings, CompressionAlgorithm, Format, Provider, VerifyLevel } from './settings.js'
 import { PRESETS } from './presets.js'
 import { integer, lines, oneOf, parseLockWaitTimeout, type InputReader } from './fields.js'
 import type { ParseContext } from './context.js'
@@ -91,6 +91,11 @@ export function parseVerifyLevel(read: InputReader): VerifyLevel {
 
 /** Everything a pg_dump backup needs apart from its source and name. */
 export function dumpPlan(ctx: ParseContext, provider: Provider): Omit<BackupSettings, 'source' | 'name'> {
+  return { command: 'backup', mode: 'dump', ...parseDumpOptions(ctx.read, provider), ...jobPlan(ctx) }
+}
+
+/** What storing, verifying and keeping any backup needs, whatever makes its bytes. */
+export function jobPlan(ctx: ParseContext): Omit<BackupJob, 'name' | 'format' | 'compression'> {
   const { read, decryption } = ctx
   const verify = parseVerifyLevel(read)
   if (verify === 'restore') ctx.required('scratch-database-url', 'backup with verify: restore')
@@ -111,9 +116,6 @@ export function dumpPlan(ctx: ParseContext, provider: Provider): Omit<BackupSett
     }
   }
   return {
-    command: 'backup',
-    mode: 'dump',
-    ...parseDumpOptions(read, provider),
     pgVersion: ctx.pgVersion,
     destinations: ctx.destinations,
     verify,

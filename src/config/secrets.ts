@@ -7,6 +7,19 @@ export function secretForms(secret: string): string[] {
   return [...forms]
 }
 
+/**
+ * A secret learned while the action runs (a Neon connection URI): masked in every form before anything could print it, and
+ * scrubbed from messages from then on.
+ */
+export function addRunSecret(secrets: string[], value: string, mask: (secret: string) => void): void {
+  for (const form of secretForms(value)) {
+    if (!secrets.includes(form)) {
+      secrets.push(form)
+      mask(form)
+    }
+  }
+}
+
 /** Inputs that are secrets as a whole. */
 const SECRET_INPUTS = [
   'database-url',

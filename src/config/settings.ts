@@ -131,6 +131,23 @@ export interface BackupSettings {
   neonOrigin?: NeonOrigin
 }
 
+/** What storing, verifying and keeping a backup needs, whatever made its bytes (pg_dump, or a provider's export). */
+export type BackupJob = Pick<
+  BackupSettings,
+  | 'name'
+  | 'format'
+  | 'compression'
+  | 'destinations'
+  | 'verify'
+  | 'scratch'
+  | 'retention'
+  | 'githubToken'
+  | 'encryption'
+  | 'decryption'
+  | 'pgVersion'
+  | 'secrets'
+>
+
 /** What the dump stage needs: the source and pg_dump's options, compression, encryption (stages take plans, not all settings). */
 export type DumpPlan = Pick<
   BackupSettings,

@@ -27,7 +27,12 @@ export interface ResolveDeps {
  * on GitHub-hosted Linux runners, else a version-mismatch error that quotes
  * both versions and the fix.
  */
-export async function resolveClient(pinned: 'auto' | number, info: ServerInfo, deps: ResolveDeps, minMajor = 0): Promise<PgClient> {
+export async function resolveClient(
+  pinned: 'auto' | number,
+  info: Pick<ServerInfo, 'serverVersion' | 'serverVersionNum'>,
+  deps: ResolveDeps,
+  minMajor = 0
+): Promise<PgClient> {
   // Restores also need a client at least as new as the pg_dump that wrote the archive.
   const major = Math.max(serverMajor(info.serverVersionNum), minMajor)
   let installed = installedClientMajors(deps.root)

@@ -6,6 +6,24 @@ export async function countRows(c: pg.Client, schema: string, name: string): Pro
   return Number(r.rows[0].n)
 }
 
+/**
+ * Every ordinary table and leaf partition (relkind 'r'; partitioned parents
+ * are 'p'), skipping system schemas and extension-owned tables (pg_dump does
+ * not dump their rows).
+ */
+export async function listTables(c: pg.Client): Promise<{ schema: string; name: string }[]> {
+  const { rows } = await c.query<{ schema: string; name: string }>(
+    `SELECT n.nspname AS schema, c.relname AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'r'
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+      ORDER BY 1, 2`
+  )
+  return rows
+}
+
 export interface TableComparison {
   table: string
   expected: number | null

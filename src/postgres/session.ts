@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { SourceSettings } from '../config/settings.js'
 import { connectClient } from './connect.js'
-import { countRows, type TableCount } from './counts.js'
+import { countRows, listTables, type TableCount } from './counts.js'
 import { DatabaseLocale, databaseLocale } from './locale.js'
 
 export interface ServerInfo {
@@ -67,15 +67,7 @@ export class SourceSession {
     dumped: (schema: string, name: string) => boolean,
     listed: (schema: string) => boolean = () => true
   ): Promise<TableCount[]> {
-    const { rows } = await this.client.query<{ schema: string; name: string }>(
-      `SELECT n.nspname AS schema, c.relname AS name
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind = 'r'
-          AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-          AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
-          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-        ORDER BY 1, 2`
-    )
+    const rows = await listTables(this.client)
     const out: TableCount[] = []
     for (const t of rows) {
       if (!listed(t.schema)) continue

@@ -55,8 +55,17 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, o: Retry
   }
 }
 
-/** An HTTP answer's Retry-After (seconds), capped at a minute; undefined when it has none (then the backoff decides). */
-export function retryAfterMs(headers: { get(name: string): string | null }): number | undefined {
+/**
+ * How long an HTTP answer asks us to wait, capped at a minute: `Retry-After`
+ * (seconds), else `RateLimit-Reset` (seconds until the window resets; a value
+ * that is a Unix time is read as one). Undefined when it says neither (then
+ * the backoff decides).
+ */
+export function retryAfterMs(headers: { get(name: string): string | null }, now = Date.now()): number | undefined {
   const after = Number(headers.get('retry-after'))
-  return Number.isFinite(after) && after > 0 ? Math.min(after, 60) * 1000 : undefined
+  if (Number.isFinite(after) && after > 0) return Math.min(after, 60) * 1000
+  const reset = Number(headers.get('ratelimit-reset'))
+  if (!Number.isFinite(reset) || reset <= 0) return undefined
+  const seconds = reset > 1e9 ? reset - now / 1000 : reset
+  return seconds > 0 ? Math.round(Math.min(seconds, 60) * 1000) : undefined
 }

@@ -44,17 +44,29 @@ export interface ManifestV1 {
   github: { repository: string; runId: string; runAttempt: string; workflow: string; sha: string; ref: string; serverUrl: string }
   /** Where a dump of a temporary Neon branch read (neon-mode: dump with the API). */
   neon?: NeonOrigin
+  /** How `tables` was counted (DESIGN.md §3); manifests written before it existed are read through rowCountsOf(). */
+  rowCounts?: RowCounts
+}
+
+/** `source`: every table counted in the dump's snapshot; `none`: nothing counted (bytes someone else made). */
+export type RowCounts = 'source' | 'none'
+
+/** Where a backup's bytes came from, as its manifest describes it: a pg_dump of a server, or bytes someone else made. */
+export interface Origin {
+  source: ManifestV1['source']
+  dump: ManifestV1['dump']
+  extensions: ManifestV1['extensions']
+  rowCounts: RowCounts
+  neon?: NeonOrigin
 }
 
 export interface ManifestInput {
-  settings: ManifestPlan
+  name: string
   key: string
   createdAt: Date
   finishedAt: Date
-  server: ServerInfo
-  dumpVersion: string
-  snapshot: string
-  compressionLevel: number | null
+  origin: Origin
+  compression: ManifestV1['compression']
   encryption: { algorithm: string; recipients: string[] } | undefined
   sizeBytes: number
   sha256: string
@@ -67,34 +79,46 @@ export interface ManifestInput {
 const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
   value === undefined ? {} : ({ [key]: value } as Record<K, V>)
 
-/** Manifest v1 (DESIGN.md §3). Holds no secret: the source is described by host, port and database only. */
-export function buildManifest(m: ManifestInput): ManifestV1 {
-  const s = m.settings
+/** What a pg_dump of `settings.source` records about where it read. Holds no secret: host, port and database only. */
+export function dumpOrigin(s: ManifestPlan, server: ServerInfo, dumpVersion: string, snapshot: string): Origin {
   return {
-    schemaVersion: 1,
-    tool: { ...TOOL },
-    name: s.name,
-    key: m.key,
-    createdAt: m.createdAt.toISOString(),
-    finishedAt: m.finishedAt.toISOString(),
-    durationMs: m.finishedAt.getTime() - m.createdAt.getTime(),
     source: {
       provider: s.source.provider,
       host: s.source.host,
       port: s.source.port,
       database: s.source.database,
-      serverVersion: m.server.serverVersion,
-      serverVersionNum: m.server.serverVersionNum,
+      serverVersion: server.serverVersion,
+      serverVersionNum: server.serverVersionNum,
       ...optional('projectRef', PRESETS[s.source.provider].projectRef?.(s.source.host, s.source.user)),
-      ...m.server.locale
+      ...server.locale
     },
-    dump: { tool: 'pg_dump', version: m.dumpVersion, format: s.format, snapshot: m.snapshot, args: s.pgDumpArgs },
-    compression: { algorithm: s.compression.algorithm, level: m.compressionLevel },
+    dump: { tool: 'pg_dump', version: dumpVersion, format: s.format, snapshot, args: s.pgDumpArgs },
+    extensions: server.extensions,
+    rowCounts: 'source',
+    ...optional('neon', s.neonOrigin)
+  }
+}
+
+/** Manifest v1 (DESIGN.md §3). */
+export function buildManifest(m: ManifestInput): ManifestV1 {
+  const { neon, ...origin } = m.origin
+  return {
+    schemaVersion: 1,
+    tool: { ...TOOL },
+    name: m.name,
+    key: m.key,
+    createdAt: m.createdAt.toISOString(),
+    finishedAt: m.finishedAt.toISOString(),
+    durationMs: m.finishedAt.getTime() - m.createdAt.getTime(),
+    source: origin.source,
+    dump: origin.dump,
+    compression: m.compression,
     encryption: m.encryption ?? null,
     sizeBytes: m.sizeBytes,
     sha256: m.sha256,
-    extensions: m.server.extensions,
+    extensions: origin.extensions,
     tables: m.tables,
+    rowCounts: origin.rowCounts,
     verification: m.verification,
     state: stateOfVerification(m.verification),
     destinations: m.destinations,
@@ -107,8 +131,13 @@ export function buildManifest(m: ManifestInput): ManifestV1 {
       ref: m.env.GITHUB_REF ?? '',
       serverUrl: m.env.GITHUB_SERVER_URL ?? ''
     },
-    ...(s.neonOrigin ? { neon: s.neonOrigin } : {})
+    ...optional('neon', neon)
   }
+}
+
+/** How a manifest's tables were counted; one written before `rowCounts` existed counted them in the source. */
+export function rowCountsOf(m: Pick<ManifestV1, 'rowCounts'>): RowCounts {
+  return m.rowCounts ?? 'source'
 }
 
 /** Where `\restrict`-era psql and pg_restore need a client at least as new as the dump's. */

@@ -1,5 +1,5 @@
 import type { VerifyPlan } from '../config/settings.js'
-import { serverInfo, withConnection } from '../postgres/session.js'
+import { serverInfo, withConnection, type ServerInfo } from '../postgres/session.js'
 import { resolveClient, runnerResolveDeps, type PgClient } from '../postgres/client.js'
 import { dumpMajor, type ManifestV1, type Verification } from '../storage/manifest.js'
 import { verifyArchive } from './archive.js'
@@ -13,11 +13,13 @@ import type { EncryptionInfo } from '../stages/encrypt.js'
  * The one switch over verification levels (a new level is a case here and a
  * value of `verify` in config/dump.ts): archive reads every stored copy back;
  * restore restores the first into scratch and compares with the manifest.
+ * Without the client that made the archive (someone else made it), one at
+ * least as new as its pg_dump reads it.
  */
 export async function verify(
   s: VerifyPlan,
   copies: StoredCopy[],
-  client: PgClient,
+  client: PgClient | undefined,
   draft: ManifestV1,
   work: Workspace
 ): Promise<{ verification: Verification; comparison?: TableComparison[] }> {
@@ -35,7 +37,7 @@ export async function verify(
           compression: s.compression.algorithm,
           sha256: draft.sha256,
           sizeBytes: draft.sizeBytes,
-          pgRestore: client.pgRestore,
+          pgRestore: (client ?? (await clientFor(s, draft, draft.source))).pgRestore,
           decrypt
         },
         work
@@ -43,12 +45,12 @@ export async function verify(
     }
   }
   const scratch = s.scratch
-  const scratchClient = await resolveClient(
-    s.pgVersion,
-    await withConnection(scratch.server, c => serverInfo(c)),
-    runnerResolveDeps(),
-    dumpMajor(draft)
-  )
+  const scratchClient = await clientFor(s, draft, await withConnection(scratch.server, c => serverInfo(c)))
   const r = await scratchRestore(copies[0].open, draft, scratch, scratchClient, work, s.secrets, s.decryption)
   return { verification: r.verification, comparison: r.tables }
+}
+
+/** A client for `server` that also reads the archive `draft` describes. */
+function clientFor(s: VerifyPlan, draft: ManifestV1, server: Pick<ServerInfo, 'serverVersion' | 'serverVersionNum'>): Promise<PgClient> {
+  return resolveClient(s.pgVersion, server, runnerResolveDeps(), dumpMajor(draft))
 }

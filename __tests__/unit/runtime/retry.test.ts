@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import * as http from 'node:http'
-import { TransientError, isTransient, withRetry } from '../../../src/runtime/retry.js'
+import { TransientError, isTransient, retryAfterMs, withRetry } from '../../../src/runtime/retry.js'
 import { RepoArtifacts } from '../../../src/storage/github-rest.js'
 
 describe('withRetry', () => {
@@ -83,5 +83,22 @@ describe('RepoArtifacts against a flaky API', () => {
     } finally {
       server.close()
     }
+  })
+})
+
+describe('retryAfterMs', () => {
+  const headers = (h: Record<string, string | undefined>) => new Headers(h as Record<string, string>)
+  const now = Date.parse('2026-12-02T05:00:00Z')
+
+  it('takes Retry-After first, then RateLimit-Reset (seconds, or a Unix time), capped at a minute', () => {
+    expect(retryAfterMs(headers({ 'Retry-After': '3', 'RateLimit-Reset': '9' }), now)).toBe(3000)
+    expect(retryAfterMs(headers({ 'RateLimit-Reset': '9' }), now)).toBe(9000)
+    expect(retryAfterMs(headers({ 'RateLimit-Reset': String(now / 1000 + 12) }), now)).toBe(12000)
+    expect(retryAfterMs(headers({ 'Retry-After': '600' }), now)).toBe(60000)
+  })
+
+  it('leaves the wait to the backoff when the answer says nothing usable', () => {
+    for (const h of [{}, { 'Retry-After': 'soon' }, { 'RateLimit-Reset': '0' }, { 'RateLimit-Reset': String(now / 1000 - 5) }])
+      expect(retryAfterMs(headers(h), now)).toBeUndefined()
   })
 })

@@ -7,7 +7,7 @@
 import * as core from '@actions/core'
 import { ActionError, type Title } from '../../runtime/errors.js'
 import { parseDatabaseUrl } from '../../config/database-url.js'
-import { secretForms } from '../../config/secrets.js'
+import { addRunSecret } from '../../config/secrets.js'
 import { NeonApi, type NeonBranch } from './api.js'
 import type { NeonSettings, SourceSettings } from '../../config/settings.js'
 import { read, save, State } from '../../runtime/state.js'
@@ -73,12 +73,7 @@ export async function connectionTo(
 ): Promise<SourceSettings> {
   const uri = await api.connectionUri(q)
   const password = URL.canParse(uri) ? new URL(uri).password : ''
-  for (const form of [uri, ...secretForms(password), ...(password ? secretForms(decodeURIComponent(password)) : [])]) {
-    if (form && !secrets.includes(form)) {
-      secrets.push(form)
-      core.setSecret(form)
-    }
-  }
+  for (const value of [uri, password, ...(password ? [decodeURIComponent(password)] : [])]) addRunSecret(secrets, value, core.setSecret)
   return parseDatabaseUrl(uri, 'neon', 'the Neon connection URI')
 }
 
