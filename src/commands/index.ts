@@ -23,6 +23,7 @@ interface Command<S> {
 const COMMANDS: {
   backup: Command<Of<'backup', 'dump'>>
   'backup:neon': Command<Of<'backup', 'neon'>>
+  'backup:render': Command<Of<'backup', 'render'>>
   restore: Command<Of<'restore', 'file'>>
   'restore:neon': Command<Of<'restore', 'neon'>>
   'restore-test': Command<Of<'restore-test'>>
@@ -30,8 +31,9 @@ const COMMANDS: {
   check: Command<Of<'check'>>
 } = {
   backup: { title: Titles.backup, run: backup },
-  // Neon's stories load the API client only when used.
+  // Neon's and Render's stories load their API clients only when used.
   'backup:neon': { title: Titles.backup, run: async (s, signal) => (await import('./neon-backup.js')).neonBackup(s, signal) },
+  'backup:render': { title: Titles.backup, run: async (s, signal) => (await import('./render-backup.js')).renderBackup(s, signal) },
   restore: { title: Titles.restore, run: restore },
   'restore:neon': { title: Titles.restore, run: async s => (await import('./neon-restore.js')).neonRestore(s) },
   'restore-test': { title: Titles.restore, run: restoreTest },
@@ -40,7 +42,7 @@ const COMMANDS: {
 }
 
 function commandOf(s: Pick<Settings, 'command'> & { mode?: string }): Command<Settings> {
-  const key = (s.mode === 'neon' ? `${s.command}:neon` : s.command) as keyof typeof COMMANDS
+  const key = (s.mode === 'neon' || s.mode === 'render' ? `${s.command}:${s.mode}` : s.command) as keyof typeof COMMANDS
   return COMMANDS[key] as Command<Settings>
 }
 

@@ -9,6 +9,7 @@ import { nameFromBackupRef, parseBackupRef, parseDestinations } from './destinat
 import { NEON_MODES, parseNeonBackup, parseNeonRestore } from './neon.js'
 import { dumpPlan } from './dump.js'
 import { ParseContext } from './context.js'
+import { parseRenderBackup, wantsRenderExport } from './render.js'
 
 const COMMANDS = ['backup', 'restore', 'restore-test', 'list', 'check'] as const
 
@@ -33,9 +34,10 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
   return command === 'backup' ? parseBackup(ctx) : parseReading(ctx, command)
 }
 
-/** backup: pg_dump of database-url, or Neon through its API. */
+/** backup: pg_dump of database-url, Neon through its API, or Render's own export. */
 function parseBackup(ctx: ParseContext): Settings {
   const { read } = ctx
+  if (wantsRenderExport(ctx)) return parseRenderBackup(ctx)
   const provider = resolveProvider(read, 'database-url')
   if (read('neon-mode') && provider !== 'neon') throw new InputError(`Input 'neon-mode' needs 'provider: neon'; got provider ${provider}.`)
   const mode = oneOf('neon-mode', read('neon-mode'), NEON_MODES, 'dump')

@@ -8,7 +8,8 @@ export function secretForms(secret: string): string[] {
 }
 
 /**
- * A secret learned while the action runs (a Neon connection URI): masked in every form before anything could print it, and
+ * A secret learned while the action runs (a Neon connection URI, a Render
+ * download link): masked in every form before anything could print it, and
  * scrubbed from messages from then on.
  */
 export function addRunSecret(secrets: string[], value: string, mask: (secret: string) => void): void {
@@ -31,7 +32,8 @@ const SECRET_INPUTS = [
   'age-passphrase',
   'gpg-passphrase',
   'gpg-private-key-passphrase',
-  'neon-api-key'
+  'neon-api-key',
+  'render-api-key'
 ]
 /** Multi-line secrets: the runner masks line by line, so each line is a secret of its own too. */
 const MULTILINE_SECRET_INPUTS = ['age-identity', 'gpg-private-key']

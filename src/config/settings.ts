@@ -148,6 +148,26 @@ export type BackupJob = Pick<
   | 'secrets'
 >
 
+/** Render's API, for its own exports (DESIGN.md §7). */
+export interface RenderSettings {
+  apiUrl: string
+  apiKey: string
+  /** The database's id, `dpg-…`: also its internal hostname. */
+  postgresId: string
+}
+
+/**
+ * `render-api-key` + `render-postgres-id`: Render's own export is the backup,
+ * stored as delivered (a gzip'd tar of a pg_dump directory archive).
+ */
+export interface RenderBackupSettings extends BackupJob {
+  command: 'backup'
+  mode: 'render'
+  render: RenderSettings
+  /** `compression` or `compression-level` was given: they do not apply to bytes stored as delivered, which a notice says. */
+  compressionGiven: boolean
+}
+
 /** What the dump stage needs: the source and pg_dump's options, compression, encryption (stages take plans, not all settings). */
 export type DumpPlan = Pick<
   BackupSettings,
@@ -319,4 +339,11 @@ export interface NeonRestoreSettings {
 }
 
 export type Settings =
-  BackupSettings | NeonBackupSettings | RestoreSettings | NeonRestoreSettings | RestoreTestSettings | ListSettings | CheckSettings
+  | BackupSettings
+  | NeonBackupSettings
+  | RenderBackupSettings
+  | RestoreSettings
+  | NeonRestoreSettings
+  | RestoreTestSettings
+  | ListSettings
+  | CheckSettings

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { ManifestV1 } from '../storage/manifest.js'
+import { rowCountsOf, type ManifestV1 } from '../storage/manifest.js'
 import type { TableComparison } from '../postgres/counts.js'
 import { writeSummary } from './safely.js'
 import { setOutputs } from './outputs.js'
@@ -41,12 +41,18 @@ export async function reportBackup(r: BackupReport, secrets: readonly string[]):
   const tableRows = r.comparison
     ? [[h('Table'), h('Rows in manifest'), h('Rows restored'), h('')], ...r.comparison.map(comparisonRow)]
     : [[h('Table'), h('Rows')], ...m.tables.map(t => [`${t.schema}.${t.name}`, t.rows === null ? 'not dumped' : String(t.rows)])]
+  const uncounted = !r.comparison && rowCountsOf(m) === 'none'
   await writeSummary(
     core.summary
       .addHeading(`PostgreSQL backup: ${m.name}`, 2)
       .addTable([
         [h('Field'), h('Value')],
-        ['Database', `${m.source.database} on ${m.source.host}:${m.source.port}`],
+        [
+          'Database',
+          m.render
+            ? `${m.source.database}: Render's export ${m.render.exportId} of ${m.render.postgresId} (made ${m.render.createdAt})`
+            : `${m.source.database} on ${m.source.host}:${m.source.port}`
+        ],
         ['Server version', m.source.serverVersion],
         ['pg_dump', m.dump.version],
         ['Format', m.dump.format],
@@ -57,8 +63,14 @@ export async function reportBackup(r: BackupReport, secrets: readonly string[]):
         ['Location', r.locations.join('<br>')],
         ['Verification', verificationText(m.verification)]
       ])
-      .addHeading(`Tables (${m.tables.length})`, 3)
-      .addTable(tableRows)
+      .addHeading(`Tables (${r.comparison?.length ?? m.tables.length})`, 3)
+      .addRaw(
+        uncounted
+          ? '<p>No row counts: the backup was stored as its provider delivered it; <code>verify: restore</code> counts the restored copy.</p>'
+          : '',
+        true
+      )
+      .addTable(uncounted ? [] : tableRows)
   )
   core.notice(`Backup stored at ${r.locations.join(', ')} (${humanBytes(m.sizeBytes)}, sha256 ${m.sha256.slice(0, 12)}…)`, {
     title: 'Backup stored'

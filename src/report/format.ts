@@ -15,7 +15,7 @@ export function humanBytes(n: number): string {
 export const h = (data: string) => ({ data, header: true })
 
 export function comparisonRow(t: TableComparison): string[] {
-  return [t.table, String(t.expected), t.restored === null ? 'missing' : String(t.restored), t.ok ? '✅' : '❌']
+  return [t.table, t.expected === null ? '—' : String(t.expected), t.restored === null ? 'missing' : String(t.restored), t.ok ? '✅' : '❌']
 }
 
 export function verificationText(v: ManifestV1['verification']): string {

@@ -37,6 +37,13 @@ export function errorMessage(error: unknown): string {
   return String(error)
 }
 
+/** The message with its cause's, as fetch() needs: "fetch failed" alone hides what happened (other side closed, ECONNRESET). */
+export function errorWithCause(error: unknown): string {
+  const cause = (error as { cause?: { message?: string; code?: string } })?.cause
+  const said = [cause?.message, cause?.code].filter(x => x && !errorMessage(error).includes(x))
+  return said.length ? `${errorMessage(error)} (${said.join(', ')})` : errorMessage(error)
+}
+
 /**
  * Replace every secret in `text` by ***. Libraries and pg_dump quote what they
  * were given (URLs, headers) in their errors, so every message we rethrow or

@@ -4,6 +4,7 @@ import type { Duplex, Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ActionError, Titles, scrub } from '../runtime/errors.js'
 import { Seal } from './pipeline.js'
+import { tocDirectory } from './toc.js'
 import { spawnTool } from '../runtime/process.js'
 import { spawnReader } from './read-back.js'
 import { libpqEnv } from '../postgres/connect.js'
@@ -29,8 +30,9 @@ export interface RestoreOptions {
 /**
  * Restores an archive stream into `target` with the standard clients:
  * custom → pg_restore from stdin, plain → psql, directory → tar, then
- * pg_restore. `--no-owner --no-acl` so missing roles never fail a restore on
- * managed servers. Returns the sha256 and size of the bytes read.
+ * pg_restore of the directory that holds toc.dat (a Render export wraps it
+ * in one or two). `--no-owner --no-acl` so missing roles never fail a
+ * restore on managed servers. Returns the sha256 and size of the bytes read.
  */
 export async function restoreArchive(
   stream: Readable,
@@ -81,7 +83,13 @@ export async function restoreArchive(
       const roles = await restoreSupabase(dir, client, target, env, o.secrets, o.clean)
       o.onRoles?.(roles)
     } else if (dir) {
-      const restore = spawnTool(client.pgRestore, [...common.filter(a => a !== '--single-transaction'), '--jobs=2', dir], env)
+      let toc: string
+      try {
+        toc = tocDirectory(dir)
+      } catch (e) {
+        throw new ActionError(Titles.restore, `The backup is not a pg_dump directory archive: ${(e as Error).message}`)
+      }
+      const restore = spawnTool(client.pgRestore, [...common.filter(a => a !== '--single-transaction'), '--jobs=2', toc], env)
       restore.stdout.resume()
       const rr = await restore.exit
       if (rr.code !== 0)

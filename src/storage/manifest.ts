@@ -46,18 +46,28 @@ export interface ManifestV1 {
   neon?: NeonOrigin
   /** How `tables` was counted (DESIGN.md §3); manifests written before it existed are read through rowCountsOf(). */
   rowCounts?: RowCounts
+  /** A Render export stored as delivered: which database and export, and when Render made it. */
+  render?: RenderOrigin
 }
 
-/** `source`: every table counted in the dump's snapshot; `none`: nothing counted (bytes someone else made). */
+/** `source`: every table counted in the dump's snapshot; `none`: nothing counted (a Render export). */
 export type RowCounts = 'source' | 'none'
 
-/** Where a backup's bytes came from, as its manifest describes it: a pg_dump of a server, or bytes someone else made. */
+export interface RenderOrigin {
+  postgresId: string
+  exportId: string
+  /** Render's own `createdAt` of the export. */
+  createdAt: string
+}
+
+/** Where a backup's bytes came from, as its manifest describes it: a pg_dump of a server, or an export someone else made. */
 export interface Origin {
   source: ManifestV1['source']
   dump: ManifestV1['dump']
   extensions: ManifestV1['extensions']
   rowCounts: RowCounts
   neon?: NeonOrigin
+  render?: RenderOrigin
 }
 
 export interface ManifestInput {
@@ -101,7 +111,7 @@ export function dumpOrigin(s: ManifestPlan, server: ServerInfo, dumpVersion: str
 
 /** Manifest v1 (DESIGN.md §3). */
 export function buildManifest(m: ManifestInput): ManifestV1 {
-  const { neon, ...origin } = m.origin
+  const { neon, render, ...origin } = m.origin
   return {
     schemaVersion: 1,
     tool: { ...TOOL },
@@ -131,7 +141,8 @@ export function buildManifest(m: ManifestInput): ManifestV1 {
       ref: m.env.GITHUB_REF ?? '',
       serverUrl: m.env.GITHUB_SERVER_URL ?? ''
     },
-    ...optional('neon', neon)
+    ...optional('neon', neon),
+    ...optional('render', render)
   }
 }
 

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { SUPABASE_PARTS } from '../stages/supabase.js'
+import { tocDirectory } from '../stages/toc.js'
 import { Counter, Seal } from '../stages/pipeline.js'
 import { spawnTool } from '../runtime/process.js'
 import { spawnReader } from '../stages/read-back.js'
@@ -93,7 +94,13 @@ async function readThrough(stream: Readable, c: ArchiveCheck, work: Workspace, l
       if (sql) return sink.tail.includes(trailer) ? undefined : TRUNCATED
       if (!dir) return undefined
       if (c.format === 'supabase') return incompleteParts(dir)
-      const restore = spawnTool(c.pgRestore, ['--file=/dev/null', dir])
+      let toc: string
+      try {
+        toc = tocDirectory(dir)
+      } catch (e) {
+        return (e as Error).message
+      }
+      const restore = spawnTool(c.pgRestore, ['--file=/dev/null', toc])
       restore.stdout.resume()
       const rr = await restore.exit
       return rr.code === 0 ? undefined : `pg_restore could not read it: ${lastLines(restore.stderr.toString())}`

@@ -561,3 +561,51 @@ describe('databases', () => {
     expect(() => parse({ databases: ' , ' })).toThrow(/Input 'databases' must be all, or database names/)
   })
 })
+
+describe("Render's export (render-api-key)", () => {
+  const render = { 'render-api-key': 'rnd_k3yk3yk3yk3y', 'render-postgres-id': 'dpg-cn8ps4qcn0vc73e9lr40-a' }
+  const parseRender = (inputs: Record<string, string>, masked: string[] = []) =>
+    parseInputs(reader({ ...render, ...inputs }), s => masked.push(s))
+
+  it('needs no database-url, is named after the postgres id, stores gzip as delivered, and masks the key first', () => {
+    const masked: string[] = []
+    const s = parseRender({ 'render-api-url': 'https://api.render.com/v1' }, masked)
+    expect(s).toMatchObject({
+      command: 'backup',
+      mode: 'render',
+      name: 'dpg-cn8ps4qcn0vc73e9lr40-a',
+      format: 'directory',
+      compression: { algorithm: 'gzip', level: undefined },
+      compressionGiven: false,
+      render: { apiUrl: 'https://api.render.com/v1', apiKey: 'rnd_k3yk3yk3yk3y', postgresId: 'dpg-cn8ps4qcn0vc73e9lr40-a' },
+      verify: 'archive'
+    })
+    expect(masked).toContain('rnd_k3yk3yk3yk3y')
+  })
+
+  it('says compression was given (it does not apply), and takes name, encryption and retention like any backup', () => {
+    const s = parseRender({ compression: 'zstd', name: 'shop', 'age-passphrase': 'correct horse', 'keep-last': '7', verify: 'none' })
+    expect(s).toMatchObject({ compressionGiven: true, name: 'shop', encryption: { kind: 'age' }, retention: { policy: { keepLast: 7 } } })
+  })
+
+  it("ignores action.yml's defaults of pg_dump options (jobs 1, roles false, lock-wait-timeout)", () => {
+    expect(parseRender({ jobs: '1', roles: 'false', 'lock-wait-timeout': '5m', format: 'directory' })).toMatchObject({ mode: 'render' })
+  })
+
+  it.each([
+    [{ 'database-url': URL_OK }, /'database-url' and 'render-api-key' are two ways.*not both/],
+    [{ 'render-api-key': '' }, /Input 'render-api-key' is required/],
+    [{ 'render-postgres-id': '' }, /Input 'render-postgres-id' is required/],
+    [{ 'render-postgres-id': 'my-db' }, /'render-postgres-id' must be a Render Postgres id such as dpg-/],
+    [{ 'render-api-url': 'ftp://x' }, /'render-api-url' must be an http\(s\) URL/],
+    [{ format: 'custom' }, /'format: custom' does not apply to Render's export/],
+    [{ jobs: '4' }, /Input 'jobs' is a pg_dump option/],
+    [{ 'pg-dump-args': '--no-owner' }, /Input 'pg-dump-args' is a pg_dump option/],
+    [{ databases: 'all' }, /Input 'databases' is a pg_dump option/],
+    [{ roles: 'true' }, /Input 'roles' is a pg_dump option/],
+    [{ provider: 'neon' }, /need 'provider: render'/]
+  ])('%j is an Invalid input', (inputs, message) => {
+    expect(() => parseRender(inputs)).toThrow(InputError)
+    expect(() => parseRender(inputs)).toThrow(message)
+  })
+})
