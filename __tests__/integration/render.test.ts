@@ -141,7 +141,7 @@ describe('an export with one 429, a new export listed late and pending, and an o
     expect(r.outputs.verified).toBe('true')
   })
 
-  it('never shows a download link: not in the log, outputs, summary or manifest', async () => {
+  it('never shows a download link or the API key: not in the log, outputs, summary or manifest', async () => {
     const manifest = (await getObject(stack.s3, `${r.outputs['backup-key']}.manifest.json`)).toString()
     const everything = [
       r.stdout
@@ -153,7 +153,7 @@ describe('an export with one 429, a new export listed late and pending, and an o
       r.summary,
       manifest
     ].join('\n')
-    for (const token of tokens(render)) expect(everything).not.toContain(token)
+    for (const secret of [...tokens(render), render.apiKey]) expect(everything).not.toContain(secret)
     expect(everything).not.toContain('/downloads/')
     expect(r.stdout).toContain(`::add-mask::${render.exports[1].token}`)
   })
