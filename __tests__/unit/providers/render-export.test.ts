@@ -63,7 +63,7 @@ describe('takeExport and a cancelled step', () => {
       lists: 0
     }
     setTimeout(() => controller.abort(new Error('the step was cancelled')), 50)
-    // With a 30-second poll, a wait that ignored the signal would outlast the test's own timeout.
-    await expect(takeExport(api, 'dpg-x-a', { signal: controller.signal, pollMs: 30_000 })).rejects.toThrow('the step was cancelled')
+    // With a 10-minute poll, a wait that ignored the signal would outlast the test's own timeout (2 minutes).
+    await expect(takeExport(api, 'dpg-x-a', { signal: controller.signal, pollMs: 600_000 })).rejects.toThrow('the step was cancelled')
   })
 })

@@ -26,3 +26,25 @@ describe('the names in action.yml', () => {
     expect(read.filter(name => !(name in action.inputs))).toEqual([])
   })
 })
+
+describe("the README's inputs table", () => {
+  const readme = fs.readFileSync(path.resolve('README.md'), 'utf8')
+  const section = readme.slice(readme.indexOf('### Inputs'), readme.indexOf('\n### ', readme.indexOf('### Inputs') + 1))
+  // The first cell of each row names inputs in backticks; parentheses hold their defaults.
+  const named = section
+    .split('\n')
+    .filter(l => l.startsWith('| `'))
+    .flatMap(l =>
+      [
+        ...l
+          .split('|')[1]
+          .replace(/\([^)]*\)/g, '')
+          .matchAll(/`([a-z0-9-]+)`/g)
+      ].map(m => m[1])
+    )
+
+  it('names every input of action.yml, and only those', () => {
+    expect(named.filter(n => !(n in action.inputs))).toEqual([])
+    expect(Object.keys(action.inputs).filter(n => !named.includes(n))).toEqual([])
+  })
+})
