@@ -1687,7 +1687,7 @@ const Range = __webpack_require__(96782)
 const satisfies = __webpack_require__(68011)
 const toComparators = __webpack_require__(54750)
 const maxSatisfying = __webpack_require__(73193)
-const minSatisfying = __webpack_require__(68595)
+const minSatisfying = __webpack_require__(90976)
 const minVersion = __webpack_require__(51866)
 const validRange = __webpack_require__(64737)
 const outside = __webpack_require__(10280)
@@ -2700,7 +2700,7 @@ module.exports = maxSatisfying
 
 /***/ }),
 
-/***/ 68595:
+/***/ 90976:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -7434,8 +7434,8 @@ var logger_dist_esm = __webpack_require__(7567);
  */
 const logger = (0,logger_dist_esm/* createClientLogger */.KV)("storage-blob");
 //# sourceMappingURL=log.js.map
-// EXTERNAL MODULE: ./node_modules/@azure/storage-common/dist/esm/index.js + 65 modules
-var storage_common_dist_esm = __webpack_require__(60501);
+// EXTERNAL MODULE: ./node_modules/@azure/storage-common/dist/esm/index.js + 66 modules
+var storage_common_dist_esm = __webpack_require__(72536);
 ;// CONCATENATED MODULE: ./node_modules/@actions/cache/node_modules/@azure/storage-blob/dist/esm/utils/constants.js
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.

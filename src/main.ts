@@ -34,7 +34,8 @@ export async function run(): Promise<void> {
     const message = scrub(errorMessage(e), secrets)
     // setFailed's own annotation has no title; one titled annotation plus the failure exit code says it once.
     core.error(message, { title })
-    process.exitCode = core.ExitCode.Failure
+    // Not core.ExitCode: hosts that stand in for the runner's toolkit (@github/local-action) do not have it.
+    process.exitCode = 1
   } finally {
     save(State.finished, 'true')
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal)

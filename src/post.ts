@@ -14,9 +14,10 @@ import { dropInheritedPgEnv } from './runtime/process.js'
  * described with a manifest (an S3 upload or object, a file, an artifact: it
  * would be an incomplete backup); remove the temp directory and the
  * temporary Neon computes and branches. A copy whose manifest made it stays. Warnings only:
- * a post step never fails the job.
+ * a post step never fails the job. Named `run` as @github/local-action calls
+ * a post entry point.
  */
-export async function post(): Promise<void> {
+export async function run(): Promise<void> {
   if (read(State.finished) === 'true') return
   let secrets: readonly string[] = []
   dropInheritedPgEnv()

@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import YAML from 'yaml'
 
-// The copy-paste workflows: least privilege, one concurrency group, and only inputs action.yml declares.
+// The copy-paste workflows: least privilege, one concurrency group, bounded jobs, and only inputs action.yml declares.
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
 const action = YAML.parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
   inputs: Record<string, unknown>
@@ -20,7 +20,7 @@ interface Step {
 interface Workflow {
   permissions?: Record<string, string>
   concurrency?: { group?: string }
-  jobs: Record<string, { steps: Step[] }>
+  jobs: Record<string, { steps: Step[]; 'timeout-minutes'?: number }>
 }
 
 describe.each(examples)('examples/%s', file => {
@@ -33,6 +33,10 @@ describe.each(examples)('examples/%s', file => {
   it('declares permissions and a concurrency group', () => {
     expect(wf.permissions?.contents).toBe('read')
     expect(wf.concurrency?.group).toBeTruthy()
+  })
+
+  it('bounds every job with timeout-minutes (a hung dump must not hold a runner for six hours)', () => {
+    expect(Object.entries(wf.jobs).filter(([, j]) => !(Number(j['timeout-minutes']) > 0))).toEqual([])
   })
 
   it('uses the action with inputs it declares, and reads outputs it sets', () => {

@@ -1,16 +1,7 @@
 import type { ManifestV1 } from '../storage/manifest.js'
 import type { TableComparison } from '../postgres/counts.js'
 
-export function humanBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let i = 0
-  let v = n
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`
-}
+export { humanBytes } from '../runtime/bytes.js'
 
 export const h = (data: string) => ({ data, header: true })
 

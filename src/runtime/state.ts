@@ -19,6 +19,7 @@ export function save(name: (typeof State)[keyof typeof State], value: string): v
   core.saveState(name, value)
 }
 
+/** The saved value; also `STATE_{name}` from the environment, as a runner (or a local run's env file) hands it to the post step. */
 export function read(name: (typeof State)[keyof typeof State]): string {
-  return core.getState(name)
+  return core.getState(name) || process.env[`STATE_${name}`] || ''
 }

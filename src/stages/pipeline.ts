@@ -1,7 +1,9 @@
+import * as core from '@actions/core'
 import { createHash, type Hash } from 'node:crypto'
 import { Transform, Writable, type Duplex, type Readable, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Sink } from '../storage/destination.js'
+import { humanBytes } from '../runtime/bytes.js'
 
 export interface PipelineResult {
   /** Bytes the source stream produced: pg_dump's archive, or the compressor process's output when one feeds the pipeline. */
@@ -112,6 +114,27 @@ export class FanOut extends Writable {
   }
 }
 
+/** How often a long pipeline says how far it got, and where. */
+export interface Progress {
+  everyMs: number
+  log: (line: string) => void
+}
+
+/** Every `everyMs`: the bytes stored so far and the rate since the last line; returns the stop. */
+function reportProgress(seal: Seal, p: Progress): () => void {
+  let last = { at: Date.now(), bytes: 0 }
+  const timer = setInterval(() => {
+    const now = { at: Date.now(), bytes: seal.bytes }
+    const rate = ((now.bytes - last.bytes) * 1000) / Math.max(1, now.at - last.at)
+    p.log(
+      `${humanBytes(now.bytes)} stored so far, ${humanBytes(Math.round(rate))}/s over the last ${Math.round((now.at - last.at) / 1000)} s`
+    )
+    last = now
+  }, p.everyMs)
+  timer.unref()
+  return () => clearInterval(timer)
+}
+
 /**
  * source → stages (compression, later encryption) → seal (sha256, bytes,
  * end held until `beforeEnd`) → sinks. Resolves when every sink has
@@ -123,13 +146,16 @@ export async function runPipeline(
   stages: Duplex[],
   sinks: Sink[],
   beforeEnd: (sourceBytes: number) => Promise<void>,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  progress: Progress = { everyMs: 30_000, log: core.info }
 ): Promise<PipelineResult> {
   if (sinks.length === 0) throw new Error('no destination')
   const counted = new Counter()
   const seal = new Seal(() => beforeEnd(counted.bytes))
   const target = sinks.length === 1 ? sinks[0].stream : new FanOut(sinks.map(s => s.stream))
   const flow = pipeline([source, counted, ...stages, seal, target], { signal })
+  const ticking = reportProgress(seal, progress)
+  flow.finally(ticking).catch(() => undefined)
   // A destination that gives up stops reading; destroying its stream fails the pipeline instead of stalling it.
   const done = sinks.map(s =>
     s.done.catch((e: unknown) => {

@@ -52,6 +52,18 @@ function source(bytes: Buffer, chunk = 64 * 1024): Readable {
 const data = Buffer.from(Array.from({ length: 50000 }, (_, i) => `row ${i}\t${(i * 7919) % 10007}\n`).join(''))
 
 describe('runPipeline', () => {
+  it('says how far a long pipeline got, with the rate, at each interval, and stops saying it at the end', async () => {
+    const lines: string[] = []
+    // A slow destination makes the pipeline outlast several intervals.
+    const slow = collector({ delayMs: 20 })
+    await runPipeline(source(data, 16 * 1024), [], [slow.sink], async () => undefined, undefined, { everyMs: 40, log: l => lines.push(l) })
+    expect(lines.length).toBeGreaterThan(0)
+    for (const l of lines) expect(l).toMatch(/^[\d.]+ (B|KiB|MiB) stored so far, [\d.]+ (B|KiB|MiB)\/s over the last \d+ s$/)
+    const after = lines.length
+    await new Promise(r => setTimeout(r, 120))
+    expect(lines.length).toBe(after)
+  })
+
   it('feeds every sink the same bytes and reports their sha256 and size', async () => {
     const a = collector()
     const b = collector({ delayMs: 1 })
