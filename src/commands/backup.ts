@@ -8,7 +8,7 @@ import { resolveClient, runnerResolveDeps, type PgClient } from '../postgres/cli
 import { Storage, type Target } from '../storage/storage.js'
 import { DEFAULT_LEVEL } from '../stages/compress.js'
 import { backupFileName, fileExtension } from '../config/naming.js'
-import { buildManifest, dumpOrigin, type ManifestV1, type Origin, type Verification } from '../storage/manifest.js'
+import { buildManifest, dumpOrigin, type Anomaly, type ManifestV1, type Origin, type Verification } from '../storage/manifest.js'
 import { type StoredCopy } from '../storage/destination.js'
 import type { TableComparison, TableCount } from '../postgres/counts.js'
 import { reportBackup, reportDatabases, type BackupReport, type DatabaseResult } from '../report/backup.js'
@@ -17,7 +17,8 @@ import type { EncryptionInfo } from '../stages/encrypt.js'
 import { applyRetention } from '../retention/apply.js'
 import { reportRetention } from '../report/retention.js'
 import { Catalog, type Listing } from '../storage/catalog.js'
-import { otherSources, sourceOf } from '../storage/series.js'
+import { history, otherSources, previousGood, sourceOf } from '../storage/series.js'
+import { describeAnomaly, findAnomalies } from '../storage/anomalies.js'
 import { verify } from '../verify/index.js'
 import { isVerified } from '../storage/states.js'
 
@@ -167,7 +168,7 @@ export async function storeBackup(s: BackupJob, produce: Producer, signal: Abort
       }
       return listing
     }
-    let stored: { manifest: ManifestV1; copies: StoredCopy[]; comparison?: TableComparison[] }
+    let stored: Described
     try {
       stored = await produceVerifyDescribe(s, produce, storage, target, createdAt, encryption, work, signal, earlier)
     } catch (e) {
@@ -175,8 +176,9 @@ export async function storeBackup(s: BackupJob, produce: Producer, signal: Abort
       throw e
     }
     // Stored and described: nothing below removes it.
-    const { manifest, copies, comparison } = stored
+    const { manifest, copies, comparison, previous } = stored
     const durationSeconds = manifest.durationMs / 1000
+    const listed = await earlier().catch(() => undefined)
     const outcome = {
       manifest,
       backupKey: target.backupKey,
@@ -184,12 +186,26 @@ export async function storeBackup(s: BackupJob, produce: Producer, signal: Abort
       artifactId: storage.artifactId,
       durationSeconds,
       verified: isVerified(manifest.state),
-      comparison
+      comparison,
+      previous,
+      history: history(listed?.get(s.destinations.order[0]) ?? [], manifest, [...target.keys.values()])
     }
     await reportBackup(outcome, s.secrets)
     await warnMixedSources(s.name, manifest, earlier(), s.secrets)
+    const anomalies = (manifest.anomalies ?? []).map(describeAnomaly)
+    const against = `the previous good backup ${previous?.key} (${previous?.createdAt})`
+    if (s.anomaly.onAnomaly === 'warn')
+      for (const a of anomalies) core.warning(`${s.name}: ${a}, against ${against}.`, { title: Titles.anomaly })
     if (manifest.state === 'failed')
       throw Object.assign(new ActionError(Titles.verification, manifest.verification.details.join('\n')), { outcome })
+    if (anomalies.length && s.anomaly.onAnomaly === 'fail')
+      throw Object.assign(
+        new ActionError(
+          Titles.anomaly,
+          `The backup ${target.backupKey} was stored and kept (its manifest records the anomalies), but against ${against}: ${anomalies.join('; ')}. Retention did not run. If the shrink is expected, run again with a higher max-shrink or on-anomaly: warn.`
+        ),
+        { outcome }
+      )
     signal.throwIfAborted()
     // Only after a good run: a failed backup or verification never deletes anything.
     const retention = await core.group('Retention', () =>
@@ -212,14 +228,14 @@ async function produceVerifyDescribe(
   encryption: EncryptionInfo | undefined,
   work: Workspace,
   signal: AbortSignal,
-  listEarlier: () => unknown
-): Promise<{ manifest: ManifestV1; copies: StoredCopy[]; comparison?: TableComparison[] }> {
+  listEarlier: () => Promise<Listing>
+): Promise<Described> {
   const { dumped, origin, compression, client } = await produce(storage, target, work, signal)
   listEarlier()
   signal.throwIfAborted()
   const copies = await core.group('Publish', () => storage.publish(target))
   signal.throwIfAborted()
-  const manifestOf = (finishedAt: Date, verification: Verification): ManifestV1 =>
+  const manifestOf = (finishedAt: Date, verification: Verification, anomalies?: Anomaly[]): ManifestV1 =>
     buildManifest({
       name: s.name,
       key: target.backupKey,
@@ -233,6 +249,7 @@ async function produceVerifyDescribe(
       tables: dumped.tables,
       verification,
       destinations: copies.map(c => ({ kind: c.kind, location: c.location })),
+      anomalies,
       env: process.env
     })
   // Restore verification compares with the manifest as it will be written.
@@ -240,9 +257,46 @@ async function produceVerifyDescribe(
     verify(s, copies, client, manifestOf(new Date(), { level: s.verify, passed: false, details: [] }), work)
   )
   signal.throwIfAborted()
-  const manifest = manifestOf(new Date(), verification)
+  // DESIGN.md §8: dump → verify → anomaly check → manifest, so the manifest records what was found.
+  const { previous, anomalies } = await compareWithPrevious(s, listEarlier(), [...target.keys.values()], {
+    sizeBytes: dumped.sizeBytes,
+    tables: dumped.tables,
+    rowCounts: origin.rowCounts
+  })
+  const manifest = manifestOf(new Date(), verification, anomalies)
   await core.group('Write manifest', () => storage.writeManifest(target, manifest))
-  return { manifest, copies, comparison }
+  return { manifest, copies, comparison, previous }
+}
+
+interface Described {
+  manifest: ManifestV1
+  copies: StoredCopy[]
+  comparison?: TableComparison[]
+  /** The previous good backup of the name, when one is visible: what anomalies and the summary compare with. */
+  previous?: ManifestV1
+}
+
+/** Against the previous good backup of the name in the first destination; nothing to compare when there is none or the listing failed. */
+async function compareWithPrevious(
+  s: BackupJob,
+  listing: Promise<Listing>,
+  ownKeys: string[],
+  current: Pick<ManifestV1, 'sizeBytes' | 'tables' | 'rowCounts'>
+): Promise<{ previous?: ManifestV1; anomalies?: Anomaly[] }> {
+  // A failed listing is reported once, by the series check.
+  const listed = await listing.catch(() => undefined)
+  if (!listed) return {}
+  const first = s.destinations.order[0]
+  const previous = previousGood(listed.get(first) ?? [], ownKeys)?.manifest
+  if (!previous) {
+    if (first === 'artifact' && !s.githubToken)
+      core.notice(
+        `No earlier backup of '${s.name}' is visible to compare with: this run sees only its own artifacts. Give github-token (actions: read) so anomalies and the history chart see the earlier runs' backups.`,
+        { title: 'No earlier backup visible' }
+      )
+    return {}
+  }
+  return { previous, anomalies: s.anomaly.onAnomaly === 'off' ? undefined : findAnomalies(previous, current, s.anomaly.maxShrink) }
 }
 
 /** DESIGN.md §3: one series per source; a name whose earlier backups came from elsewhere gets a warning naming both. */

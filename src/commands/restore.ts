@@ -184,6 +184,7 @@ function safetyBackupSettings(s: RestoreSettings, encryption: EncryptionSettings
     verify: !encryption || canDecrypt(encryption, s.decryption) ? 'archive' : 'none',
     scratch: undefined,
     retention: { policy: {}, dryRun: false },
+    anomaly: { onAnomaly: 'off', maxShrink: 100 },
     githubToken: s.githubToken,
     encryption,
     decryption: s.decryption,

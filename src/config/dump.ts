@@ -121,6 +121,10 @@ export function jobPlan(ctx: ParseContext): Omit<BackupJob, 'name' | 'format' | 
     verify,
     scratch: verify === 'restore' ? ctx.scratch() : undefined,
     retention: parseRetention(read),
+    anomaly: {
+      onAnomaly: oneOf('on-anomaly', read('on-anomaly'), ['warn', 'fail'] as const, 'warn'),
+      maxShrink: integer('max-shrink', read('max-shrink'), 1, 100) ?? 50
+    },
     githubToken: read('github-token') || undefined,
     encryption,
     decryption: {

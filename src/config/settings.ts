@@ -129,6 +129,15 @@ export interface BackupSettings {
   databases?: { list: string[] | 'all'; prefix: string | undefined }
   /** Set when the dump read a temporary Neon branch: recorded in the manifest. */
   neonOrigin?: NeonOrigin
+  /** What a backup that shrank against the previous good one does: warn, or fail the run (the backup stays). */
+  anomaly: AnomalySettings
+}
+
+export interface AnomalySettings {
+  /** `off`: not an input value; a restore's safety backup of a target that is about to change compares nothing. */
+  onAnomaly: 'warn' | 'fail' | 'off'
+  /** Percent: a size or a table's rows shrinking by more is an anomaly. */
+  maxShrink: number
 }
 
 /** What storing, verifying and keeping a backup needs, whatever made its bytes (pg_dump, or a provider's export). */
@@ -146,6 +155,7 @@ export type BackupJob = Pick<
   | 'decryption'
   | 'pgVersion'
   | 'secrets'
+  | 'anomaly'
 >
 
 /** Render's API, for its own exports (DESIGN.md §7). */

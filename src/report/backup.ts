@@ -1,5 +1,7 @@
 import * as core from '@actions/core'
 import { rowCountsOf, type ManifestV1 } from '../storage/manifest.js'
+import { describeAnomaly } from '../storage/anomalies.js'
+import { historyMarkdown } from './history.js'
 import type { TableComparison } from '../postgres/counts.js'
 import { writeSummary } from './safely.js'
 import { setOutputs } from './outputs.js'
@@ -14,6 +16,10 @@ export interface BackupReport {
   verified: boolean
   /** Per-table comparison of a restore verification. */
   comparison?: TableComparison[]
+  /** The previous good backup of the name, when one was visible. */
+  previous?: ManifestV1
+  /** The name's last backups, oldest first, ending with this one: the history chart. */
+  history?: ManifestV1[]
 }
 
 /**
@@ -71,6 +77,9 @@ export async function reportBackup(r: BackupReport, secrets: readonly string[]):
         true
       )
       .addTable(uncounted ? [] : tableRows)
+      // Markdown after HTML needs a blank line first, or GitHub renders it as part of the HTML block.
+      .addRaw(r.previous ? `\n${comparedMarkdown(m, r.previous)}` : '', true)
+      .addRaw(r.history && r.history.length > 1 ? `\n${historyMarkdown(r.history)}` : '', true)
   )
   core.notice(`Backup stored at ${r.locations.join(', ')} (${humanBytes(m.sizeBytes)}, sha256 ${m.sha256.slice(0, 12)}…)`, {
     title: 'Backup stored'
@@ -107,4 +116,30 @@ export async function reportDatabases(results: DatabaseResult[], secrets: readon
         ])
       ])
   )
+}
+
+/** Against the previous good backup: size and table deltas, and what was found (DESIGN.md §8). */
+function comparedMarkdown(m: ManifestV1, previous: ManifestV1): string {
+  const pct = (from: number, to: number): string => (from ? `${to >= from ? '+' : ''}${(((to - from) / from) * 100).toFixed(1)}%` : '')
+  const before = new Map(previous.tables.map(t => [`${t.schema}.${t.name}`, t.rows]))
+  const changed = m.tables
+    .map(t => ({ table: `${t.schema}.${t.name}`, from: before.get(`${t.schema}.${t.name}`), to: t.rows }))
+    .filter(t => typeof t.from === 'number' && typeof t.to === 'number' && t.from !== t.to)
+  const findings = m.anomalies ?? []
+  return [
+    `### Compared with the previous backup (${previous.key}, ${previous.createdAt})`,
+    '',
+    '| | Previous | This one | Change |',
+    '|---|---|---|---|',
+    `| Size | ${humanBytes(previous.sizeBytes)} | ${humanBytes(m.sizeBytes)} | ${pct(previous.sizeBytes, m.sizeBytes)} |`,
+    `| Tables | ${previous.tables.length} | ${m.tables.length} | |`,
+    ...changed.map(t => `| ${escapeHtml(t.table)} rows | ${t.from} | ${t.to} | ${pct(t.from as number, t.to as number)} |`),
+    '',
+    findings.length
+      ? `**Anomalies:** ${findings.map(a => escapeHtml(describeAnomaly(a))).join('; ')}.`
+      : m.anomalies
+        ? 'No anomaly: nothing shrank by more than max-shrink, no table is gone.'
+        : '',
+    ''
+  ].join('\n')
 }

@@ -9,7 +9,8 @@ export const Titles = {
   tooOld: 'Backup too old',
   retention: 'Retention failed',
   list: 'List failed',
-  check: 'Check failed'
+  check: 'Check failed',
+  anomaly: 'Backup anomaly'
 } as const
 
 export type Title = (typeof Titles)[keyof typeof Titles]

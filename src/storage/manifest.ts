@@ -48,6 +48,17 @@ export interface ManifestV1 {
   rowCounts?: RowCounts
   /** A Render export stored as delivered: which database and export, and when Render made it. */
   render?: RenderOrigin
+  /** Against the previous good backup of the name (DESIGN.md §8); absent when there was none to compare with. */
+  anomalies?: Anomaly[]
+}
+
+/** A backup that shrank against the previous good one: its size, a table's rows, or a table that is gone. */
+export interface Anomaly {
+  kind: 'size' | 'rows' | 'missing-table'
+  table?: string
+  previous: number | null
+  current: number | null
+  shrinkPercent: number
 }
 
 /** `source`: every table counted in the dump's snapshot; `none`: nothing counted (a Render export). */
@@ -83,6 +94,7 @@ export interface ManifestInput {
   tables: TableCount[]
   verification: Verification
   destinations: { kind: string; location: string }[]
+  anomalies?: Anomaly[]
   env: NodeJS.ProcessEnv
 }
 
@@ -142,7 +154,8 @@ export function buildManifest(m: ManifestInput): ManifestV1 {
       serverUrl: m.env.GITHUB_SERVER_URL ?? ''
     },
     ...optional('neon', neon),
-    ...optional('render', render)
+    ...optional('render', render),
+    ...optional('anomalies', m.anomalies)
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ManifestV1 } from './manifest.js'
+import { isGood, type BackupState } from './states.js'
 
 /**
  * The source a manifest describes, as DESIGN.md §3 identifies it: Neon by
@@ -27,4 +28,27 @@ export function otherSources(
       others.set(source, { key: e.key, createdAt: e.manifest.createdAt })
   }
   return [...others].map(([source, newest]) => ({ source, newest }))
+}
+
+interface Listed {
+  key: string
+  createdAt: Date
+  manifest?: ManifestV1
+  state: BackupState
+}
+
+/** The previous good backup of the name in one destination's listing, this run's own copies left out. */
+export function previousGood<T extends Listed>(entries: readonly T[], ownKeys: readonly string[]): T | undefined {
+  return entries
+    .filter(e => e.manifest && isGood(e.state) && !ownKeys.includes(e.key))
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0]
+}
+
+/** The last `n` described backups of the name, oldest first, ending with `current` (DESIGN.md §8: the history chart). */
+export function history(entries: readonly Listed[], current: ManifestV1, ownKeys: readonly string[], n = 30): ManifestV1[] {
+  const earlier = entries
+    .filter(e => e.manifest && !ownKeys.includes(e.key))
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+    .map(e => e.manifest!)
+  return [...earlier, current].slice(-n)
 }
