@@ -25,6 +25,9 @@ export function parseInputs(read: InputReader, mask: (secret: string) => void): 
   const decryption = parseDecryption(read)
   const rootCertPem = parseRootCert(read('ssl-root-cert'))
   const command = oneOf('command', read('command'), COMMANDS, 'backup')
+  const webhook = read('webhook-url')
+  if (webhook && !(URL.canParse(webhook) && ['http:', 'https:'].includes(new URL(webhook).protocol)))
+    throw new InputError(`Input 'webhook-url' must be an http(s) URL (a Slack or Teams incoming webhook, or your own endpoint).`)
   const pgVersionRaw = read('pg-version') || 'auto'
   const pgVersion = pgVersionRaw === 'auto' ? 'auto' : integer('pg-version', pgVersionRaw, 9, 99)
   if (pgVersion === undefined) throw new InputError(`Input 'pg-version' must be auto or a major version such as 16.`)
@@ -109,8 +112,24 @@ function parseReading(ctx: ParseContext, command: Exclude<Settings['command'], '
 }
 
 /** The one place that calls core.getInput. */
-export function getSettings(): Settings {
-  return parseInputs(name => core.getInput(name).trim(), core.setSecret)
+export function getSettings(mask: (secret: string) => void = core.setSecret): Settings {
+  return parseInputs(name => core.getInput(name).trim(), mask)
+}
+
+/**
+ * `webhook-url`, read on its own before the other inputs: a run whose
+ * inputs are invalid still notifies (DESIGN.md §8). Masked first; an
+ * unusable URL is ignored here and refused by parseInputs.
+ */
+export function getWebhook(
+  read: InputReader = name => core.getInput(name).trim(),
+  mask: (secret: string) => void = core.setSecret
+): { url: string; command: string } | undefined {
+  const url = read('webhook-url')
+  if (!url) return undefined
+  new Secrets(mask).add(url)
+  if (!URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol)) return undefined
+  return { url, command: read('command') || 'backup' }
 }
 
 /** `databases`: `all`, or names separated by commas or new lines (DESIGN.md §2, §8). */

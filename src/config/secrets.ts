@@ -33,7 +33,8 @@ const SECRET_INPUTS = [
   'gpg-passphrase',
   'gpg-private-key-passphrase',
   'neon-api-key',
-  'render-api-key'
+  'render-api-key',
+  'webhook-url'
 ]
 /** Multi-line secrets: the runner masks line by line, so each line is a secret of its own too. */
 const MULTILINE_SECRET_INPUTS = ['age-identity', 'gpg-private-key']

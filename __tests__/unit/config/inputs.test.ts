@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseInputs } from '../../../src/config/inputs.js'
+import { getWebhook, parseInputs } from '../../../src/config/inputs.js'
 import { parseNeonPoint } from '../../../src/config/neon.js'
 import { parseDatabaseUrl } from '../../../src/config/database-url.js'
 import { secretForms } from '../../../src/config/secrets.js'
@@ -607,5 +607,20 @@ describe("Render's export (render-api-key)", () => {
   ])('%j is an Invalid input', (inputs, message) => {
     expect(() => parseRender(inputs)).toThrow(InputError)
     expect(() => parseRender(inputs)).toThrow(message)
+  })
+})
+
+describe('webhook-url', () => {
+  it('is masked before anything else and read on its own, so an Invalid input still notifies', () => {
+    const masked: string[] = []
+    const url = 'https://hooks.slack.com/services/T000/B000/XXXXXXXX'
+    expect(getWebhook(reader({ 'webhook-url': url, command: 'check' }), s => masked.push(s))).toEqual({ url, command: 'check' })
+    expect(masked).toContain(url)
+    expect(getWebhook(reader({}))).toBeUndefined()
+    expect(getWebhook(reader({ 'webhook-url': 'not a url' }), () => undefined)).toBeUndefined()
+  })
+
+  it('refuses a URL that is not http(s)', () => {
+    expect(() => parse({ 'webhook-url': 'ftp://example.com/x' })).toThrow(/Input 'webhook-url' must be an http\(s\) URL/)
   })
 })
