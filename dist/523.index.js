@@ -340,10 +340,14 @@ class NeonApi {
 /* harmony export */   E0: () => (/* binding */ findBranch),
 /* harmony export */   NeonTemporaries: () => (/* binding */ NeonTemporaries),
 /* harmony export */   RA: () => (/* binding */ chooseDatabase),
+/* harmony export */   Vs: () => (/* binding */ countsOf),
+/* harmony export */   Yb: () => (/* binding */ countsAnnotation),
 /* harmony export */   kD: () => (/* binding */ VERIFY_KEY),
 /* harmony export */   mQ: () => (/* binding */ connectionTo),
-/* harmony export */   neonApi: () => (/* binding */ neonApi)
+/* harmony export */   neonApi: () => (/* binding */ neonApi),
+/* harmony export */   xS: () => (/* binding */ COUNTS_KEY)
 /* harmony export */ });
+/* unused harmony export COUNTS_MAX */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
 /* harmony import */ var _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9541);
 /* harmony import */ var _config_database_url_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(54877);
@@ -365,6 +369,29 @@ class NeonApi {
 /** Annotation keys on the branches this action creates (DESIGN.md §7: Neon ownership). */
 const OWNER_KEY = 'pg-backup-action';
 const VERIFY_KEY = 'pg-backup-action-verify';
+/** The source's counts a `verify: restore` backup branch was compared with: what restore-test compares with later (snapshots carry no annotations). */
+const COUNTS_KEY = 'pg-backup-action-counts';
+/** Counts longer than this stay out of the annotation (a schema of thousands of tables): restore-test then runs verify-sql only and says so. */
+const COUNTS_MAX = 8192;
+/** `[["public.orders", 20000], …]` for the annotation, or undefined when it would be too long. */
+function countsAnnotation(tables) {
+    const text = JSON.stringify(tables.map(t => [`${t.schema}.${t.name}`, t.rows]));
+    return text.length <= COUNTS_MAX ? text : undefined;
+}
+/** The counts a backup branch carries, as the manifest's tables; undefined when it carries none. */
+function countsOf(a) {
+    if (!a[COUNTS_KEY])
+        return undefined;
+    try {
+        return JSON.parse(a[COUNTS_KEY]).map(([table, rows]) => {
+            const dot = table.indexOf('.');
+            return { schema: table.slice(0, dot), name: table.slice(dot + 1), rows };
+        });
+    }
+    catch {
+        return undefined;
+    }
+}
 function neonApi(n) {
     return new _api_js__WEBPACK_IMPORTED_MODULE_4__/* .NeonApi */ .dR({ apiUrl: n.apiUrl, apiKey: n.apiKey, projectId: n.projectId });
 }

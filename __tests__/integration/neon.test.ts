@@ -79,7 +79,9 @@ describe('neon-mode: branch', () => {
     expect(key).toMatch(/^shop-\d{8}T\d{6}Z$/)
     const b = n.byName(key)!
     expect(b.parent_id).toBe(n.main.id)
-    expect(b.annotation).toEqual(OURS('restore'))
+    // verify: restore records the source's counts it was compared with, for restore-test later.
+    const counts = Object.entries(chinook).map(([table, d]) => [table, d.rows])
+    expect(b.annotation).toEqual({ ...OURS('restore'), 'pg-backup-action-counts': JSON.stringify(counts) })
     expect(first.outputs['neon-branch-id']).toBe(b.id)
     expect(first.outputs['neon-branch-name']).toBe(key)
     expect(first.outputs.location).toBe(`neon://${n.projectId}/branches/${b.id}`)

@@ -4,7 +4,7 @@
  * classified (DESIGN.md §7, §8). A new command is a file in this folder and a
  * row here; main.ts never changes.
  */
-import type { Settings } from '../config/settings.js'
+import type { NeonReadSettings, Settings } from '../config/settings.js'
 import { Titles, type Title } from '../runtime/errors.js'
 import { backup } from './backup.js'
 import { check } from './check.js'
@@ -29,6 +29,9 @@ const COMMANDS: {
   'restore-test': Command<Of<'restore-test'>>
   list: Command<Of<'list'>>
   check: Command<Of<'check'>>
+  'list:neon': Command<NeonReadSettings>
+  'check:neon': Command<NeonReadSettings>
+  'restore-test:neon': Command<NeonReadSettings>
 } = {
   backup: { title: Titles.backup, run: backup },
   // Neon's and Render's stories load their API clients only when used.
@@ -38,7 +41,10 @@ const COMMANDS: {
   'restore:neon': { title: Titles.restore, run: async s => (await import('./neon-restore.js')).neonRestore(s) },
   'restore-test': { title: Titles.restore, run: restoreTest },
   list: { title: Titles.list, run: list },
-  check: { title: Titles.check, run: s => check(s) }
+  check: { title: Titles.check, run: s => check(s) },
+  'list:neon': { title: Titles.list, run: async s => (await import('./neon-read.js')).neonList(s) },
+  'check:neon': { title: Titles.check, run: async s => (await import('./neon-read.js')).neonCheck(s) },
+  'restore-test:neon': { title: Titles.restore, run: async s => (await import('./neon-read.js')).neonRestoreTest(s) }
 }
 
 function commandOf(s: Pick<Settings, 'command'> & { mode?: string }): Command<Settings> {

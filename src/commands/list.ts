@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { Catalog } from '../storage/catalog.js'
 import type { ListSettings } from '../config/settings.js'
-import { reportList } from '../report/list.js'
+import { listedFile, reportList } from '../report/list.js'
 import { Workspace } from '../runtime/workspace.js'
 
 /** `list`: every backup under the prefix (one `name` when given), newest first by manifest time. */
@@ -9,7 +9,7 @@ export async function list(s: ListSettings): Promise<void> {
   const work = new Workspace()
   try {
     const entries = await core.group('List backups', () => new Catalog(s, work).listAll(s.name))
-    await reportList(entries, s.secrets)
+    await reportList(entries.map(listedFile), s.secrets)
   } finally {
     work.cleanup()
   }

@@ -4,7 +4,17 @@ import { backup } from './backup.js'
 import type { Verification } from '../storage/manifest.js'
 import { UNVERIFIED, backupName } from '../config/naming.js'
 import { listBackups } from '../storage/neon.js'
-import { NeonTemporaries, OWNER_KEY, VERIFY_KEY, chooseDatabase, connectionTo, findBranch, neonApi } from '../providers/neon/branches.js'
+import {
+  COUNTS_KEY,
+  NeonTemporaries,
+  OWNER_KEY,
+  VERIFY_KEY,
+  chooseDatabase,
+  connectionTo,
+  countsAnnotation,
+  findBranch,
+  neonApi
+} from '../providers/neon/branches.js'
 import { NeonApiError, type NeonApi, type NeonBranch, type NeonSnapshot } from '../providers/neon/api.js'
 import { runVerifySql } from '../verify/sql.js'
 import { compareCounts, countMismatches, type TableComparison, type TableCount } from '../postgres/counts.js'
@@ -51,7 +61,9 @@ async function branchOrSnapshot(s: NeonBackupSettings, api: NeonApi, parent: Neo
   const point: NeonPoint | undefined = reference?.lsn ? { kind: 'lsn', value: reference.lsn } : s.neon.pointInTime
   const made =
     s.neonMode === 'branch'
-      ? await core.group(`Create backup branch ${key}`, () => createBackupBranch(api, s, parent, key, name, point))
+      ? await core.group(`Create backup branch ${key}`, () =>
+          createBackupBranch(api, s, parent, key, name, point, reference && countsAnnotation(reference.tables))
+        )
       : await core.group(`Create snapshot ${key}`, () => createSnapshot(api, s, parent, key, point, createdAt))
   const { verification, comparison } = await core.group(`Verify (${s.verify})`, () => verify(s, api, made, reference, temporaries))
   const failed = s.verify !== 'none' && !verification.passed
@@ -178,7 +190,8 @@ async function createBackupBranch(
   parent: NeonBranch,
   key: string,
   name: string,
-  point: NeonPoint | undefined
+  point: NeonPoint | undefined,
+  counts: string | undefined
 ): Promise<Made> {
   if (await api.findBranchByName(key))
     throw new ActionError(
@@ -193,7 +206,7 @@ async function createBackupBranch(
       parentTimestamp: point?.kind === 'timestamp' ? point.value : undefined,
       // No compute: a backup branch costs storage only; verify: restore gives it a short-lived one.
       withCompute: false,
-      annotations: { [OWNER_KEY]: name, [VERIFY_KEY]: s.verify }
+      annotations: { [OWNER_KEY]: name, [VERIFY_KEY]: s.verify, ...(counts ? { [COUNTS_KEY]: counts } : {}) }
     })
     setEarlyOutput('neon-branch-id', branch.id)
     setEarlyOutput('neon-branch-name', branch.name)

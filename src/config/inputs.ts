@@ -6,7 +6,7 @@ import { Secrets } from './secrets.js'
 import { parseRootCert, resolveProvider } from './database-url.js'
 import { parseDecryption, parseEncryption } from './encryption.js'
 import { nameFromBackupRef, parseBackupRef, parseDestinations } from './destinations.js'
-import { NEON_MODES, parseNeonBackup, parseNeonRestore } from './neon.js'
+import { NEON_MODES, parseNeonBackup, parseNeonReading, parseNeonRestore } from './neon.js'
 import { dumpPlan } from './dump.js'
 import { ParseContext } from './context.js'
 import { parseRenderBackup, wantsRenderExport } from './render.js'
@@ -71,6 +71,9 @@ function parseBackup(ctx: ParseContext): Settings {
 /** The commands that read stored backups: list, check, restore, restore-test. */
 function parseReading(ctx: ParseContext, command: Exclude<Settings['command'], 'backup'>): Settings {
   const { read } = ctx
+  // Neon's own backups are branches and snapshots, read through its API (restore has its own Neon story below).
+  if (command !== 'restore' && read('neon-api-key') && resolveProvider(read, 'database-url') === 'neon')
+    return parseNeonReading(ctx, command)
   const reading: ReadSettings = {
     name: read('name') ? parseName(read('name')) : undefined,
     destinations: ctx.destinations,

@@ -1,6 +1,6 @@
 import { InputError } from '../runtime/errors.js'
-import type { NeonBackupSettings, NeonPoint, NeonRestoreSettings, NeonSettings } from './settings.js'
-import { boolean, isLabel, lines, parseName, type InputReader } from './fields.js'
+import type { NeonBackupSettings, NeonPoint, NeonReadSettings, NeonRestoreSettings, NeonSettings } from './settings.js'
+import { boolean, isLabel, lines, parseMaxAge, parseName, type InputReader } from './fields.js'
 import type { ParseContext } from './context.js'
 import { dumpPlan, parseVerifyLevel } from './dump.js'
 import { parseRetention } from './retention.js'
@@ -43,6 +43,26 @@ export function parseNeon(read: InputReader, purpose: string): NeonSettings {
     pointInTime: parseNeonPoint(read('neon-point-in-time')),
     database: read('neon-database') || undefined,
     role: read('neon-role') || undefined
+  }
+}
+
+/** list, check, restore-test of Neon's backup branches and snapshots through the API. */
+export function parseNeonReading(ctx: ParseContext, command: NeonReadSettings['command']): NeonReadSettings {
+  const { read } = ctx
+  const neon = parseNeon(read, `command: ${command} with provider: neon`)
+  const name = read('name') ? parseName(read('name')) : undefined
+  if (command !== 'list' && !name)
+    throw new InputError(`Input 'name' is required for command: ${command} with provider: neon (the name its backups were made under).`)
+  if (command === 'check') ctx.required('max-age', command)
+  return {
+    command,
+    mode: 'neon',
+    neon,
+    name,
+    backup: read('backup') || 'latest',
+    maxAgeSeconds: parseMaxAge(read('max-age')),
+    verifySql: lines(read('verify-sql')),
+    secrets: ctx.secrets.values
   }
 }
 

@@ -348,6 +348,24 @@ export interface NeonRestoreSettings {
   secrets: string[]
 }
 
+/**
+ * `list`, `check` and `restore-test` with `provider: neon` and its API: the
+ * backup branches and snapshots this action made, with their states.
+ */
+export interface NeonReadSettings {
+  command: 'list' | 'check' | 'restore-test'
+  mode: 'neon'
+  neon: NeonSettings
+  /** Undefined for `list` of every name. */
+  name: string | undefined
+  /** restore-test: `latest`, `latest-verified`, or a backup branch or snapshot by name or id. */
+  backup: string
+  maxAgeSeconds: number | undefined
+  /** restore-test: one query per line, run on the restored copy. */
+  verifySql: string[]
+  secrets: string[]
+}
+
 export type Settings =
   | BackupSettings
   | NeonBackupSettings
@@ -357,3 +375,4 @@ export type Settings =
   | RestoreTestSettings
   | ListSettings
   | CheckSettings
+  | NeonReadSettings

@@ -9,7 +9,7 @@ export const hours = (seconds: number): string => `${(seconds / 3600).toFixed(1)
 /** check: the age output and the freshness table. */
 export async function reportCheck(
   name: string,
-  newest: CatalogEntry,
+  newest: Pick<CatalogEntry, 'location' | 'state' | 'createdAt'>,
   ageSeconds: number,
   maxAgeSeconds: number,
   secrets: readonly string[]

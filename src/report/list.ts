@@ -13,9 +13,22 @@ const STATE_TEXT: Record<BackupState, string> = {
   missing: 'missing (manifest without its backup)'
 }
 
-/** `list`: newest first, as a summary table and the `backups` output. */
-export async function reportList(entries: CatalogEntry[], secrets: readonly string[]): Promise<void> {
-  const backups = entries.map(e => ({
+/** One entry of `backups` (DESIGN.md §8): a stored file, or a Neon branch or snapshot. */
+export interface ListedBackup {
+  key: string
+  destination: string
+  name: string
+  createdAt: string | null
+  sizeBytes: number | null
+  sha256: string | null
+  state: BackupState
+  verified: boolean
+  location: string
+}
+
+/** A stored file as `list` shows it. */
+export function listedFile(e: CatalogEntry): ListedBackup {
+  return {
     key: e.key,
     destination: e.kind,
     name: e.name,
@@ -25,14 +38,24 @@ export async function reportList(entries: CatalogEntry[], secrets: readonly stri
     state: e.state,
     verified: isVerified(e.state),
     location: e.location
-  }))
+  }
+}
+
+/** `list`: newest first, as a summary table and the `backups` output. */
+export async function reportList(backups: ListedBackup[], secrets: readonly string[]): Promise<void> {
   setOutputs({ backups: JSON.stringify(backups) }, secrets)
   await writeSummary(
     core.summary
       .addHeading(`Backups (${backups.length})`, 2)
       .addTable([
         [h('Created'), h('Name'), h('Size'), h('State'), h('Location')],
-        ...backups.map(b => [b.createdAt ?? '?', b.name, humanBytes(b.sizeBytes), STATE_TEXT[b.state], b.location])
+        ...backups.map(b => [
+          b.createdAt ?? '?',
+          b.name,
+          b.sizeBytes === null ? '—' : humanBytes(b.sizeBytes),
+          STATE_TEXT[b.state],
+          b.location
+        ])
       ])
   )
 }

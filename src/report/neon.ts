@@ -7,7 +7,7 @@ import { isVerified, stateOfVerification } from '../storage/states.js'
 import { TOOL } from '../runtime/version.js'
 import { writeSummary } from './safely.js'
 import { setOutputs } from './outputs.js'
-import { h, comparisonRow, verificationText } from './format.js'
+import { h, comparisonRow, escapeHtml, verificationText } from './format.js'
 
 export interface NeonBackupReport {
   name: string
@@ -134,5 +134,46 @@ export async function reportNeonRestore(r: NeonRestoreReport, secrets: readonly 
       ['Previous state kept as', r.dryRun ? `${r.preserve} (would be)` : r.preserve],
       ['Restore time (RTO)', r.dryRun ? 'dry run: nothing restored' : `${r.restoreSeconds.toFixed(1)} s`]
     ])
+  )
+}
+
+export interface NeonRestoreTestReport {
+  key: string
+  location: string
+  kind: 'branch' | 'snapshot'
+  state: string
+  createdAt: Date
+  restoreSeconds: number
+  backupAgeSeconds: number
+  verified: boolean
+  details: string[]
+  comparison: TableComparison[]
+}
+
+/** Outputs and summary of a restore-test of a Neon backup branch or snapshot. */
+export async function reportNeonRestoreTest(r: NeonRestoreTestReport, secrets: readonly string[]): Promise<void> {
+  setOutputs(
+    {
+      'backup-key': r.key,
+      location: r.location,
+      'restore-seconds': r.restoreSeconds.toFixed(1),
+      'backup-age-seconds': String(r.backupAgeSeconds),
+      verified: String(r.verified)
+    },
+    secrets
+  )
+  await writeSummary(
+    core.summary
+      .addHeading(`Restore test of ${r.key}`, 2)
+      .addTable([
+        [h('Field'), h('Value')],
+        ['Backup', `${r.location} (${r.kind}, ${r.state})`],
+        ['Taken', `${r.createdAt.toISOString()} (${(r.backupAgeSeconds / 3600).toFixed(1)} h ago)`],
+        ['Restored into', 'a temporary branch with its own compute, deleted afterwards'],
+        ['Restore time (RTO)', `${r.restoreSeconds.toFixed(1)} s`],
+        ['Result', `${r.verified ? 'passed' : 'FAILED'}<br>${r.details.map(escapeHtml).join('<br>')}`]
+      ])
+      .addHeading(`Tables (${r.comparison.length})`, 3)
+      .addTable([[h('Table'), h('Rows recorded'), h('Rows restored'), h('')], ...r.comparison.map(comparisonRow)])
   )
 }

@@ -3,6 +3,9 @@
  * this action made, with the states of DESIGN.md §3 and §8.
  */
 import { backupNamePattern, stampDate } from '../config/naming.js'
+
+/** `{name}-{stamp}` or that with `-unverified`: the name part. */
+const parseStoredName = (n: string): string | undefined => /^(.+)-\d{8}T\d{6}Z(-unverified)?$/.exec(n)?.[1]
 import { OWNER_KEY, VERIFY_KEY } from '../providers/neon/branches.js'
 import type { Annotations, NeonApi, NeonBranch, NeonSnapshot } from '../providers/neon/api.js'
 import type { NeonPoint } from '../config/settings.js'
@@ -21,6 +24,8 @@ export interface NeonBackup {
   hasChildren: boolean
   branch?: NeonBranch
   snapshot?: NeonSnapshot
+  /** A branch's annotations (the name it was made under, its verify level, the counts it was compared with). */
+  annotations?: Annotations
 }
 
 /**
@@ -29,16 +34,32 @@ export interface NeonBackup {
  * their name; snapshots by exact name. Newest first.
  */
 export async function listBackups(api: NeonApi, kind: 'branch' | 'snapshot', name: string): Promise<NeonBackup[]> {
-  const pattern = backupNamePattern(name)
+  return listOf(api, kind, name)
+}
+
+/**
+ * Both kinds of one name, or of every name when `name` is undefined: then
+ * branches by our annotation (it names their `name`) and snapshots whose
+ * name is `{name}-{stamp}` (snapshots carry no annotation to prove more).
+ */
+export async function listAllBackups(api: NeonApi, name: string | undefined): Promise<NeonBackup[]> {
+  const all = [...(await listOf(api, 'branch', name)), ...(await listOf(api, 'snapshot', name))]
+  return all.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+}
+
+async function listOf(api: NeonApi, kind: 'branch' | 'snapshot', name: string | undefined): Promise<NeonBackup[]> {
+  const patternOf = (n: string): RegExp => backupNamePattern(n)
+  const pattern = name === undefined ? undefined : patternOf(name)
   const out: NeonBackup[] = []
   if (kind === 'branch') {
     // Every branch, not a search by name: a child that would block a deletion can be named anything.
     const { branches, annotations } = await api.listBranches()
     const parents = new Set(branches.map(b => b.parent_id))
     for (const b of branches) {
-      const m = pattern.exec(b.name)
       const a: Annotations = annotations[b.id] ?? {}
-      if (!m || a[OWNER_KEY] !== name || b.default || b.protected) continue
+      const owner = a[OWNER_KEY]
+      const m = owner === undefined ? null : (pattern ?? patternOf(owner)).exec(b.name)
+      if (!m || owner !== (name ?? owner) || b.default || b.protected) continue
       out.push({
         kind,
         id: b.id,
@@ -46,12 +67,14 @@ export async function listBackups(api: NeonApi, kind: 'branch' | 'snapshot', nam
         createdAt: stampDate(m[1]),
         state: branchState(b, a, !!m[2]),
         hasChildren: parents.has(b.id),
-        branch: b
+        branch: b,
+        annotations: a
       })
     }
   } else {
     for (const s of await api.listSnapshots()) {
-      const m = pattern.exec(s.name)
+      const named = name ?? parseStoredName(s.name)
+      const m = named === undefined ? null : (pattern ?? patternOf(named)).exec(s.name)
       if (m)
         out.push({ kind, id: s.id, key: s.name, createdAt: stampDate(m[1]), state: snapshotState(!!m[2]), hasChildren: false, snapshot: s })
     }

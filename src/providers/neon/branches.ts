@@ -8,13 +8,36 @@ import * as core from '@actions/core'
 import { ActionError, type Title } from '../../runtime/errors.js'
 import { parseDatabaseUrl } from '../../config/database-url.js'
 import { addRunSecret } from '../../config/secrets.js'
-import { NeonApi, type NeonBranch } from './api.js'
+import { NeonApi, type Annotations, type NeonBranch } from './api.js'
 import type { NeonSettings, SourceSettings } from '../../config/settings.js'
 import { read, save, State } from '../../runtime/state.js'
 
 /** Annotation keys on the branches this action creates (DESIGN.md §7: Neon ownership). */
 export const OWNER_KEY = 'pg-backup-action'
 export const VERIFY_KEY = 'pg-backup-action-verify'
+/** The source's counts a `verify: restore` backup branch was compared with: what restore-test compares with later (snapshots carry no annotations). */
+export const COUNTS_KEY = 'pg-backup-action-counts'
+/** Counts longer than this stay out of the annotation (a schema of thousands of tables): restore-test then runs verify-sql only and says so. */
+export const COUNTS_MAX = 8192
+
+/** `[["public.orders", 20000], …]` for the annotation, or undefined when it would be too long. */
+export function countsAnnotation(tables: readonly { schema: string; name: string; rows: number | null }[]): string | undefined {
+  const text = JSON.stringify(tables.map(t => [`${t.schema}.${t.name}`, t.rows]))
+  return text.length <= COUNTS_MAX ? text : undefined
+}
+
+/** The counts a backup branch carries, as the manifest's tables; undefined when it carries none. */
+export function countsOf(a: Annotations): { schema: string; name: string; rows: number | null }[] | undefined {
+  if (!a[COUNTS_KEY]) return undefined
+  try {
+    return (JSON.parse(a[COUNTS_KEY]) as [string, number | null][]).map(([table, rows]) => {
+      const dot = table.indexOf('.')
+      return { schema: table.slice(0, dot), name: table.slice(dot + 1), rows }
+    })
+  } catch {
+    return undefined
+  }
+}
 
 export function neonApi(n: NeonSettings): NeonApi {
   return new NeonApi({ apiUrl: n.apiUrl, apiKey: n.apiKey, projectId: n.projectId })
