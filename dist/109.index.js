@@ -15,14 +15,12 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9541);
 /* harmony import */ var _providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(98523);
 /* harmony import */ var _storage_neon_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(26161);
-/* harmony import */ var _storage_states_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(72611);
-/* harmony import */ var _postgres_session_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(92515);
-/* harmony import */ var _postgres_counts_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(42891);
-/* harmony import */ var _verify_sql_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(95561);
-/* harmony import */ var _report_list_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(99000);
-/* harmony import */ var _report_neon_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(94252);
-/* harmony import */ var _check_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(25826);
-
+/* harmony import */ var _storage_states_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(72611);
+/* harmony import */ var _postgres_counts_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(42891);
+/* harmony import */ var _verify_sql_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(95561);
+/* harmony import */ var _report_list_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(99000);
+/* harmony import */ var _report_neon_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(94252);
+/* harmony import */ var _check_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(25826);
 
 
 
@@ -41,13 +39,13 @@ __webpack_require__.r(__webpack_exports__);
 async function neonList(s) {
     const api = (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_2__.neonApi)(s.neon);
     const all = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('List Neon backups', () => (0,_storage_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .listAllBackups */ .Z$)(api, s.name));
-    await (0,_report_list_js__WEBPACK_IMPORTED_MODULE_5__/* .reportList */ .p)(all.map(b => listed(api.projectId, b)), s.secrets);
+    await (0,_report_list_js__WEBPACK_IMPORTED_MODULE_4__/* .reportList */ .p)(all.map(b => listed(api.projectId, b)), s.secrets);
 }
 async function neonCheck(s, now = new Date()) {
     const api = (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_2__.neonApi)(s.neon);
     const all = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('List Neon backups', () => (0,_storage_neon_js__WEBPACK_IMPORTED_MODULE_3__/* .listAllBackups */ .Z$)(api, s.name));
-    const entries = all.map(b => ({ location: (0,_report_neon_js__WEBPACK_IMPORTED_MODULE_6__/* .neonLocation */ .yp)(api.projectId, b.kind, b.id), state: b.state, createdAt: b.createdAt }));
-    await (0,_check_js__WEBPACK_IMPORTED_MODULE_7__/* .judgeFreshness */ .d)(s.name, `Neon project ${api.projectId}`, entries, s.maxAgeSeconds, s.secrets, now);
+    const entries = all.map(b => ({ location: (0,_report_neon_js__WEBPACK_IMPORTED_MODULE_5__/* .neonLocation */ .yp)(api.projectId, b.kind, b.id), state: b.state, createdAt: b.createdAt }));
+    await (0,_check_js__WEBPACK_IMPORTED_MODULE_6__/* .judgeFreshness */ .d)(s.name, `Neon project ${api.projectId}`, entries, s.maxAgeSeconds, s.secrets, now);
 }
 /** A backup branch or snapshot as `list` shows it. */
 function listed(projectId, b) {
@@ -59,8 +57,8 @@ function listed(projectId, b) {
         sizeBytes: b.branch?.logical_size ?? null,
         sha256: null,
         state: b.state,
-        verified: (0,_storage_states_js__WEBPACK_IMPORTED_MODULE_8__/* .isVerified */ .p4)(b.state),
-        location: (0,_report_neon_js__WEBPACK_IMPORTED_MODULE_6__/* .neonLocation */ .yp)(projectId, b.kind, b.id)
+        verified: (0,_storage_states_js__WEBPACK_IMPORTED_MODULE_7__/* .isVerified */ .p4)(b.state),
+        location: (0,_report_neon_js__WEBPACK_IMPORTED_MODULE_5__/* .neonLocation */ .yp)(projectId, b.kind, b.id)
     };
 }
 /**
@@ -79,11 +77,11 @@ async function neonRestoreTest(s, now = new Date()) {
         const recorded = backup.annotations ? (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_2__/* .countsOf */ .Vs)(backup.annotations) : undefined;
         const started = Date.now();
         const r = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`Restore ${backup.key} into a temporary branch`, () => throughTemporaryBranch(api, s, backup, temporaries, async (c) => ({
-            tables: recorded ? await (0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_9__/* .compareCounts */ .G8)(c, { tables: recorded }) : await (0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_9__/* .countTables */ .zF)(c),
-            sql: await (0,_verify_sql_js__WEBPACK_IMPORTED_MODULE_10__/* .runVerifySql */ .F)(c, s.verifySql)
+            tables: recorded ? await (0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_8__/* .compareCounts */ .G8)(c, { tables: recorded }) : await (0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_8__/* .countTables */ .zF)(c),
+            sql: await (0,_verify_sql_js__WEBPACK_IMPORTED_MODULE_9__/* .runVerifySql */ .F)(c, s.verifySql)
         })));
         const restoreSeconds = (Date.now() - started) / 1000;
-        const details = [...(0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_9__/* .countMismatches */ .Mv)(r.tables), ...r.sql];
+        const details = [...(0,_postgres_counts_js__WEBPACK_IMPORTED_MODULE_8__/* .countMismatches */ .Mv)(r.tables), ...r.sql];
         const passed = details.length === 0;
         const queries = s.verifySql.length ? `; ${s.verifySql.length} verify-sql quer${s.verifySql.length > 1 ? 'ies' : 'y'} passed` : '';
         if (passed)
@@ -94,9 +92,9 @@ async function neonRestoreTest(s, now = new Date()) {
         const tooOld = s.maxAgeSeconds !== undefined && age > s.maxAgeSeconds;
         if (tooOld)
             details.push(`the backup is ${(age / 3600).toFixed(1)} h old, more than max-age (${(s.maxAgeSeconds / 3600).toFixed(1)} h)`);
-        await (0,_report_neon_js__WEBPACK_IMPORTED_MODULE_6__/* .reportNeonRestoreTest */ .R5)({
+        await (0,_report_neon_js__WEBPACK_IMPORTED_MODULE_5__/* .reportNeonRestoreTest */ .R5)({
             key: backup.key,
-            location: (0,_report_neon_js__WEBPACK_IMPORTED_MODULE_6__/* .neonLocation */ .yp)(api.projectId, backup.kind, backup.id),
+            location: (0,_report_neon_js__WEBPACK_IMPORTED_MODULE_5__/* .neonLocation */ .yp)(api.projectId, backup.kind, backup.id),
             kind: backup.kind,
             state: backup.state,
             createdAt: backup.createdAt,
@@ -121,7 +119,7 @@ async function neonRestoreTest(s, now = new Date()) {
 function chooseBackup(all, s) {
     const where = `Neon project ${s.neon.projectId}`;
     if (s.backup === 'latest' || s.backup === 'latest-verified') {
-        const found = (0,_storage_states_js__WEBPACK_IMPORTED_MODULE_8__/* .pickLatest */ .xJ)(all, s.backup);
+        const found = (0,_storage_states_js__WEBPACK_IMPORTED_MODULE_7__/* .pickLatest */ .xJ)(all, s.backup);
         if (!found)
             throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore, `No ${s.backup === 'latest' ? 'good' : 'verified'} backup named '${s.name}' in ${where}.`);
         return found;
@@ -131,26 +129,16 @@ function chooseBackup(all, s) {
         throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore, `No backup branch or snapshot '${s.backup}' of '${s.name}' in ${where}.`);
     if (found.state === 'incomplete')
         throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restoreRefused, `${found.key} has not finished (Neon is still making it); test it later.`);
-    if (!(0,_storage_states_js__WEBPACK_IMPORTED_MODULE_8__/* .isGood */ .Kg)(found.state))
+    if (!(0,_storage_states_js__WEBPACK_IMPORTED_MODULE_7__/* .isGood */ .Kg)(found.state))
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${found.key} is ${found.state}; testing it anyway, as it was named explicitly.`, { title: 'Backup state' });
     return found;
 }
 /** Runs `fn` on a temporary branch holding the backup's data, through its own compute; the branch is deleted afterwards. */
 async function throughTemporaryBranch(api, s, backup, temporaries, fn) {
     const name = `${backup.key}-restore-test`;
-    temporaries.add('branch', name);
-    const made = backup.kind === 'branch'
-        ? await api.createBranch({ name, parentId: backup.id, withCompute: true, annotations: {} })
-        : await api.restoreSnapshot(backup.id, { name });
-    try {
-        const endpoint = made.endpoints.find(e => e.type === 'read_write') ?? (await api.createEndpoint(made.branch.id));
-        const { database, role } = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_2__/* .chooseDatabase */ .RA)(api, made.branch, s.neon, undefined, _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore);
-        const conn = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_2__/* .connectionTo */ .mQ)(api, { branchId: made.branch.id, endpointId: endpoint.id, database, role }, s.secrets);
-        return await (0,_postgres_session_js__WEBPACK_IMPORTED_MODULE_4__/* .withConnection */ .p)(conn, fn);
-    }
-    finally {
-        await api.deleteBranch(made.branch.id).then(() => temporaries.forget(name), () => undefined);
-    }
+    return (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_2__/* .onTemporaryBranch */ .zk)(api, name, temporaries, () => backup.kind === 'branch'
+        ? api.createBranch({ name, parentId: backup.id, withCompute: true, annotations: {} })
+        : api.restoreSnapshot(backup.id, { name }), branch => (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_2__/* .chooseDatabase */ .RA)(api, branch, s.neon, undefined, _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore), s.secrets, fn);
 }
 
 

@@ -276,17 +276,7 @@ async function onBackup(api, made, ref, temporaries, secrets, fn) {
             await api.deleteEndpoint(endpoint.id).then(() => temporaries.forget(endpoint.id), () => undefined);
         }
     }
-    const tempName = `${made.snapshot.name}-verify`;
-    temporaries.add('branch', tempName);
-    const { branch, endpoints } = await api.restoreSnapshot(made.snapshot.id, { name: tempName });
-    try {
-        const endpoint = endpoints.find(e => e.type === 'read_write') ?? (await api.createEndpoint(branch.id));
-        const conn = await (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .connectionTo */ .mQ)(api, { branchId: branch.id, endpointId: endpoint.id, database: ref.database, role: ref.role }, secrets);
-        return await (0,_postgres_session_js__WEBPACK_IMPORTED_MODULE_7__/* .withConnection */ .p)(conn, fn);
-    }
-    finally {
-        await api.deleteBranch(branch.id).then(() => temporaries.forget(tempName), () => undefined);
-    }
+    return (0,_providers_neon_branches_js__WEBPACK_IMPORTED_MODULE_5__/* .onTemporaryBranch */ .zk)(api, `${made.snapshot.name}-verify`, temporaries, () => api.restoreSnapshot(made.snapshot.id, { name: `${made.snapshot.name}-verify` }), async () => ({ database: ref.database, role: ref.role }), secrets, fn);
 }
 /** Renames a backup whose verification failed to `{key}-unverified`: kept for inspection, never what `latest` restores; retention removes it once a newer good backup exists. */
 async function setAside(api, made, key) {

@@ -345,7 +345,8 @@ class NeonApi {
 /* harmony export */   kD: () => (/* binding */ VERIFY_KEY),
 /* harmony export */   mQ: () => (/* binding */ connectionTo),
 /* harmony export */   neonApi: () => (/* binding */ neonApi),
-/* harmony export */   xS: () => (/* binding */ COUNTS_KEY)
+/* harmony export */   xS: () => (/* binding */ COUNTS_KEY),
+/* harmony export */   zk: () => (/* binding */ onTemporaryBranch)
 /* harmony export */ });
 /* unused harmony export COUNTS_MAX */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(33838);
@@ -353,13 +354,15 @@ class NeonApi {
 /* harmony import */ var _config_database_url_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(54877);
 /* harmony import */ var _config_secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(38019);
 /* harmony import */ var _api_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(55383);
-/* harmony import */ var _runtime_state_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(76673);
+/* harmony import */ var _postgres_session_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(92515);
+/* harmony import */ var _runtime_state_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(76673);
 /**
  * What backup, restore and the post step share about Neon: the client from
  * settings, finding branches, the database and role to connect as, masked
  * connections, the backups this action made, and the temporary resources the
  * post step removes after a cancelled run.
  */
+
 
 
 
@@ -437,24 +440,24 @@ class NeonTemporaries {
     items = [];
     add(kind, ref) {
         this.items.push({ kind, ref });
-        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
+        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_6__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_6__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
     }
     forget(ref) {
         const i = this.items.findIndex(x => x.ref === ref);
         if (i >= 0)
             this.items.splice(i, 1);
-        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
+        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_6__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_6__/* .State */ .Uw.neonTemporaries, JSON.stringify(this.items));
     }
     /** Removes whatever is still recorded (a step that failed half-way); returns what it removed. */
     async removeAll(api) {
         const removed = await removeTemporaries(api, [...this.items]);
         this.items.length = 0;
-        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .Uw.neonTemporaries, '[]');
+        (0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_6__/* .save */ .UN)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_6__/* .State */ .Uw.neonTemporaries, '[]');
         return removed;
     }
     /** Removes what a cancelled main step left (the post step). */
     static async removeLeftovers(api) {
-        return removeTemporaries(api, JSON.parse((0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .read */ .LF)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_5__/* .State */ .Uw.neonTemporaries) || '[]'));
+        return removeTemporaries(api, JSON.parse((0,_runtime_state_js__WEBPACK_IMPORTED_MODULE_6__/* .read */ .LF)(_runtime_state_js__WEBPACK_IMPORTED_MODULE_6__/* .State */ .Uw.neonTemporaries) || '[]'));
     }
 }
 async function removeTemporaries(api, items) {
@@ -472,6 +475,24 @@ async function removeTemporaries(api, items) {
         removed.push(`branch ${x.ref}`);
     }
     return removed;
+}
+/**
+ * Runs `fn` connected to a temporary branch that `make` creates (a
+ * snapshot restored, a child of a backup branch), through its read-write
+ * compute; the branch is recorded for the post step until it is deleted.
+ */
+async function onTemporaryBranch(api, name, temporaries, make, who, secrets, fn) {
+    temporaries.add('branch', name);
+    const { branch, endpoints } = await make();
+    try {
+        const endpoint = endpoints.find(e => e.type === 'read_write') ?? (await api.createEndpoint(branch.id));
+        const conn = await connectionTo(api, { branchId: branch.id, endpointId: endpoint.id, ...(await who(branch)) }, secrets);
+        return await (0,_postgres_session_js__WEBPACK_IMPORTED_MODULE_5__/* .withConnection */ .p)(conn, fn);
+    }
+    finally {
+        // Not the caller's failure if this fails: removeAll tries again and warns.
+        await api.deleteBranch(branch.id).then(() => temporaries.forget(name), () => undefined);
+    }
 }
 
 

@@ -13,7 +13,8 @@ import {
   connectionTo,
   countsAnnotation,
   findBranch,
-  neonApi
+  neonApi,
+  onTemporaryBranch
 } from '../providers/neon/branches.js'
 import { NeonApiError, type NeonApi, type NeonBranch, type NeonSnapshot } from '../providers/neon/api.js'
 import { runVerifySql } from '../verify/sql.js'
@@ -335,19 +336,15 @@ async function onBackup<T>(
       )
     }
   }
-  const tempName = `${made.snapshot!.name}-verify`
-  temporaries.add('branch', tempName)
-  const { branch, endpoints } = await api.restoreSnapshot(made.snapshot!.id, { name: tempName })
-  try {
-    const endpoint = endpoints.find(e => e.type === 'read_write') ?? (await api.createEndpoint(branch.id))
-    const conn = await connectionTo(api, { branchId: branch.id, endpointId: endpoint.id, database: ref.database, role: ref.role }, secrets)
-    return await withConnection(conn, fn)
-  } finally {
-    await api.deleteBranch(branch.id).then(
-      () => temporaries.forget(tempName),
-      () => undefined
-    )
-  }
+  return onTemporaryBranch(
+    api,
+    `${made.snapshot!.name}-verify`,
+    temporaries,
+    () => api.restoreSnapshot(made.snapshot!.id, { name: `${made.snapshot!.name}-verify` }),
+    async () => ({ database: ref.database, role: ref.role }),
+    secrets,
+    fn
+  )
 }
 
 /** Renames a backup whose verification failed to `{key}-unverified`: kept for inspection, never what `latest` restores; retention removes it once a newer good backup exists. */

@@ -2,11 +2,10 @@ import * as core from '@actions/core'
 import type pg from 'pg'
 import type { NeonReadSettings } from '../config/settings.js'
 import { ActionError, Titles, errorMessage } from '../runtime/errors.js'
-import { NeonTemporaries, OWNER_KEY, chooseDatabase, connectionTo, countsOf, neonApi } from '../providers/neon/branches.js'
+import { NeonTemporaries, OWNER_KEY, chooseDatabase, countsOf, neonApi, onTemporaryBranch } from '../providers/neon/branches.js'
 import type { NeonApi } from '../providers/neon/api.js'
 import { listAllBackups, type NeonBackup } from '../storage/neon.js'
 import { isGood, isVerified, pickLatest } from '../storage/states.js'
-import { withConnection } from '../postgres/session.js'
 import { compareCounts, countMismatches, countTables } from '../postgres/counts.js'
 import { runVerifySql } from '../verify/sql.js'
 import { reportList, type ListedBackup } from '../report/list.js'
@@ -142,20 +141,16 @@ async function throughTemporaryBranch<T>(
   fn: (c: pg.Client) => Promise<T>
 ): Promise<T> {
   const name = `${backup.key}-restore-test`
-  temporaries.add('branch', name)
-  const made =
-    backup.kind === 'branch'
-      ? await api.createBranch({ name, parentId: backup.id, withCompute: true, annotations: {} })
-      : await api.restoreSnapshot(backup.id, { name })
-  try {
-    const endpoint = made.endpoints.find(e => e.type === 'read_write') ?? (await api.createEndpoint(made.branch.id))
-    const { database, role } = await chooseDatabase(api, made.branch, s.neon, undefined, Titles.restore)
-    const conn = await connectionTo(api, { branchId: made.branch.id, endpointId: endpoint.id, database, role }, s.secrets)
-    return await withConnection(conn, fn)
-  } finally {
-    await api.deleteBranch(made.branch.id).then(
-      () => temporaries.forget(name),
-      () => undefined
-    )
-  }
+  return onTemporaryBranch(
+    api,
+    name,
+    temporaries,
+    () =>
+      backup.kind === 'branch'
+        ? api.createBranch({ name, parentId: backup.id, withCompute: true, annotations: {} })
+        : api.restoreSnapshot(backup.id, { name }),
+    branch => chooseDatabase(api, branch, s.neon, undefined, Titles.restore),
+    s.secrets,
+    fn
+  )
 }

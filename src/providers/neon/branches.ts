@@ -8,7 +8,9 @@ import * as core from '@actions/core'
 import { ActionError, type Title } from '../../runtime/errors.js'
 import { parseDatabaseUrl } from '../../config/database-url.js'
 import { addRunSecret } from '../../config/secrets.js'
-import { NeonApi, type Annotations, type NeonBranch } from './api.js'
+import type pg from 'pg'
+import { NeonApi, type Annotations, type NeonBranch, type NeonEndpoint } from './api.js'
+import { withConnection } from '../../postgres/session.js'
 import type { NeonSettings, SourceSettings } from '../../config/settings.js'
 import { read, save, State } from '../../runtime/state.js'
 
@@ -149,4 +151,33 @@ async function removeTemporaries(api: NeonApi, items: Temporary[]): Promise<stri
     removed.push(`branch ${x.ref}`)
   }
   return removed
+}
+
+/**
+ * Runs `fn` connected to a temporary branch that `make` creates (a
+ * snapshot restored, a child of a backup branch), through its read-write
+ * compute; the branch is recorded for the post step until it is deleted.
+ */
+export async function onTemporaryBranch<T>(
+  api: NeonApi,
+  name: string,
+  temporaries: NeonTemporaries,
+  make: () => Promise<{ branch: NeonBranch; endpoints: NeonEndpoint[] }>,
+  who: (branch: NeonBranch) => Promise<{ database: string; role: string }>,
+  secrets: string[],
+  fn: (c: pg.Client) => Promise<T>
+): Promise<T> {
+  temporaries.add('branch', name)
+  const { branch, endpoints } = await make()
+  try {
+    const endpoint = endpoints.find(e => e.type === 'read_write') ?? (await api.createEndpoint(branch.id))
+    const conn = await connectionTo(api, { branchId: branch.id, endpointId: endpoint.id, ...(await who(branch)) }, secrets)
+    return await withConnection(conn, fn)
+  } finally {
+    // Not the caller's failure if this fails: removeAll tries again and warns.
+    await api.deleteBranch(branch.id).then(
+      () => temporaries.forget(name),
+      () => undefined
+    )
+  }
 }
