@@ -41,9 +41,9 @@ export async function run(): Promise<void> {
   } catch (e) {
     const title = e instanceof ActionError ? e.title : fallbackTitle(settings)
     if (title === Titles.verification) setOutputs({ verified: 'false' }, secrets)
-    const message = scrub(errorMessage(e), secrets)
-    // The webhook's copy never passes the runner's masking: scrubbed with every secret masked so far, also before settings existed.
-    failure = { message: scrub(`${title}: ${message}`, [...secrets, ...masked]), outcome: (e as { outcome?: unknown }).outcome }
+    // Every secret masked so far, also before the settings existed: an Invalid input may quote a value that holds one.
+    const message = scrub(errorMessage(e), [...secrets, ...masked])
+    failure = { message: `${title}: ${message}`, outcome: (e as { outcome?: unknown }).outcome }
     // setFailed's own annotation has no title; one titled annotation plus the failure exit code says it once.
     core.error(message, { title })
     // Not core.ExitCode: hosts that stand in for the runner's toolkit (@github/local-action) do not have it.

@@ -76,7 +76,11 @@ const cases: Case[] = [
   ['unknown verify level', { verify: 'maybe' }, 'verify'],
   ['verify: restore without scratch', { verify: 'restore' }, 'scratch-database-url'],
   ['verify-sql without verify: restore', { 'verify-sql': 'SELECT true' }, 'verify-sql'],
-  ['age and gpg together', { 'age-passphrase': 'a', 'gpg-passphrase': 'b' }, "age-passphrase' and 'gpg-passphrase"],
+  [
+    'age and gpg together',
+    { 'age-passphrase': 'correct horse', 'gpg-passphrase': 'battery staple' },
+    "age-passphrase' and 'gpg-passphrase"
+  ],
   [
     'age recipients and passphrase together',
     { 'age-recipients': 'age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq', 'age-passphrase': 'x' },
@@ -157,6 +161,21 @@ describe('bad input', () => {
 
   it.each(cases)('backup, %s: names the input and changes nothing', async (_what, extra, input) => {
     await expectRejected(backup(extra), input)
+  })
+
+  it('a refused value that holds a secret is quoted with the secret scrubbed', async () => {
+    // A name built from the scratch URL: refused, and the message quotes it.
+    const scratch = stack.pg.url('postgres')
+    const r = await runAction(
+      backup({ verify: 'restore', 'scratch-database-url': scratch, name: `copy-of-${scratch}`, 's3-endpoint': stack.s3.endpoint }),
+      { env: stack.env }
+    )
+    const [error] = r.annotations.filter(a => a.level === 'error')
+    expect(error.title).toBe('Invalid input')
+    expect(error.message).toContain("Input 'name'")
+    const password = new URL(scratch).password
+    for (const form of [password, decodeURIComponent(password)])
+      expect(decodeURIComponent(error.message.replace(/%25/g, '%'))).not.toContain(form)
   })
 
   it('… and for the other commands', async () => {
