@@ -51,6 +51,23 @@ const tcp = ['-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres']
 const tcpEnv = { ...process.env, PGPASSWORD: 'bench-pw' }
 // A PATH without zstd, for the in-process fallback.
 const noZstdPath = pathWithout(['zstd'])
+/**
+ * Buffer pages the bench database's backends touched so far (blks_hit + blks_read in pg_stat_database): a contender's
+ * cost to the source is the difference across its run. Backends flush their counts when they exit; this session
+ * forces its own flush first so the reading is current.
+ */
+const pagesTouched = () =>
+  Number(
+    pg
+      .psql('postgres', [
+        '-At',
+        '-c',
+        "SELECT pg_stat_force_next_flush(); SELECT blks_hit + blks_read FROM pg_stat_database WHERE datname = 'bench'"
+      ])
+      .trim()
+      .split('\n')
+      .pop()
+  )
 try {
   const existing =
     pg.reused && pg.psql('postgres', ['-At', '-c', "SELECT 1 FROM pg_database WHERE datname = 'bench'"]).trim() === '1'
@@ -124,6 +141,7 @@ try {
       return { seconds, bytes }
     },
     'action: custom, zstd + sha256 → S3, verify none': () => action('b-none', {}),
+    'action: same, row-counts archive (no count queries)': () => action('b-counts', { 'row-counts': 'archive' }),
     'action: same, verify archive': () => action('b-archive', { verify: 'archive' }),
     'action: same + age encryption': () => action('b-age', { 'age-recipients': ageRecipient }),
     'action: same, zstd level 1': () => action('b-l1', { 'compression-level': '1' }),
@@ -140,7 +158,9 @@ try {
     // Alternate the order so no contender always runs on a warm or a cold cache.
     const order = round % 2 === 0 ? names : [...names].reverse()
     for (const name of order) {
+      const before = pagesTouched()
       const r = await contenders[name]()
+      r.pages = pagesTouched() - before
       results[name].push(r)
       log(`round ${round + 1}: ${name}: ${r.seconds.toFixed(2)} s`)
     }
@@ -157,6 +177,7 @@ try {
       bytes: pick('bytes'),
       rssMiB: pick('rssMiB'),
       coldStartSeconds: pick('coldStart'),
+      pages: pick('pages'),
       runs: rs.map(r => r.seconds)
     }
   })
@@ -228,11 +249,11 @@ try {
   const md = [
     `Scale ${scale} (${mib(dbSize)} database), ${rounds} rounds, medians; ${machine}; ${out.date.slice(0, 10)}.`,
     '',
-    '| contender | wall time | × floor | stored | action peak RSS | start → pg_dump |',
-    '|---|---|---|---|---|---|',
+    '| contender | wall time | × floor | stored | action peak RSS | start → pg_dump | source pages read | × floor |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows.map(
       r =>
-        `| ${r.name.replace(/\|/g, '\\|')} | ${r.seconds.toFixed(2)} s | ${r.ratio.toFixed(2)} | ${mib(r.bytes)} | ${r.rssMiB === null ? '' : `${r.rssMiB.toFixed(0)} MiB`} | ${r.coldStartSeconds === null || Number.isNaN(r.coldStartSeconds) ? '' : `${r.coldStartSeconds.toFixed(2)} s`} |`
+        `| ${r.name.replace(/\|/g, '\\|')} | ${r.seconds.toFixed(2)} s | ${r.ratio.toFixed(2)} | ${mib(r.bytes)} | ${r.rssMiB === null ? '' : `${r.rssMiB.toFixed(0)} MiB`} | ${r.coldStartSeconds === null || Number.isNaN(r.coldStartSeconds) ? '' : `${r.coldStartSeconds.toFixed(2)} s`} | ${r.pages ?? ''} | ${r.pages === null || !rows[0].pages ? '' : (r.pages / rows[0].pages).toFixed(2)} |`
     ),
     ...(restore
       ? [

@@ -120,6 +120,7 @@ function rolesBackup(s: BackupSettings, name: string): BackupSettings {
     name,
     format: 'roles',
     jobs: 1,
+    rowCounts: 'source',
     pgDumpArgs: [],
     verify: s.verify === 'none' ? 'none' : 'archive',
     scratch: undefined

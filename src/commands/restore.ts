@@ -176,6 +176,7 @@ function safetyBackupSettings(s: RestoreSettings, encryption: EncryptionSettings
     format: format === 'supabase' ? 'supabase' : 'custom',
     compression: { algorithm: 'zstd', level: undefined },
     jobs: 1,
+    rowCounts: 'source',
     pgDumpArgs: [],
     pgVersion: s.pgVersion,
     lockWaitTimeout: '5min',

@@ -49,7 +49,7 @@ export const RESERVED_DUMP_ARGS = [
 export function parseDumpOptions(
   read: InputReader,
   provider: Provider
-): Pick<BackupSettings, 'format' | 'compression' | 'jobs' | 'pgDumpArgs' | 'lockWaitTimeout'> {
+): Pick<BackupSettings, 'format' | 'compression' | 'jobs' | 'pgDumpArgs' | 'lockWaitTimeout' | 'rowCounts'> {
   const format: Format = oneOf('format', read('format'), FORMATS, PRESETS[provider].format ?? 'custom')
   if (format === 'supabase' && provider !== 'supabase') {
     throw new InputError(
@@ -80,7 +80,25 @@ export function parseDumpOptions(
       throw new InputError(`Input 'pg-dump-args' takes options only, one per line (e.g. --exclude-table-data=audit_log); got '${arg}'.`)
     }
   }
-  return { format, compression: { algorithm, level }, jobs, pgDumpArgs, lockWaitTimeout: parseLockWaitTimeout(read('lock-wait-timeout')) }
+  // `source` stays the default until the archive can be counted in every format (DESIGN.md §2).
+  const rowCounts = oneOf('row-counts', read('row-counts'), ['archive', 'source', 'none'] as const, 'source')
+  if (rowCounts === 'archive' && format !== 'custom')
+    throw new InputError(
+      `Input 'row-counts: archive' counts custom-format archives so far; with format: ${format} use row-counts: source (count(*) in the dump's snapshot) or none.`
+    )
+  const inserts = pgDumpArgs.find(a => /^--(inserts|column-inserts|rows-per-insert)\b/.test(a))
+  if (rowCounts === 'archive' && inserts)
+    throw new InputError(
+      `Input 'row-counts: archive' counts COPY data; pg-dump-args has ${inserts}, whose INSERT statements it does not count yet: use row-counts: source.`
+    )
+  return {
+    format,
+    compression: { algorithm, level },
+    jobs,
+    pgDumpArgs,
+    lockWaitTimeout: parseLockWaitTimeout(read('lock-wait-timeout')),
+    rowCounts
+  }
 }
 
 const VERIFY_LEVELS = ['archive', 'restore', 'none'] as const

@@ -104,6 +104,8 @@ export interface BackupSettings {
   compression: CompressionSettings
   /** Parallel pg_dump jobs; only meaningful for the directory format. */
   jobs: number
+  /** How the manifest's rows are counted: in the archive stream (custom format), with count(*) in the dump's snapshot, or not. */
+  rowCounts: 'archive' | 'source' | 'none'
   /** Extra pg_dump arguments, one per line of the input. */
   pgDumpArgs: string[]
   /** `auto` matches the server's major; a number pins the client major. */
@@ -181,7 +183,7 @@ export interface RenderBackupSettings extends BackupJob {
 /** What the dump stage needs: the source and pg_dump's options, compression, encryption (stages take plans, not all settings). */
 export type DumpPlan = Pick<
   BackupSettings,
-  'source' | 'format' | 'compression' | 'jobs' | 'pgDumpArgs' | 'lockWaitTimeout' | 'encryption' | 'secrets'
+  'source' | 'format' | 'compression' | 'jobs' | 'pgDumpArgs' | 'lockWaitTimeout' | 'encryption' | 'secrets' | 'rowCounts'
 >
 
 /** What writing and finding a backup needs: its name and the destinations. */

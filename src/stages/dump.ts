@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
-import type { Readable } from 'node:stream'
+import type { Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { ActionError, Titles, scrub } from '../runtime/errors.js'
 import { spawnTool, type Spawned, diskFull } from '../runtime/process.js'
 import { findOnPath } from '../runtime/which.js'
@@ -17,6 +18,7 @@ import type { Workspace } from '../runtime/workspace.js'
 import type { PgClient } from '../postgres/client.js'
 import { SUPABASE_PARTS, dumpSupabase, supabaseCounted, supabaseDataArgs } from './supabase.js'
 import { spool } from './spool.js'
+import { CustomArchiveCounter } from './archive-counts.js'
 import { rolesDumpArgs, rolesEdits } from '../providers/roles.js'
 import { PRESETS } from '../config/presets.js'
 
@@ -59,7 +61,8 @@ export async function startDump(
   client: PgClient,
   snapshot: string,
   work: Workspace,
-  compressor?: CompressorCommand
+  compressor?: CompressorCommand,
+  tap?: Transform
 ): Promise<RunningDump> {
   const directory = s.format === 'directory' ? work.path('dump') : undefined
   // Stored as a tar, which verification and restores extract with tar too; every runner image has one.
@@ -102,7 +105,7 @@ export async function startDump(
   if (p.child.pid) save(State.pgDumpPid, String(p.child.pid))
   // The process whose stdout is the archive.
   const producer = directory ? await tarOf(p, directory, tarCommand!, s.secrets) : { name: 'pg_dump', process: p }
-  return streamOf(producer, s.secrets, compressor, directory)
+  return streamOf(producer, s.secrets, compressor, directory, tap)
 }
 
 /** The archive as a stream: the producer's stdout, through the compressor process when there is one. */
@@ -110,13 +113,14 @@ function streamOf(
   producer: { name: string; process: Spawned },
   secrets: readonly string[],
   compressor: CompressorCommand | undefined,
-  directory?: string
+  directory?: string,
+  tap?: Transform
 ): RunningDump {
   const checkProducer = async (): Promise<void> => {
     const r = await producer.process.exit
     if (r.code !== 0) throw failure(producer.name, producer.process, r, secrets, directory)
   }
-  if (compressor) return compressWith(compressor, producer, secrets, checkProducer)
+  if (compressor) return compressWith(compressor, producer, secrets, checkProducer, tap)
   return {
     stream: producer.process.stdout,
     kill: () => stop(producer.process),
@@ -153,11 +157,18 @@ function compressWith(
   c: CompressorCommand,
   producer: { name: string; process: Spawned },
   secrets: readonly string[],
-  checkProducer: () => Promise<void>
+  checkProducer: () => Promise<void>,
+  tap?: Transform
 ): RunningDump {
-  const z = spawnTool(c.command, c.args, {}, producer.process.stdout)
+  // Without a tap the kernel pipes one process into the other; a tap (archive counting) reads the raw bytes on the way.
+  const z = spawnTool(c.command, c.args, {}, tap ? 'pipe' : producer.process.stdout)
+  let relayed: Promise<void> = Promise.resolve()
+  if (tap) {
+    relayed = pipeline(producer.process.stdout, tap, z.child.stdin!)
+    relayed.catch(() => undefined) // awaited in check; this only keeps an early failure from going unhandled
+  }
   // Our copy of the pipe would keep the producer's exit from ever being seen.
-  producer.process.stdout.destroy()
+  else producer.process.stdout.destroy()
   const tool = c.command.split('/').pop() ?? c.command
   return {
     stream: z.stdout,
@@ -168,6 +179,7 @@ function compressWith(
     check: async bytes => {
       const zr = await z.exit
       await checkProducer()
+      await relayed
       if (zr.code !== 0) throw failure(tool, z, zr, secrets)
       if (bytes < EMPTY_COMPRESSED)
         throw new ActionError(Titles.backup, `${producer.name} exited successfully but wrote nothing; no backup was stored.`)
@@ -193,8 +205,10 @@ export async function dumpToStorage(
   // pg_dump imports: then its failure, not pg_dump's "could not import the requested snapshot", is the real cause.
   let countFailure: ActionError | undefined
   // The supabase format stores no rows of the platform's schemas, and its role could not count them: they are left out.
+  // row-counts: archive counts the stream pg_dump writes (custom format); none counts nothing.
+  const counter = s.rowCounts === 'archive' && s.format === 'custom' ? new CustomArchiveCounter() : undefined
   const counting = (
-    s.format === 'roles'
+    s.format === 'roles' || s.rowCounts !== 'source'
       ? Promise.resolve([])
       : s.format === 'supabase'
         ? session.countRows(dataFilter([...supabaseDataArgs(), ...s.pgDumpArgs]), supabaseCounted())
@@ -212,7 +226,7 @@ export async function dumpToStorage(
   let dump: RunningDump
   try {
     // The supabase format dumps its parts here, where a lost snapshot has the same real cause as in the pipeline.
-    dump = await startDump(s, client, session.snapshot, work, compressor)
+    dump = await startDump(s, client, session.snapshot, work, compressor, compressor ? counter : undefined)
   } catch (e) {
     throw realCause(e)
   }
@@ -225,12 +239,28 @@ export async function dumpToStorage(
   const encryptor = s.encryption ? await (await import('./encrypt.js')).createEncryptor(s.encryption) : undefined
   // In-process compression takes its input in 1 MiB pieces; the compressor process needs no help.
   const inProcess = compressor ? undefined : createCompressor(s.compression)
-  const stages = [...(inProcess ? [new Coalesce(), inProcess] : []), encryptor].filter(x => x !== undefined)
+  const tapped = counter && !compressor ? [counter] : []
+  const stages = [...tapped, ...(inProcess ? [new Coalesce(), inProcess] : []), encryptor].filter(x => x !== undefined)
   try {
     const result = await runPipeline(dump.stream, stages, storage.openSinks(target, session.info.databaseSize), dump.check, signal)
-    return { ...result, tables: await counting }
+    return { ...result, tables: counter ? archiveCounts(counter, s.secrets) : await counting }
   } catch (e) {
     dump.kill()
     throw realCause(e)
+  }
+}
+
+/** The counts a tap took from the archive; one that could not count fails the backup (nothing is vouched for yet). */
+function archiveCounts(counter: CustomArchiveCounter, secrets: readonly string[]): TableCount[] {
+  try {
+    return counter.counts()
+  } catch (e) {
+    throw new ActionError(
+      Titles.backup,
+      scrub(
+        `row-counts: archive could not count the rows of the archive pg_dump wrote: ${(e as Error).message}. Use row-counts: source.`,
+        secrets
+      )
+    )
   }
 }

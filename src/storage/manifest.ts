@@ -61,8 +61,8 @@ export interface Anomaly {
   shrinkPercent: number
 }
 
-/** `source`: every table counted in the dump's snapshot; `none`: nothing counted (a Render export). */
-export type RowCounts = 'source' | 'none'
+/** `archive`: counted in the archive stream; `source`: every table counted in the dump's snapshot; `none`: nothing counted (a Render export, or row-counts: none). */
+export type RowCounts = 'archive' | 'source' | 'none'
 
 export interface RenderOrigin {
   postgresId: string
@@ -102,7 +102,7 @@ const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Re
   value === undefined ? {} : ({ [key]: value } as Record<K, V>)
 
 /** What a pg_dump of `settings.source` records about where it read. Holds no secret: host, port and database only. */
-export function dumpOrigin(s: ManifestPlan, server: ServerInfo, dumpVersion: string, snapshot: string): Origin {
+export function dumpOrigin(s: ManifestPlan & { rowCounts: RowCounts }, server: ServerInfo, dumpVersion: string, snapshot: string): Origin {
   return {
     source: {
       provider: s.source.provider,
@@ -116,7 +116,7 @@ export function dumpOrigin(s: ManifestPlan, server: ServerInfo, dumpVersion: str
     },
     dump: { tool: 'pg_dump', version: dumpVersion, format: s.format, snapshot, args: s.pgDumpArgs },
     extensions: server.extensions,
-    rowCounts: 'source',
+    rowCounts: s.rowCounts,
     ...optional('neon', s.neonOrigin)
   }
 }

@@ -624,3 +624,22 @@ describe('webhook-url', () => {
     expect(() => parse({ 'webhook-url': 'ftp://example.com/x' })).toThrow(/Input 'webhook-url' must be an http\(s\) URL/)
   })
 })
+
+describe('row-counts', () => {
+  it('defaults to source; archive is the custom format’s, none counts nothing', () => {
+    expect(parse({}).rowCounts).toBe('source')
+    expect(parse({ 'row-counts': 'archive' }).rowCounts).toBe('archive')
+    expect(parse({ 'row-counts': 'none', format: 'plain' }).rowCounts).toBe('none')
+  })
+
+  it.each([
+    [
+      { 'row-counts': 'archive', format: 'directory' },
+      /'row-counts: archive' counts custom-format archives so far; with format: directory/
+    ],
+    [{ 'row-counts': 'archive', 'pg-dump-args': '--column-inserts' }, /pg-dump-args has --column-inserts/],
+    [{ 'row-counts': 'exact' }, /Input 'row-counts'/]
+  ])('%j is an Invalid input', (inputs, message) => {
+    expect(() => parse(inputs)).toThrow(message)
+  })
+})
