@@ -131,8 +131,10 @@ export class CustomArchiveCounter extends Transform {
   private state: 'block' | 'chunk-len' | 'chunk' | 'blob-oid' = 'block'
   private block: { type: number; dumpId: number } | undefined
   private left = 0
-  /** The last bytes of the current table's data, and its newlines so far. */
-  private tail: Buffer = Buffer.alloc(0)
+  /** The current chunk when it is no longer than the terminator, whether the last chunk was the terminator, and the table's newlines so far. */
+  private readonly tiny: Buffer = Buffer.alloc(COPY_END.length)
+  private tinyLen = 0
+  private ended = false
   private counted = 0
 
   override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
@@ -176,12 +178,15 @@ export class CustomArchiveCounter extends Transform {
         const take = Math.min(this.left, chunk.length - at)
         if (this.block!.type === BLK_DATA) {
           this.counted += newlines(chunk, at, at + take)
-          const last = chunk.subarray(Math.max(at, at + take - COPY_END.length), at + take)
-          this.tail = last.length === COPY_END.length ? last : Buffer.concat([this.tail, last]).subarray(-COPY_END.length)
+          // pg_dump writes the terminator as a chunk of its own: only chunks that short are kept, so a row costs nothing here.
+          if (this.tinyLen) chunk.copy(this.tiny, this.tinyLen - this.left, at, at + take)
         }
         at += take
         this.left -= take
-        if (this.left === 0) this.state = 'chunk-len'
+        if (this.left === 0) {
+          this.ended = this.tinyLen === COPY_END.length && this.tiny.equals(COPY_END)
+          this.state = 'chunk-len'
+        }
         continue
       }
       const size = this.state === 'block' ? 2 + this.intSize : 1 + this.intSize
@@ -208,7 +213,7 @@ export class CustomArchiveCounter extends Transform {
       const dumpId = readInt(b, from + 1, this.intSize)
       if (type !== BLK_DATA && type !== BLK_BLOBS) throw new ArchiveCountError(`unexpected data block type ${type}`)
       this.block = { type, dumpId }
-      this.tail = Buffer.alloc(0)
+      this.ended = false
       this.counted = 0
       this.state = type === BLK_BLOBS ? 'blob-oid' : 'chunk-len'
     } else if (this.state === 'blob-oid') {
@@ -216,12 +221,11 @@ export class CustomArchiveCounter extends Transform {
     } else {
       const len = readInt(b, from, this.intSize)
       if (len < 0) throw new ArchiveCountError('a compressed data chunk: archive counting needs pg_dump -Z0')
-      if (len > 0) [this.state, this.left] = ['chunk', len]
+      if (len > 0) [this.state, this.left, this.tinyLen] = ['chunk', len, len <= COPY_END.length ? len : 0]
       else if (this.block!.type === BLK_BLOBS) this.state = 'blob-oid'
       else {
         // The table's data ends: its terminator's three newlines are no rows.
-        if (!this.tail.equals(COPY_END))
-          throw new ArchiveCountError(`the data of dump entry ${this.block!.dumpId} does not end as COPY data does`)
+        if (!this.ended) throw new ArchiveCountError(`the data of dump entry ${this.block!.dumpId} does not end as COPY data does`)
         this.rows.set(this.block!.dumpId, (this.rows.get(this.block!.dumpId) ?? 0) + this.counted - 3)
         this.state = 'block'
       }
