@@ -54,7 +54,7 @@ async function chooseSource(api, s, target, name) {
     if (s.neon.pointInTime)
         return { kind: 'history', point: s.neon.pointInTime };
     if (s.backup === 'latest' || s.backup === 'latest-verified') {
-        const all = [...(await (0,_storage_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .listBackups */ .Cw)(api, 'branch', name)), ...(await (0,_storage_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .listBackups */ .Cw)(api, 'snapshot', name))];
+        const all = await (0,_storage_neon_js__WEBPACK_IMPORTED_MODULE_4__/* .listAllBackups */ .Z$)(api, name);
         const newest = (0,_storage_states_js__WEBPACK_IMPORTED_MODULE_6__/* .pickLatest */ .xJ)(all, s.backup);
         if (!newest) {
             throw new _runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(_runtime_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .Titles */ .yd.restore, `No ${s.backup === 'latest' ? 'good' : 'verified'} backup branch or snapshot named ${name}-{YYYYMMDDTHHMMSSZ} in Neon project ${api.projectId}${(0,_storage_states_js__WEBPACK_IMPORTED_MODULE_6__/* .describeOthers */ .Hi)(all)}: give 'backup' (a branch or snapshot by name or id) or 'name'.`);

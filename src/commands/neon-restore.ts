@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { ActionError, Titles } from '../runtime/errors.js'
 import { UNVERIFIED, parseBackupName, stampDate, timestamp } from '../config/naming.js'
 import { findBranch, neonApi } from '../providers/neon/branches.js'
-import { branchState, listBackups, snapshotState, type NeonBackup, type NeonSource } from '../storage/neon.js'
+import { branchState, listAllBackups, snapshotState, type NeonBackup, type NeonSource } from '../storage/neon.js'
 import { describeOthers, pickLatest } from '../storage/states.js'
 import type { NeonApi, NeonBranch } from '../providers/neon/api.js'
 import type { NeonRestoreSettings } from '../config/settings.js'
@@ -46,7 +46,7 @@ export async function neonRestore(s: NeonRestoreSettings): Promise<void> {
 async function chooseSource(api: NeonApi, s: NeonRestoreSettings, target: NeonBranch, name: string): Promise<NeonSource> {
   if (s.neon.pointInTime) return { kind: 'history', point: s.neon.pointInTime }
   if (s.backup === 'latest' || s.backup === 'latest-verified') {
-    const all = [...(await listBackups(api, 'branch', name)), ...(await listBackups(api, 'snapshot', name))]
+    const all = await listAllBackups(api, name)
     const newest = pickLatest(all, s.backup)
     if (!newest) {
       throw new ActionError(
