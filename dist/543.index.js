@@ -227,8 +227,8 @@ async function downloadToStorage(link, what, s, storage, target, sizeIfUnknown, 
     }
 }
 
-// EXTERNAL MODULE: ./src/commands/backup.ts + 12 modules
-var backup = __webpack_require__(19311);
+// EXTERNAL MODULE: ./src/commands/backup.ts + 13 modules
+var backup = __webpack_require__(74483);
 ;// CONCATENATED MODULE: ./src/commands/render-backup.ts
 
 

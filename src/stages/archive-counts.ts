@@ -17,13 +17,23 @@
  */
 import { Transform, type TransformCallback } from 'node:stream'
 import type { TableCount } from '../postgres/counts.js'
+import { SqlRowCounter } from './sql-counts.js'
 
-interface TocEntry {
+export interface TocEntry {
   dumpId: number
   tag: string
   desc: string
   defn: string
+  /** The COPY statement of a table's data; empty when the data is INSERT statements (pg_dump --inserts). */
+  copyStmt: string
   namespace: string
+  /** The directory format's data file of the entry (`3364.dat`), empty when it has none. */
+  filename: string
+}
+
+/** A stream stage that passes an archive through unchanged and, once it has ended, says the rows of each table it holds. */
+export interface ArchiveCounter extends Transform {
+  counts(): TableCount[]
 }
 
 const BLK_DATA = 1
@@ -61,14 +71,27 @@ class Cursor {
   }
 }
 
-/** Parses header and TOC from the start of the archive; undefined until `b` holds all of them. */
-function parseHead(b: Buffer): { entries: TocEntry[]; end: number; intSize: number } | undefined {
+const FORMAT_CUSTOM = 1
+/** The format byte of a directory archive's toc.dat, as pg_dump 15 writes it (the fixture tiny-directory-pg15.tar). */
+export const FORMAT_DIRECTORY = 3
+
+/**
+ * Parses header and TOC from the start of a custom-format archive or a
+ * directory archive's toc.dat; undefined until `b` holds all of them. The
+ * formats differ in what ends each entry: the custom format's data state and
+ * offset, the directory format's data file name.
+ */
+export function parseHead(
+  b: Buffer,
+  format: typeof FORMAT_CUSTOM | typeof FORMAT_DIRECTORY = FORMAT_CUSTOM
+): { entries: TocEntry[]; end: number; intSize: number } | undefined {
   if (b.length < 11) return undefined
-  if (b.toString('latin1', 0, 5) !== 'PGDMP') throw new ArchiveCountError('not a pg_dump custom-format archive (no PGDMP magic)')
-  const [major, minor, , intSize, offSize, format] = [b[5], b[6], b[7], b[8], b[9], b[10]]
+  if (b.toString('latin1', 0, 5) !== 'PGDMP') throw new ArchiveCountError('not a pg_dump archive (no PGDMP magic)')
+  const [major, minor, , intSize, offSize, got] = [b[5], b[6], b[7], b[8], b[9], b[10]]
   if (major !== 1 || minor < 14 || minor > 16)
     throw new ArchiveCountError(`archive version ${major}.${minor} is not one this action counts (1.14–1.16)`)
-  if (format !== 1) throw new ArchiveCountError(`archive format ${format} is not the custom format`)
+  if (got !== format)
+    throw new ArchiveCountError(`archive format ${got} is not the ${format === FORMAT_CUSTOM ? 'custom' : 'directory'} format`)
   const c = new Cursor(b, intSize)
   c.at = 11
   const need = <T>(v: T | undefined): T => {
@@ -92,7 +115,7 @@ function parseHead(b: Buffer): { entries: TocEntry[]; end: number; intSize: numb
       need(c.int())
       const defn = need(c.str()) ?? ''
       need(c.str())
-      need(c.str())
+      const copyStmt = need(c.str()) ?? ''
       const namespace = need(c.str()) ?? ''
       need(c.str())
       need(c.str())
@@ -100,10 +123,14 @@ function parseHead(b: Buffer): { entries: TocEntry[]; end: number; intSize: numb
       need(c.str())
       need(c.str())
       while (need(c.str()) !== null);
-      need(c.byte())
-      if (c.at + offSize > b.length) throw INCOMPLETE
-      c.at += offSize
-      entries.push({ dumpId, tag, desc, defn, namespace })
+      let filename = ''
+      if (format === FORMAT_DIRECTORY) filename = need(c.str()) ?? ''
+      else {
+        need(c.byte())
+        if (c.at + offSize > b.length) throw INCOMPLETE
+        c.at += offSize
+      }
+      entries.push({ dumpId, tag, desc, defn, copyStmt, namespace, filename })
     }
     return { entries, end: c.at, intSize }
   } catch (e) {
@@ -119,10 +146,13 @@ const INCOMPLETE = new Error('incomplete')
  * table and leaf partition the archive defines — `rows: null` for one whose
  * data it does not hold — or throws why it could not count.
  */
-export class CustomArchiveCounter extends Transform {
+export class CustomArchiveCounter extends Transform implements ArchiveCounter {
   private head: Buffer[] = []
   private headBytes = 0
   private entries: TocEntry[] | undefined
+  private byId = new Map<number, TocEntry>()
+  /** The current block's INSERT statements (a table dumped with --inserts), counted as SQL. */
+  private sql: SqlRowCounter | undefined
   private intSize = 4
   private readonly rows = new Map<number, number>()
   private problem: Error | undefined
@@ -159,6 +189,7 @@ export class CustomArchiveCounter extends Transform {
         return
       }
       this.entries = parsed.entries
+      this.byId = new Map(parsed.entries.map(e => [e.dumpId, e]))
       this.intSize = parsed.intSize
       this.head = []
       chunk = all.subarray(parsed.end)
@@ -176,7 +207,8 @@ export class CustomArchiveCounter extends Transform {
     while (at < chunk.length) {
       if (this.state === 'chunk') {
         const take = Math.min(this.left, chunk.length - at)
-        if (this.block!.type === BLK_DATA) {
+        if (this.sql) this.sql.write(chunk.subarray(at, at + take))
+        else if (this.block!.type === BLK_DATA) {
           this.counted += newlines(chunk, at, at + take)
           // pg_dump writes the terminator as a chunk of its own: only chunks that short are kept, so a row costs nothing here.
           if (this.tinyLen) chunk.copy(this.tiny, this.tinyLen - this.left, at, at + take)
@@ -213,6 +245,8 @@ export class CustomArchiveCounter extends Transform {
       const dumpId = readInt(b, from + 1, this.intSize)
       if (type !== BLK_DATA && type !== BLK_BLOBS) throw new ArchiveCountError(`unexpected data block type ${type}`)
       this.block = { type, dumpId }
+      const e = this.byId.get(dumpId)
+      this.sql = type === BLK_DATA && e && !e.copyStmt ? new SqlRowCounter() : undefined
       this.ended = false
       this.counted = 0
       this.state = type === BLK_BLOBS ? 'blob-oid' : 'chunk-len'
@@ -225,8 +259,10 @@ export class CustomArchiveCounter extends Transform {
       else if (this.block!.type === BLK_BLOBS) this.state = 'blob-oid'
       else {
         // The table's data ends: its terminator's three newlines are no rows.
-        if (!this.ended) throw new ArchiveCountError(`the data of dump entry ${this.block!.dumpId} does not end as COPY data does`)
-        this.rows.set(this.block!.dumpId, (this.rows.get(this.block!.dumpId) ?? 0) + this.counted - 3)
+        const id = this.block!.dumpId
+        if (this.sql) this.rows.set(id, (this.rows.get(id) ?? 0) + insertedRows(this.sql, id))
+        else if (!this.ended) throw new ArchiveCountError(`the data of dump entry ${id} does not end as COPY data does`)
+        else this.rows.set(id, (this.rows.get(id) ?? 0) + this.counted - 3)
         this.state = 'block'
       }
     }
@@ -236,15 +272,35 @@ export class CustomArchiveCounter extends Transform {
     if (this.problem) throw this.problem
     if (!this.entries) throw new ArchiveCountError('the archive ended before its table of contents')
     if (this.state !== 'block' || this.pending.length) throw new ArchiveCountError('the archive ended inside a data block')
-    const data = new Map(this.entries.filter(e => e.desc === 'TABLE DATA').map(e => [`${e.namespace}.${e.tag}`, e.dumpId]))
-    return this.entries
-      .filter(e => e.desc === 'TABLE' && !/\)\s*PARTITION BY /i.test(e.defn))
-      .map(e => {
-        const id = data.get(`${e.namespace}.${e.tag}`)
-        return { schema: e.namespace, name: e.tag, rows: id === undefined ? null : (this.rows.get(id) ?? 0) }
-      })
-      .sort((a, b) => (a.schema === b.schema ? cmp(a.name, b.name) : cmp(a.schema, b.schema)))
+    return tableCounts(this.entries, e => this.rows.get(e.dumpId))
   }
+}
+
+function insertedRows(sql: SqlRowCounter, id: number): number {
+  try {
+    return sql.insertedRows()
+  } catch (e) {
+    throw new ArchiveCountError(`the INSERT statements of dump entry ${id}: ${(e as Error).message}`)
+  }
+}
+
+/**
+ * Every ordinary table and leaf partition an archive's TOC defines, with the
+ * rows `rowsOf` found in its data entry (0 for one whose data held none,
+ * null for one the archive holds no data of). A data-only archive defines no
+ * tables: then the tables are those it holds data of.
+ */
+export function tableCounts(entries: readonly TocEntry[], rowsOf: (data: TocEntry) => number | undefined): TableCount[] {
+  const data = entries.filter(e => e.desc === 'TABLE DATA')
+  const byName = new Map(data.map(e => [`${e.namespace}\0${e.tag}`, e]))
+  const tables = entries.filter(e => e.desc === 'TABLE' && !/\)\s*PARTITION BY /i.test(e.defn))
+  const listed = tables.length
+    ? tables.map(e => {
+        const d = byName.get(`${e.namespace}\0${e.tag}`)
+        return { schema: e.namespace, name: e.tag, rows: d ? (rowsOf(d) ?? 0) : null }
+      })
+    : data.map(e => ({ schema: e.namespace, name: e.tag, rows: rowsOf(e) ?? 0 }))
+  return listed.sort((a, b) => (a.schema === b.schema ? cmp(a.name, b.name) : cmp(a.schema, b.schema)))
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)

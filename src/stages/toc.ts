@@ -68,7 +68,7 @@ export function parseArchiveHeader(b: Buffer): ArchiveHeader | undefined {
 }
 
 /** Whether a tar member's path is a `toc.dat` at most TOC_DEPTH directories down. */
-function isToc(name: string): boolean {
+export function isToc(name: string): boolean {
   const parts = name.replace(/^\.\//, '').split('/').filter(Boolean)
   return parts.at(-1) === 'toc.dat' && parts.length - 1 <= TOC_DEPTH
 }

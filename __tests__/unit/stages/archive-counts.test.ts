@@ -33,6 +33,20 @@ describe('CustomArchiveCounter', () => {
     }
   )
 
+  it.each([1, 5, 65536])('counts the INSERT statements of an archive made with --column-inserts, in pieces of %i bytes', async piece => {
+    const inserts = fs.readFileSync(path.join(FIXTURES, 'tiny-column-inserts-pg15.dump'))
+    const r = await count(inserts, piece)
+    expect(r.passed.equals(inserts)).toBe(true)
+    expect(r.counts()).toEqual([
+      { schema: 'public', name: 'Odd "name"', rows: 3 },
+      { schema: 'public', name: 'empty', rows: 0 },
+      { schema: 'public', name: 'nocols', rows: 2 },
+      { schema: 'public', name: 'p1', rows: 10 },
+      { schema: 'public', name: 'skipped', rows: null },
+      { schema: 'public', name: 't', rows: 25 }
+    ])
+  })
+
   it('says when the archive stops inside its data, or is not a custom-format archive', async () => {
     await expect(count(archive.subarray(0, archive.length - 40), 512).then(r => r.counts())).rejects.toThrow(
       /ended inside a data block|does not end as COPY data does/
