@@ -171,7 +171,10 @@ var external_node_stream_ = __webpack_require__(57075);
 var pipeline = __webpack_require__(2225);
 // EXTERNAL MODULE: ./src/stages/toc.ts
 var toc = __webpack_require__(10809);
+// EXTERNAL MODULE: ./src/stages/tar-counts.ts
+var tar_counts = __webpack_require__(47421);
 ;// CONCATENATED MODULE: ./src/stages/download.ts
+
 
 
 
@@ -181,10 +184,12 @@ var toc = __webpack_require__(10809);
  * streamed into every destination as delivered — encrypted when asked, never
  * recompressed — with its toc.dat header read on the way. `what` names it
  * in messages; the link itself is a secret and never appears in one.
+ * With `count`, the rows of each table are counted in the export's data
+ * files on the way; `counted` is then the counts, or why there are none.
  * `sizeIfUnknown` bounds the size when the answer has no Content-Length (it
  * picks the S3 part size).
  */
-async function downloadToStorage(link, what, s, storage, target, sizeIfUnknown, signal) {
+async function downloadToStorage(link, what, s, storage, target, sizeIfUnknown, signal, count) {
     let res;
     try {
         res = await fetch(link, { signal });
@@ -199,7 +204,7 @@ async function downloadToStorage(link, what, s, storage, target, sizeIfUnknown, 
         throw new errors/* ActionError */.lZ(errors/* Titles */.yd.backup, `Downloading ${what} failed: HTTP ${res.status} ${res.statusText}; no backup was stored.`);
     }
     const length = Number(res.headers.get('content-length') ?? NaN);
-    const watch = new toc/* TocWatch */.Md();
+    const watch = count ? new tar_counts/* TarArchiveCounter */.m('directory', { gzip: true }) : new toc/* TocWatch */.Md();
     const encryptor = s.encryption ? await (await Promise.all(/* import() */[__webpack_require__.e(539), __webpack_require__.e(566)]).then(__webpack_require__.bind(__webpack_require__, 4566))).createEncryptor(s.encryption) : undefined;
     const checkWhole = async (bytes) => {
         if (Number.isFinite(length) && bytes !== length)
@@ -216,7 +221,16 @@ async function downloadToStorage(link, what, s, storage, target, sizeIfUnknown, 
     const body = external_node_stream_.Readable.fromWeb(res.body);
     try {
         const result = await (0,pipeline/* runPipeline */.aI)(body, [watch, ...(encryptor ? [encryptor] : [])], storage.openSinks(target, Number.isFinite(length) ? length : sizeIfUnknown), checkWhole, signal);
-        return { ...result, header: watch.header() };
+        if (!(watch instanceof tar_counts/* TarArchiveCounter */.m))
+            return { ...result, header: watch.header() };
+        let counted;
+        try {
+            counted = watch.counts();
+        }
+        catch (e) {
+            counted = e;
+        }
+        return { ...result, header: watch.header(), counted };
     }
     catch (e) {
         if (e instanceof errors/* ActionError */.lZ || signal.aborted)
@@ -227,8 +241,8 @@ async function downloadToStorage(link, what, s, storage, target, sizeIfUnknown, 
     }
 }
 
-// EXTERNAL MODULE: ./src/commands/backup.ts + 13 modules
-var backup = __webpack_require__(74483);
+// EXTERNAL MODULE: ./src/commands/backup.ts + 11 modules
+var backup = __webpack_require__(23791);
 ;// CONCATENATED MODULE: ./src/commands/render-backup.ts
 
 
@@ -266,18 +280,24 @@ async function renderBackup(s, signal) {
         for (const part of linkSecrets(made.url))
             (0,secrets/* addRunSecret */.v$)(s.secrets, part, core/* setSecret */.Pq);
         core/* info */.pq(`Export ${made.id}, created by Render at ${made.createdAt}`);
-        const got = await core/* group */.Os(`Download export ${made.id} to ${target.backupKey}`, () => downloadToStorage(made.url, `Render's export ${made.id} of ${id}`, s, storage, target, diskBytes(db), sig));
+        const got = await core/* group */.Os(`Download export ${made.id} to ${target.backupKey}`, () => downloadToStorage(made.url, `Render's export ${made.id} of ${id}`, s, storage, target, diskBytes(db), sig, s.rowCounts === 'archive'));
         core/* info */.pq(`Archive of database ${got.header.database}: server ${got.header.serverVersion}, pg_dump ${got.header.dumpVersion}`);
+        // The export is stored whether or not its files could be counted: it is Render's archive, not ours to refuse.
+        if (got.counted instanceof Error)
+            core/* notice */.lm(`The rows of export ${made.id} could not be counted (${got.counted.message}); the manifest records no row counts.`, {
+                title: 'Row counts not taken'
+            });
+        const tables = Array.isArray(got.counted) ? got.counted : undefined;
         return {
-            dumped: { ...got, tables: [] },
-            origin: renderOrigin({ postgresId: id, exportId: made.id, createdAt: made.createdAt }, got.header),
+            dumped: { ...got, tables: tables ?? [] },
+            origin: renderOrigin({ postgresId: id, exportId: made.id, createdAt: made.createdAt }, got.header, tables ? 'archive' : 'none'),
             compression: { algorithm: 'gzip', level: null },
             client
         };
     }, signal);
 }
-/** What the manifest records: the archive's own header (database, versions) and Render's ids; no row counts yet (DESIGN.md §7). */
-function renderOrigin(render, header) {
+/** What the manifest records: the archive's own header (database, versions), Render's ids, and how the rows were counted (DESIGN.md §7). */
+function renderOrigin(render, header, rowCounts) {
     return {
         // The postgres id is also the database's internal hostname.
         source: {
@@ -291,7 +311,7 @@ function renderOrigin(render, header) {
         },
         dump: { tool: 'render-export', version: `pg_dump (PostgreSQL) ${header.dumpVersion}`, format: 'directory', snapshot: '', args: [] },
         extensions: [],
-        rowCounts: 'none',
+        rowCounts,
         render
     };
 }

@@ -129,8 +129,28 @@ describe('a Supabase project backed up as its non-superuser owner', () => {
     const source = await tableDigests(stack.pg, 'project')
     expect(rows['public.todos']).toBe(source['public.todos'].rows)
     expect(rows['auth.users']).toBe(source['auth.users'].rows)
-    for (const t of PLATFORM_MIGRATION_TABLES) expect(rows[t]).toBeNull()
+    // Counted in the stored parts (row-counts: archive, the default): the migration tables are in neither, so not listed.
+    expect(JSON.parse(backup.outputs.manifest).rowCounts).toBe('archive')
+    for (const t of PLATFORM_MIGRATION_TABLES) expect(Object.keys(rows)).not.toContain(t)
     expect(tables.filter(t => ['vault', 'realtime', 'extensions', 'graphql'].includes(t.schema))).toEqual([])
+  })
+
+  it('counts the same rows as count(*) in the snapshot (row-counts: source), which lists the left-out migration tables as null', async () => {
+    const counted = await runAction(
+      { 'database-url': source.url, provider: 'supabase', ...fileDestination(), name: 'project-source-counts', 'row-counts': 'source' },
+      { env: stack.env }
+    )
+    expect(errors(counted)).toEqual([])
+    type Row = { schema: string; name: string; rows: number | null }
+    const bySource = JSON.parse(counted.outputs.manifest).tables as Row[]
+    const byArchive = JSON.parse(backup.outputs.manifest).tables as Row[]
+    const key = (t: Row) => `${t.schema}.${t.name}`
+    for (const t of PLATFORM_MIGRATION_TABLES) expect(bySource.find(x => key(x) === t)?.rows).toBeNull()
+    // Every table the backup holds rows of, counted both ways.
+    expect(byArchive.length).toBeGreaterThan(3)
+    expect(Object.fromEntries(byArchive.map(t => [key(t), t.rows]))).toEqual(
+      Object.fromEntries(bySource.filter(t => t.rows !== null || byArchive.some(a => key(a) === key(t))).map(t => [key(t), t.rows]))
+    )
   })
 
   it('restores by hand with psql: roles, then schema and data in one transaction', async () => {

@@ -45,12 +45,27 @@ export async function renderBackup(s: RenderBackupSettings, signal: AbortSignal)
       for (const part of linkSecrets(made.url)) addRunSecret(s.secrets, part, core.setSecret)
       core.info(`Export ${made.id}, created by Render at ${made.createdAt}`)
       const got = await core.group(`Download export ${made.id} to ${target.backupKey}`, () =>
-        downloadToStorage(made.url, `Render's export ${made.id} of ${id}`, s, storage, target, diskBytes(db), sig)
+        downloadToStorage(
+          made.url,
+          `Render's export ${made.id} of ${id}`,
+          s,
+          storage,
+          target,
+          diskBytes(db),
+          sig,
+          s.rowCounts === 'archive'
+        )
       )
       core.info(`Archive of database ${got.header.database}: server ${got.header.serverVersion}, pg_dump ${got.header.dumpVersion}`)
+      // The export is stored whether or not its files could be counted: it is Render's archive, not ours to refuse.
+      if (got.counted instanceof Error)
+        core.notice(`The rows of export ${made.id} could not be counted (${got.counted.message}); the manifest records no row counts.`, {
+          title: 'Row counts not taken'
+        })
+      const tables = Array.isArray(got.counted) ? got.counted : undefined
       return {
-        dumped: { ...got, tables: [] },
-        origin: renderOrigin({ postgresId: id, exportId: made.id, createdAt: made.createdAt }, got.header),
+        dumped: { ...got, tables: tables ?? [] },
+        origin: renderOrigin({ postgresId: id, exportId: made.id, createdAt: made.createdAt }, got.header, tables ? 'archive' : 'none'),
         compression: { algorithm: 'gzip', level: null },
         client
       }
@@ -59,8 +74,8 @@ export async function renderBackup(s: RenderBackupSettings, signal: AbortSignal)
   )
 }
 
-/** What the manifest records: the archive's own header (database, versions) and Render's ids; no row counts yet (DESIGN.md §7). */
-export function renderOrigin(render: RenderOrigin, header: ArchiveHeader): Origin {
+/** What the manifest records: the archive's own header (database, versions), Render's ids, and how the rows were counted (DESIGN.md §7). */
+export function renderOrigin(render: RenderOrigin, header: ArchiveHeader, rowCounts: 'archive' | 'none'): Origin {
   return {
     // The postgres id is also the database's internal hostname.
     source: {
@@ -74,7 +89,7 @@ export function renderOrigin(render: RenderOrigin, header: ArchiveHeader): Origi
     },
     dump: { tool: 'render-export', version: `pg_dump (PostgreSQL) ${header.dumpVersion}`, format: 'directory', snapshot: '', args: [] },
     extensions: [],
-    rowCounts: 'none',
+    rowCounts,
     render
   }
 }

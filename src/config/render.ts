@@ -1,6 +1,6 @@
 import { InputError } from '../runtime/errors.js'
 import type { RenderBackupSettings } from './settings.js'
-import { boolean, parseName } from './fields.js'
+import { boolean, oneOf, parseName } from './fields.js'
 import type { ParseContext } from './context.js'
 import { jobPlan } from './dump.js'
 
@@ -50,9 +50,15 @@ export function parseRenderBackup(ctx: ParseContext): RenderBackupSettings {
       throw new InputError(
         `Input '${input}' is a pg_dump option: it does not apply to Render's export (render-api-key). Back up the External Database URL (database-url) with pg_dump to use it.`
       )
+  const rowCounts = oneOf('row-counts', read('row-counts'), ['archive', 'source', 'none'] as const, 'archive')
+  if (rowCounts === 'source')
+    throw new InputError(
+      `Input 'row-counts: source' counts the tables in the database itself, which Render's export (render-api-key) does not connect to: the export is counted from its own data files (row-counts: archive, the default), or use none.`
+    )
   return {
     command: 'backup',
     mode: 'render',
+    rowCounts,
     ...jobPlan(ctx),
     name: parseName(read('name') || postgresId),
     format: 'directory',

@@ -178,6 +178,8 @@ export interface RenderBackupSettings extends BackupJob {
   render: RenderSettings
   /** `compression` or `compression-level` was given: they do not apply to bytes stored as delivered, which a notice says. */
   compressionGiven: boolean
+  /** archive: counted in the export's data files as they stream; none: not counted. */
+  rowCounts: 'archive' | 'none'
 }
 
 /** What the dump stage needs: the source and pg_dump's options, compression, encryption (stages take plans, not all settings). */

@@ -5,12 +5,16 @@ import type { BackupJob } from '../config/settings.js'
 import type { Storage, Target } from '../storage/storage.js'
 import { runPipeline, type PipelineResult } from './pipeline.js'
 import { TocWatch, type ArchiveHeader } from './toc.js'
+import { TarArchiveCounter } from './tar-counts.js'
+import type { TableCount } from '../postgres/counts.js'
 
 /**
  * A directory archive someone else made (Render's export): downloaded and
  * streamed into every destination as delivered — encrypted when asked, never
  * recompressed — with its toc.dat header read on the way. `what` names it
  * in messages; the link itself is a secret and never appears in one.
+ * With `count`, the rows of each table are counted in the export's data
+ * files on the way; `counted` is then the counts, or why there are none.
  * `sizeIfUnknown` bounds the size when the answer has no Content-Length (it
  * picks the S3 part size).
  */
@@ -21,8 +25,9 @@ export async function downloadToStorage(
   storage: Storage,
   target: Target,
   sizeIfUnknown: number,
-  signal: AbortSignal
-): Promise<PipelineResult & { header: ArchiveHeader }> {
+  signal: AbortSignal,
+  count: boolean
+): Promise<PipelineResult & { header: ArchiveHeader; counted?: TableCount[] | Error }> {
   let res: Response
   try {
     res = await fetch(link, { signal })
@@ -35,7 +40,7 @@ export async function downloadToStorage(
     throw new ActionError(Titles.backup, `Downloading ${what} failed: HTTP ${res.status} ${res.statusText}; no backup was stored.`)
   }
   const length = Number(res.headers.get('content-length') ?? NaN)
-  const watch = new TocWatch()
+  const watch = count ? new TarArchiveCounter('directory', { gzip: true }) : new TocWatch()
   const encryptor = s.encryption ? await (await import('./encrypt.js')).createEncryptor(s.encryption) : undefined
   const checkWhole = async (bytes: number): Promise<void> => {
     if (Number.isFinite(length) && bytes !== length)
@@ -56,7 +61,14 @@ export async function downloadToStorage(
       checkWhole,
       signal
     )
-    return { ...result, header: watch.header() }
+    if (!(watch instanceof TarArchiveCounter)) return { ...result, header: watch.header() }
+    let counted: TableCount[] | Error
+    try {
+      counted = watch.counts()
+    } catch (e) {
+      counted = e as Error
+    }
+    return { ...result, header: watch.header(), counted }
   } catch (e) {
     if (e instanceof ActionError || signal.aborted) throw e
     throw new ActionError(Titles.backup, scrub(`Downloading ${what} failed: ${errorWithCause(e)}; no backup was stored.`, s.secrets), {

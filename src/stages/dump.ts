@@ -18,7 +18,10 @@ import type { Workspace } from '../runtime/workspace.js'
 import type { PgClient } from '../postgres/client.js'
 import { SUPABASE_PARTS, dumpSupabase, supabaseCounted, supabaseDataArgs } from './supabase.js'
 import { spool } from './spool.js'
-import { CustomArchiveCounter } from './archive-counts.js'
+import { CustomArchiveCounter, type ArchiveCounter } from './archive-counts.js'
+import { PlainSqlCounter } from './sql-counts.js'
+import { TarArchiveCounter } from './tar-counts.js'
+import type { Format } from '../config/settings.js'
 import { rolesDumpArgs, rolesEdits } from '../providers/roles.js'
 import { PRESETS } from '../config/presets.js'
 
@@ -90,7 +93,7 @@ export async function startDump(
   if (s.format === 'supabase') {
     const parts = await dumpSupabase(s, client, snapshot, work)
     const tar = { name: 'tar', process: spawnTool(tarCommand!, ['-c', '-C', parts, ...SUPABASE_PARTS]) }
-    return streamOf(tar, s.secrets, compressor)
+    return streamOf(tar, s.secrets, compressor, undefined, tap)
   }
   const args = buildPgDumpArgs({
     format: s.format,
@@ -205,8 +208,8 @@ export async function dumpToStorage(
   // pg_dump imports: then its failure, not pg_dump's "could not import the requested snapshot", is the real cause.
   let countFailure: ActionError | undefined
   // The supabase format stores no rows of the platform's schemas, and its role could not count them: they are left out.
-  // row-counts: archive counts the stream pg_dump writes (custom format); none counts nothing.
-  const counter = s.rowCounts === 'archive' && s.format === 'custom' ? new CustomArchiveCounter() : undefined
+  // row-counts: archive counts the stream pg_dump writes; none counts nothing.
+  const counter = s.rowCounts === 'archive' ? archiveCounter(s.format, s.pgDumpArgs) : undefined
   const counting = (
     s.format === 'roles' || s.rowCounts !== 'source'
       ? Promise.resolve([])
@@ -243,15 +246,33 @@ export async function dumpToStorage(
   const stages = [...tapped, ...(inProcess ? [new Coalesce(), inProcess] : []), encryptor].filter(x => x !== undefined)
   try {
     const result = await runPipeline(dump.stream, stages, storage.openSinks(target, session.info.databaseSize), dump.check, signal)
-    return { ...result, tables: counter ? archiveCounts(counter, s.secrets) : await counting }
+    const tables = counter ? archiveCounts(counter, s.secrets) : await counting
+    return { ...result, tables: s.format === 'supabase' ? tables.filter(t => supabaseCounted()(t.schema)) : tables }
   } catch (e) {
     dump.kill()
     throw realCause(e)
   }
 }
 
+/** What counts the rows of an archive as pg_dump writes it in `format`; none for roles, which hold no tables. */
+function archiveCounter(format: Format, pgDumpArgs: readonly string[]): ArchiveCounter | undefined {
+  const inserts = pgDumpArgs.some(a => /^--(inserts|column-inserts|rows-per-insert)\b/.test(a))
+  switch (format) {
+    case 'custom':
+      return new CustomArchiveCounter()
+    case 'plain':
+      return new PlainSqlCounter()
+    case 'directory':
+      return new TarArchiveCounter('directory', { inserts })
+    case 'supabase':
+      return new TarArchiveCounter('supabase')
+    case 'roles':
+      return undefined
+  }
+}
+
 /** The counts a tap took from the archive; one that could not count fails the backup (nothing is vouched for yet). */
-function archiveCounts(counter: CustomArchiveCounter, secrets: readonly string[]): TableCount[] {
+function archiveCounts(counter: ArchiveCounter, secrets: readonly string[]): TableCount[] {
   try {
     return counter.counts()
   } catch (e) {
