@@ -282,6 +282,24 @@ describe('what Render refuses, and downloads that are not whole', () => {
     await nothingStored('render-junk/')
   })
 
+  it('an export whose data files cannot be counted is stored, with a notice and no row counts', async () => {
+    // As a PostgreSQL 16 export compressed with lz4 would be laid out: a data file this action does not decompress.
+    const top = fs.mkdtempSync(path.join(dir, 'lz4-'))
+    execFileSync('tar', ['-xzf', '-', '-C', top], { input: chinookExport })
+    const data = path.join(top, 'export', 'chinook')
+    const victim = fs.readdirSync(data).find(f => /^\d+\.dat\.gz$/.test(f))!
+    fs.renameSync(path.join(data, victim), path.join(data, victim.replace(/\.gz$/, '.lz4')))
+    const render = await standIn({ archive: execFileSync('tar', ['-cz', '-C', top, 'export']) })
+    const r = await run(renderInputs(render, 'render-lz4/', { verify: 'none' }))
+    expect(errors(r)).toEqual([])
+    expect(r.annotations).toContainEqual(
+      expect.objectContaining({ level: 'notice', title: 'Row counts not taken', message: expect.stringContaining('is not in the tar') })
+    )
+    const m = JSON.parse(r.outputs.manifest)
+    expect([m.rowCounts, m.tables, m.state]).toEqual(['none', [], 'unverified'])
+    expect(await listKeys(stack.s3, 'render-lz4/')).toHaveLength(2)
+  })
+
   it('database-url with render-api-key is an Invalid input', async () => {
     const render = await standIn()
     const r = await run(renderInputs(render, 'render-both/', { 'database-url': stack.pg.url('chinook') }))

@@ -205,6 +205,10 @@ export class CustomArchiveCounter extends Transform implements ArchiveCounter {
   private data(chunk: Buffer): void {
     let at = 0
     while (at < chunk.length) {
+      if (this.state === 'chunk-len' && !this.pending.length && !this.sql && this.block!.type === BLK_DATA) {
+        at = this.copyRows(chunk, at)
+        if (at >= chunk.length) break
+      }
       if (this.state === 'chunk') {
         const take = Math.min(this.left, chunk.length - at)
         if (this.sql) this.sql.write(chunk.subarray(at, at + take))
@@ -236,6 +240,34 @@ export class CustomArchiveCounter extends Transform implements ArchiveCounter {
       }
       this.piece(piece, from)
     }
+  }
+
+  /**
+   * The common case, kept tight: COPY rows whose length and text lie whole
+   * in `b` from `at`. A row's text ends with its one newline (COPY escapes
+   * those inside values), so one search from its start usually finds it at
+   * its end. Stops before anything else — a chunk no longer than the
+   * terminator, the block's end, a piece cut by the buffer's end — and
+   * returns where, for the general path.
+   */
+  private copyRows(b: Buffer, at: number): number {
+    const size = 1 + this.intSize
+    let counted = this.counted
+    let rows = false
+    while (at + size <= b.length) {
+      const len = readInt(b, at, this.intSize)
+      const from = at + size
+      const to = from + len
+      if (len <= COPY_END.length || to > b.length) break
+      const nl = b.indexOf(10, from)
+      if (nl === to - 1) counted++
+      else if (nl !== -1 && nl < to) counted += newlines(b, from, to)
+      at = to
+      rows = true
+    }
+    this.counted = counted
+    if (rows) this.ended = false
+    return at
   }
 
   /** A block header, a large object's oid or a chunk length, at `from` in `b`. */
