@@ -4,7 +4,7 @@ import { ActionError, Titles, errorMessage, scrub } from '../runtime/errors.js'
 import { SourceSession, withConnection, withDatabase } from '../postgres/session.js'
 import { dumpToStorage } from '../stages/dump.js'
 import type { PipelineResult } from '../stages/pipeline.js'
-import { resolveClient, runnerResolveDeps, type PgClient } from '../postgres/client.js'
+import { probeClients, resolveClient, runnerResolveDeps, type PgClient } from '../postgres/client.js'
 import { Storage, type Target } from '../storage/storage.js'
 import { DEFAULT_LEVEL } from '../stages/compress.js'
 import { backupFileName, fileExtension } from '../config/naming.js'
@@ -158,17 +158,12 @@ export async function storeBackup(s: BackupJob, produce: Producer, signal: Abort
   try {
     const storage = new Storage(s, work)
     const target = storage.target(backupFileName(s.name, createdAt, fileExtension(s.format, s.compression.algorithm, s.encryption?.kind)))
-    // The run's one listing of this name (series check, retention), read while the backup is published and verified:
-    // started once the dump is done, so it never delays pg_dump's start.
+    // The run's one listing of this name (series check, anomalies, history, retention): of the backups before this one,
+    // so it is read while this one is made, and nothing waits for it before the manifest.
     const catalog = new Catalog({ ...s, artifactRunId: undefined }, work)
-    let listing: Promise<Listing> | undefined
-    const earlier = (): Promise<Listing> => {
-      if (!listing) {
-        listing = catalog.listEach(s.name)
-        listing.catch(() => undefined) // awaited later; this only keeps an early failure from going unhandled
-      }
-      return listing
-    }
+    const listing = catalog.listEach(s.name)
+    listing.catch(() => undefined) // awaited later; this only keeps an early failure from going unhandled
+    const earlier = (): Promise<Listing> => listing
     let stored: Described
     try {
       stored = await produceVerifyDescribe(s, produce, storage, target, createdAt, encryption, work, signal, earlier)
@@ -232,7 +227,6 @@ async function produceVerifyDescribe(
   listEarlier: () => Promise<Listing>
 ): Promise<Described> {
   const { dumped, origin, compression, client } = await produce(storage, target, work, signal)
-  listEarlier()
   signal.throwIfAborted()
   const copies = await core.group('Publish', () => storage.publish(target))
   signal.throwIfAborted()
@@ -325,9 +319,11 @@ async function dump(s: BackupSettings, storage: Storage, target: Target, work: W
   // The key check talks to S3 while we connect to the source: both must pass before pg_dump starts.
   const free = storage.assertFree(target)
   free.catch(() => undefined) // awaited below; this only keeps an earlier failure from going unhandled
+  const deps = runnerResolveDeps()
+  probeClients(deps.root)
   const session = await core.group('Connect to the source', () => SourceSession.open(s.source))
   try {
-    const client = await core.group('Choose pg_dump', () => resolveClient(s.pgVersion, session.info, runnerResolveDeps()))
+    const client = await core.group('Choose pg_dump', () => resolveClient(s.pgVersion, session.info, deps))
     core.info(`Server ${session.info.serverVersion}; using ${client.version} (${client.pgDump})`)
     await free
     const dumped = await core.group(`Dump ${s.source.database} to ${target.backupKey}`, () =>

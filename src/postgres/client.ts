@@ -45,14 +45,30 @@ export async function resolveClient(
   }
   if (choice === undefined) throw versionMismatch(info.serverVersion, major, installed, pinned)
   const c = clientPath(choice, deps.root)
-  const { stdout } = await runTool(c.pgDump, ['--version'])
   return {
     ...c,
-    version: stdout.trim(),
+    version: await versionOf(c.pgDump),
     pgRestore: c.pgDump.replace(/pg_dump$/, 'pg_restore'),
     psql: c.pgDump.replace(/pg_dump$/, 'psql'),
     pgDumpall: c.pgDump.replace(/pg_dump$/, 'pg_dumpall')
   }
+}
+
+const versions = new Map<string, Promise<string>>()
+
+/** What a pg_dump says it is (`pg_dump --version`), asked once per binary. */
+function versionOf(pgDump: string): Promise<string> {
+  let v = versions.get(pgDump)
+  if (!v) {
+    v = runTool(pgDump, ['--version']).then(r => r.stdout.trim())
+    versions.set(pgDump, v)
+  }
+  return v
+}
+
+/** Asks each installed pg_dump its version while the source connects, so choosing one waits for no process. */
+export function probeClients(root: string): void {
+  for (const major of installedClientMajors(root)) versionOf(clientPath(major, root).pgDump).catch(() => undefined)
 }
 
 /** The runner's real exec, cache and warnings. */
