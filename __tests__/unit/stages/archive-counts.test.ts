@@ -1,10 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { Readable, Writable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { CustomArchiveCounter } from '../../../src/stages/archive-counts.js'
 import { FIXTURES } from '../../helpers/stack.js'
+import { TINY_TABLES, throughInPieces } from '../../helpers/tiny-fixture.js'
 
 // Row counts read from a real pg_dump 15 custom-format archive, whatever the pieces the stream arrives in.
 const archive = fs.readFileSync(path.join(FIXTURES, 'tiny-pg15.dump'))
@@ -17,10 +16,8 @@ const EXPECTED = [
 
 async function count(bytes: Buffer, piece: number) {
   const counter = new CustomArchiveCounter()
-  const out: Buffer[] = []
-  const pieces = Array.from({ length: Math.ceil(bytes.length / piece) }, (_, i) => bytes.subarray(i * piece, (i + 1) * piece))
-  await pipeline(Readable.from(pieces), counter, new Writable({ write: (c: Buffer, _e, cb) => (out.push(c), cb()) }))
-  return { passed: Buffer.concat(out), counts: () => counter.counts() }
+  const passed = await throughInPieces(bytes, piece, counter)
+  return { passed, counts: () => counter.counts() }
 }
 
 describe('CustomArchiveCounter', () => {
@@ -37,14 +34,7 @@ describe('CustomArchiveCounter', () => {
     const inserts = fs.readFileSync(path.join(FIXTURES, 'tiny-column-inserts-pg15.dump'))
     const r = await count(inserts, piece)
     expect(r.passed.equals(inserts)).toBe(true)
-    expect(r.counts()).toEqual([
-      { schema: 'public', name: 'Odd "name"', rows: 3 },
-      { schema: 'public', name: 'empty', rows: 0 },
-      { schema: 'public', name: 'nocols', rows: 2 },
-      { schema: 'public', name: 'p1', rows: 10 },
-      { schema: 'public', name: 'skipped', rows: null },
-      { schema: 'public', name: 't', rows: 25 }
-    ])
+    expect(r.counts()).toEqual(TINY_TABLES)
   })
 
   it('says when the archive stops inside its data, or is not a custom-format archive', async () => {

@@ -3,18 +3,11 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { SqlRowCounter } from '../../../src/stages/sql-counts.js'
 import { FIXTURES } from '../../helpers/stack.js'
+import { TINY_TABLES } from '../../helpers/tiny-fixture.js'
 
 // Row counts read from real pg_dump 15 plain-format output, whatever the pieces the text arrives in. The database has a
 // function whose body holds a header comment and a COPY block, rows holding `COPY … FROM stdin;` and `\.`, a quoted
 // table name, a column named "values", a table without columns, a leaf partition and a large object.
-const EXPECTED = [
-  { schema: 'public', name: 'Odd "name"', rows: 3 },
-  { schema: 'public', name: 'empty', rows: 0 },
-  { schema: 'public', name: 'nocols', rows: 2 },
-  { schema: 'public', name: 'p1', rows: 10 },
-  { schema: 'public', name: 'skipped', rows: null },
-  { schema: 'public', name: 't', rows: 25 }
-]
 
 function count(text: Buffer, piece: number): SqlRowCounter {
   const c = new SqlRowCounter()
@@ -28,7 +21,7 @@ describe('SqlRowCounter', () => {
     ['INSERT statements of --rows-per-insert=3', 'tiny-inserts-pg15.sql']
   ])('counts %s in pieces of 1 to 65536 bytes', (_what, file) => {
     const text = fs.readFileSync(path.join(FIXTURES, file))
-    for (const piece of [1, 2, 3, 7, 100, 65536]) expect(count(text, piece).counts()).toEqual(EXPECTED)
+    for (const piece of [1, 2, 3, 7, 100, 65536]) expect(count(text, piece).counts()).toEqual(TINY_TABLES)
   })
 
   it('reads quotes, dollar quotes, E-strings and comments as psql does', () => {
@@ -50,7 +43,7 @@ describe('SqlRowCounter', () => {
   it('lists the tables of a data-only dump from its data', () => {
     const text = fs.readFileSync(path.join(FIXTURES, 'tiny-plain-pg15.sql')).toString()
     const dataOnly = text.slice(text.indexOf('-- Data for Name: Odd'))
-    expect(count(Buffer.from(dataOnly), 64).counts()).toEqual(EXPECTED.filter(t => t.rows !== null))
+    expect(count(Buffer.from(dataOnly), 64).counts()).toEqual(TINY_TABLES.filter(t => t.rows !== null))
   })
 
   it('says when the SQL stops inside a COPY block or a string', () => {

@@ -3,28 +3,16 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { Readable, Writable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { TarArchiveCounter, type TarCountOptions } from '../../../src/stages/tar-counts.js'
 import { FIXTURES } from '../../helpers/stack.js'
+import { TINY_TABLES, throughInPieces } from '../../helpers/tiny-fixture.js'
 
 // Row counts read from real pg_dump 15 directory archives in a tar as it streams: this action's own (`tar -c -C dir .`,
 // data files not compressed) and one laid out as a Render export (`export/tiny/…`, gzip'd tar of gzip'd data files).
-const EXPECTED = [
-  { schema: 'public', name: 'Odd "name"', rows: 3 },
-  { schema: 'public', name: 'empty', rows: 0 },
-  { schema: 'public', name: 'nocols', rows: 2 },
-  { schema: 'public', name: 'p1', rows: 10 },
-  { schema: 'public', name: 'skipped', rows: null },
-  { schema: 'public', name: 't', rows: 25 }
-]
 
 async function count(bytes: Buffer, piece: number, layout: 'directory' | 'supabase', options: TarCountOptions) {
   const counter = new TarArchiveCounter(layout, options)
-  const out: Buffer[] = []
-  const pieces = Array.from({ length: Math.ceil(bytes.length / piece) }, (_, i) => bytes.subarray(i * piece, (i + 1) * piece))
-  await pipeline(Readable.from(pieces), counter, new Writable({ write: (c: Buffer, _e, cb) => (out.push(c), cb()) }))
-  return { passed: Buffer.concat(out), counter }
+  return { passed: await throughInPieces(bytes, piece, counter), counter }
 }
 
 describe('TarArchiveCounter', () => {
@@ -36,7 +24,7 @@ describe('TarArchiveCounter', () => {
     for (const piece of [7, 512, 65536]) {
       const r = await count(bytes, piece, 'directory', options)
       expect(r.passed.equals(bytes)).toBe(true)
-      expect(r.counter.counts()).toEqual(EXPECTED)
+      expect(r.counter.counts()).toEqual(TINY_TABLES)
       expect(r.counter.header().database).toBe('tiny')
     }
   })
