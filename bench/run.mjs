@@ -110,6 +110,8 @@ const tcp = ['-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres']
 const tcpEnv = { ...process.env, PGPASSWORD: 'bench-pw' }
 // A PATH without zstd, for the in-process fallback.
 const noZstdPath = pathWithout(['zstd'])
+// Without stdbuf the action runs pg_dump as it is, whose stdout then flushes every 4 KiB (src/runtime/stdout-buffer.ts).
+const noStdbufPath = pathWithout(['stdbuf'])
 let postmasterPid
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100
 /** /proc/PID/stat fields after the command name (which may hold spaces): [state, ppid, ...]. */
@@ -337,6 +339,7 @@ try {
     'action: same + age encryption': pin => action(pin, 'b-age', { 'age-recipients': ageRecipient }),
     'action: same, zstd level 1': pin => action(pin, 'b-l1', { 'compression-level': '1' }),
     'action: same, in-process zstd (no zstd CLI)': pin => action(pin, 'b-inproc', {}, { PATH: noZstdPath }),
+    'action: same, no stdbuf (pg_dump flushes every 4 KiB)': pin => action(pin, 'b-nostdbuf', {}, { PATH: noStdbufPath }),
     'action: directory, jobs 2, zstd → S3': pin => action(pin, 'b-dir', { format: 'directory', jobs: '2' })
   }
   const RESTORE_SOURCE = 'action: custom, zstd + sha256 → S3, verify none'
@@ -555,4 +558,5 @@ try {
   await Promise.all([s3.stop(), artifacts.stop()])
   fs.rmSync(work, { recursive: true, force: true })
   fs.rmSync(noZstdPath, { recursive: true, force: true })
+  fs.rmSync(noStdbufPath, { recursive: true, force: true })
 }

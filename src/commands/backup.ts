@@ -21,6 +21,7 @@ import { history, otherSources, previousGood, sourceOf } from '../storage/series
 import { describeAnomaly, findAnomalies } from '../storage/anomalies.js'
 import { verify } from '../verify/index.js'
 import { isVerified } from '../storage/states.js'
+import { stdbufCommand } from '../runtime/stdout-buffer.js'
 
 export type BackupOutcome = BackupReport
 
@@ -321,6 +322,7 @@ async function dump(s: BackupSettings, storage: Storage, target: Target, work: W
   free.catch(() => undefined) // awaited below; this only keeps an earlier failure from going unhandled
   const deps = runnerResolveDeps()
   probeClients(deps.root)
+  void stdbufCommand() // asked while the source connects, like the versions; it never rejects
   const session = await core.group('Connect to the source', () => SourceSession.open(s.source))
   try {
     const client = await core.group('Choose pg_dump', () => resolveClient(s.pgVersion, session.info, deps))

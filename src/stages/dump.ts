@@ -4,6 +4,7 @@ import type { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ActionError, Titles, scrub } from '../runtime/errors.js'
 import { spawnTool, type Spawned, diskFull } from '../runtime/process.js'
+import { withBufferedStdout } from '../runtime/stdout-buffer.js'
 import { findOnPath } from '../runtime/which.js'
 import { buildPgDumpArgs, pgDumpEnv, dataFilter } from '../postgres/pg-dump-args.js'
 import type { DumpPlan } from '../config/settings.js'
@@ -104,7 +105,8 @@ export async function startDump(
     directory,
     extraArgs: s.pgDumpArgs
   })
-  const p = spawnTool(client.pgDump, args, pgDumpEnv(s.source))
+  const buffered = await withBufferedStdout(client.pgDump, args)
+  const p = spawnTool(buffered.command, buffered.args, pgDumpEnv(s.source))
   if (p.child.pid) save(State.pgDumpPid, String(p.child.pid))
   // The process whose stdout is the archive.
   const producer = directory ? await tarOf(p, directory, tarCommand!, s.secrets) : { name: 'pg_dump', process: p }

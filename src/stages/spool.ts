@@ -6,6 +6,7 @@ import type { DumpPlan } from '../config/settings.js'
 import { ActionError, Titles, scrub } from '../runtime/errors.js'
 import { explainWriteError, spawnTool } from '../runtime/process.js'
 import { save, State } from '../runtime/state.js'
+import { withBufferedStdout } from '../runtime/stdout-buffer.js'
 import { pgDumpEnv } from '../postgres/pg-dump-args.js'
 import { explainServerMessage } from '../postgres/causes.js'
 
@@ -26,7 +27,8 @@ export async function spool(
   framing: { head?: string; tail?: string } = {}
 ): Promise<void> {
   fs.writeFileSync(file, framing.head ?? '', { flag: 'wx', mode: 0o600 })
-  const p = spawnTool(command, args, pgDumpEnv(s.source))
+  const buffered = await withBufferedStdout(command, args)
+  const p = spawnTool(buffered.command, buffered.args, pgDumpEnv(s.source))
   if (p.child.pid) save(State.pgDumpPid, String(p.child.pid))
   const [r, written] = await Promise.all([
     p.exit,
