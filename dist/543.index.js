@@ -241,8 +241,8 @@ async function downloadToStorage(link, what, s, storage, target, sizeIfUnknown, 
     }
 }
 
-// EXTERNAL MODULE: ./src/commands/backup.ts + 12 modules
-var backup = __webpack_require__(32900);
+// EXTERNAL MODULE: ./src/commands/backup.ts + 13 modules
+var backup = __webpack_require__(40874);
 ;// CONCATENATED MODULE: ./src/commands/render-backup.ts
 
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { type Readable } from 'node:stream'
+import type { Socket } from 'node:net'
+import { Readable } from 'node:stream'
 
 /** Keeps the last `limit` bytes of a stream: enough to explain a failure, bounded whatever the tool prints. */
 export class Tail {
@@ -59,22 +60,24 @@ export interface Spawned {
  * Spawns with an argv array (never a shell), stdout piped for data, stderr
  * kept as a tail, in the allowlisted environment plus `extraEnv`. `stdin`
  * may be another child's stdout: the kernel then pipes one into the other
- * and the bytes never pass through Node.
+ * and the bytes never pass through Node. `stdout` may be a socket the child
+ * writes to instead (PooledOutput's end); `Spawned.stdout` is then empty.
  */
 export function spawnTool(
   command: string,
   args: string[],
   extraEnv: Record<string, string> = {},
-  stdin: 'ignore' | 'pipe' | Readable = 'ignore'
+  stdin: 'ignore' | 'pipe' | Readable = 'ignore',
+  stdout: 'pipe' | Socket = 'pipe'
 ): Spawned {
-  const child = spawn(command, args, { env: toolEnv(extraEnv), stdio: [stdin, 'pipe', 'pipe'] })
+  const child = spawn(command, args, { env: toolEnv(extraEnv), stdio: [stdin, stdout, 'pipe'] })
   const stderr = new Tail()
   child.stderr?.on('data', (d: Buffer) => stderr.push(d))
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(resolve => {
     child.once('error', error => resolve({ code: null, signal: null, error }))
     child.once('close', (code, signal) => resolve({ code, signal }))
   })
-  return { child, stdout: child.stdout as Readable, stderr, exit }
+  return { child, stdout: child.stdout ?? Readable.from([]), stderr, exit }
 }
 
 /** Runs a short command to completion, collecting stdout (small outputs only: versions, lists). */

@@ -34,6 +34,8 @@ export interface TocEntry {
 /** A stream stage that passes an archive through unchanged and, once it has ended, says the rows of each table it holds. */
 export interface ArchiveCounter extends Transform {
   counts(): TableCount[]
+  /** Counts a piece as the stream passes it, keeping none of its memory, which the caller reads into again (PooledOutput); offered by the counters that can. */
+  see?(piece: Buffer): void
 }
 
 const BLK_DATA = 1
@@ -168,14 +170,18 @@ export class CustomArchiveCounter extends Transform implements ArchiveCounter {
   private counted = 0
 
   override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
-    if (!this.problem) {
-      try {
-        this.scan(chunk)
-      } catch (e) {
-        this.problem = e instanceof ArchiveCountError ? e : new ArchiveCountError((e as Error).message)
-      }
-    }
+    this.see(chunk)
     cb(null, chunk)
+  }
+
+  /** What it keeps of a piece (the head until the TOC is whole, a length cut by the piece's end) it copies. */
+  see(piece: Buffer): void {
+    if (this.problem) return
+    try {
+      this.scan(piece)
+    } catch (e) {
+      this.problem = e instanceof ArchiveCountError ? e : new ArchiveCountError((e as Error).message)
+    }
   }
 
   private scan(chunk: Buffer): void {

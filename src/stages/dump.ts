@@ -1,10 +1,11 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
-import type { Readable, Transform } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ActionError, Titles, scrub } from '../runtime/errors.js'
 import { spawnTool, type Spawned, diskFull } from '../runtime/process.js'
 import { withBufferedStdout } from '../runtime/stdout-buffer.js'
+import { PooledOutput } from '../runtime/pooled-output.js'
 import { findOnPath } from '../runtime/which.js'
 import { buildPgDumpArgs, pgDumpEnv, dataFilter } from '../postgres/pg-dump-args.js'
 import type { DumpPlan } from '../config/settings.js'
@@ -66,7 +67,7 @@ export async function startDump(
   snapshot: string,
   work: Workspace,
   compressor?: CompressorCommand,
-  tap?: Transform
+  tap?: ArchiveCounter
 ): Promise<RunningDump> {
   const directory = s.format === 'directory' ? work.path('dump') : undefined
   // Stored as a tar, which verification and restores extract with tar too; every runner image has one.
@@ -106,11 +107,24 @@ export async function startDump(
     extraArgs: s.pgDumpArgs
   })
   const buffered = await withBufferedStdout(client.pgDump, args)
-  const p = spawnTool(buffered.command, buffered.args, pgDumpEnv(s.source))
+  // A counter that keeps nothing of what it reads sees pg_dump's stdout through reused buffers on its way to the compressor.
+  const pooled = !directory && compressor && tap?.see ? await pooledOutput(work) : undefined
+  const p = spawnTool(buffered.command, buffered.args, pgDumpEnv(s.source), 'ignore', pooled?.childEnd)
+  pooled?.handedOver()
   if (p.child.pid) save(State.pgDumpPid, String(p.child.pid))
   // The process whose stdout is the archive.
   const producer = directory ? await tarOf(p, directory, tarCommand!, s.secrets) : { name: 'pg_dump', process: p }
-  return streamOf(producer, s.secrets, compressor, directory, tap)
+  return streamOf(producer, s.secrets, compressor, directory, tap, pooled)
+}
+
+/** A PooledOutput in the workspace; none where the runner cannot make one (a socket path too long, say): the stream then passes as usual. */
+async function pooledOutput(work: Workspace): Promise<PooledOutput | undefined> {
+  try {
+    return await PooledOutput.open(work.path('pg_dump-stdout.sock'))
+  } catch (e) {
+    core.debug(`Reading pg_dump's stdout as a stream: ${(e as Error).message}`)
+    return undefined
+  }
 }
 
 /** The archive as a stream: the producer's stdout, through the compressor process when there is one. */
@@ -119,13 +133,14 @@ function streamOf(
   secrets: readonly string[],
   compressor: CompressorCommand | undefined,
   directory?: string,
-  tap?: Transform
+  tap?: ArchiveCounter,
+  pooled?: PooledOutput
 ): RunningDump {
   const checkProducer = async (): Promise<void> => {
     const r = await producer.process.exit
     if (r.code !== 0) throw failure(producer.name, producer.process, r, secrets, directory)
   }
-  if (compressor) return compressWith(compressor, producer, secrets, checkProducer, tap)
+  if (compressor) return compressWith(compressor, producer, secrets, checkProducer, tap, pooled)
   return {
     stream: producer.process.stdout,
     kill: () => stop(producer.process),
@@ -163,13 +178,15 @@ function compressWith(
   producer: { name: string; process: Spawned },
   secrets: readonly string[],
   checkProducer: () => Promise<void>,
-  tap?: Transform
+  tap?: ArchiveCounter,
+  pooled?: PooledOutput
 ): RunningDump {
   // Without a tap the kernel pipes one process into the other; a tap (archive counting) reads the raw bytes on the way.
   const z = spawnTool(c.command, c.args, {}, tap ? 'pipe' : producer.process.stdout)
   let relayed: Promise<void> = Promise.resolve()
   if (tap) {
-    relayed = pipeline(producer.process.stdout, tap, z.child.stdin!)
+    relayed =
+      pooled && tap.see ? pooled.relay(piece => tap.see!(piece), z.child.stdin!) : pipeline(producer.process.stdout, tap, z.child.stdin!)
     relayed.catch(() => undefined) // awaited in check; this only keeps an early failure from going unhandled
   }
   // Our copy of the pipe would keep the producer's exit from ever being seen.

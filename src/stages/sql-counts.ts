@@ -516,14 +516,18 @@ export class PlainSqlCounter extends Transform {
   private problem: Error | undefined
 
   override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
-    if (!this.problem) {
-      try {
-        this.sql.write(chunk)
-      } catch (e) {
-        this.problem = e as Error
-      }
-    }
+    this.see(chunk)
     cb(null, chunk)
+  }
+
+  /** The reader keeps bytes it needs (a name, a comment) as its own copies. */
+  see(piece: Buffer): void {
+    if (this.problem) return
+    try {
+      this.sql.write(piece)
+    } catch (e) {
+      this.problem = e as Error
+    }
   }
 
   counts(): TableCount[] {
