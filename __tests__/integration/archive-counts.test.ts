@@ -44,6 +44,8 @@ afterAll(async () => {
 })
 
 let runs = 0
+/** What a run says (as a debug line) when pg_dump's stdout could not be read through the reused buffers. */
+const STREAM_RELAY = "::debug::Reading pg_dump's stdout as a stream"
 const backup = (db: string, inputs: Record<string, string>) =>
   runAction(
     {
@@ -100,6 +102,21 @@ describe('row-counts inputs', () => {
     const r = await backup('chinook', {})
     expect(manifestOf(r).rowCounts).toBe('archive')
     expect(manifestOf(r).tables.find(t => t.name === 'track')?.rows).toBe(3503)
+    // pg_dump's stdout reached the counter through the reused buffers, not the stream relay.
+    expect(r.stdout).not.toContain(STREAM_RELAY)
+  })
+
+  it('counts through the stream relay where the workspace path is too long for a Unix socket', async () => {
+    const deep = path.join(root, 'runner-temp-'.padEnd(120, 'x'))
+    fs.mkdirSync(deep)
+    const r = await runAction(
+      { 'database-url': stack.pg.url('chinook'), destination: 'file', 'file-path': root, name: `chinook-${++runs}` },
+      { env: { ...stack.env, RUNNER_TEMP: deep } }
+    )
+    expect(r.annotations.filter(a => a.level === 'error')).toEqual([])
+    expect(r.stdout).toContain(STREAM_RELAY)
+    const source = await backup('chinook', { 'row-counts': 'source' })
+    expect(sorted(manifestOf(r).tables)).toEqual(sorted(manifestOf(source).tables))
   })
 
   it('none counts nothing and says so in the manifest', async () => {
