@@ -63,12 +63,6 @@ export class PooledOutput {
     this.childEnd.destroy()
   }
 
-  /** Closes both ends (a child that never started). */
-  close(): void {
-    this.childEnd.destroy()
-    this.reader.destroy()
-  }
-
   /**
    * Reads to the end, `see`ing every piece and writing it to `to`; resolves
    * once `to` has taken all of it, rejects (destroying both) on the first
@@ -102,7 +96,8 @@ export class PooledOutput {
             reader.resume()
           }
         })
-        // Node takes the next read's buffer from the pool right after this returns: one must stay there, not in flight.
+        // Node asks for the next read's buffer right after this returns, paused or not (onStreamRead in Node 24's
+        // lib/internal/stream_base_commons.js): one must stay in the pool for it, never one still in flight.
         paused = this.free.length < 2
         return !paused
       }

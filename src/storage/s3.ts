@@ -142,7 +142,9 @@ export class S3Destination implements Destination, KeyStore {
   }
 
   async refuseExisting(key: string): Promise<void> {
-    if ((await this.exists(key)) || (await this.exists(manifestKey(key)))) {
+    // Both asked at once: pg_dump waits for the answer, and each is a round trip to S3.
+    const found = await Promise.all([this.exists(key), this.exists(manifestKey(key))])
+    if (found.some(Boolean)) {
       throw new ActionError(
         Titles.backup,
         `${this.url(key)} already exists; refusing to overwrite it. Run again in a second, or set a different 'name'.`

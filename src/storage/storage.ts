@@ -70,7 +70,7 @@ export class Storage {
 
   /** Refuses to overwrite a backup made in the same second (DESIGN.md §7). */
   async assertFree(t: Target): Promise<void> {
-    for (const d of this.destinations) await d.refuseExisting(t.keys.get(d.kind)!)
+    await Promise.all(this.destinations.map(d => d.refuseExisting(t.keys.get(d.kind)!)))
   }
 
   openSinks(t: Target, databaseSize: number): Sink[] {
