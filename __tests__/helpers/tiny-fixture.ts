@@ -22,3 +22,16 @@ export async function throughInPieces(bytes: Buffer, piece: number, stage: Trans
   await pipeline(Readable.from(pieces), stage, new Writable({ write: (c: Buffer, _e, cb) => (out.push(c), cb()) }))
   return Buffer.concat(out)
 }
+
+/**
+ * Hands `bytes` to `see` in pieces of `piece` bytes, each read into the same memory and overwritten as soon as `see`
+ * returns, as PooledOutput reuses its buffers: a reader that kept a piece would read garbage later.
+ */
+export function seenInOneBuffer(bytes: Buffer, piece: number, see: (piece: Buffer) => void): void {
+  const memory = Buffer.alloc(piece)
+  for (let at = 0; at < bytes.length; at += piece) {
+    const n = bytes.copy(memory, 0, at, at + piece)
+    see(memory.subarray(0, n))
+    memory.fill(0xff)
+  }
+}

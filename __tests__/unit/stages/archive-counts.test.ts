@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { CustomArchiveCounter } from '../../../src/stages/archive-counts.js'
 import { FIXTURES } from '../../helpers/stack.js'
-import { TINY_TABLES, throughInPieces } from '../../helpers/tiny-fixture.js'
+import { TINY_TABLES, seenInOneBuffer, throughInPieces } from '../../helpers/tiny-fixture.js'
 
 // Row counts read from a real pg_dump 15 custom-format archive, whatever the pieces the stream arrives in.
 const archive = fs.readFileSync(path.join(FIXTURES, 'tiny-pg15.dump'))
@@ -35,6 +35,18 @@ describe('CustomArchiveCounter', () => {
     const r = await count(inserts, piece)
     expect(r.passed.equals(inserts)).toBe(true)
     expect(r.counts()).toEqual(TINY_TABLES)
+  })
+
+  it.each([
+    ['COPY data', 'tiny-pg15.dump', EXPECTED],
+    ['INSERT statements of --column-inserts', 'tiny-column-inserts-pg15.dump', TINY_TABLES]
+  ])('counts %s seen piece by piece in memory that is read into again (PooledOutput)', (_what, file, expected) => {
+    const bytes = fs.readFileSync(path.join(FIXTURES, file))
+    for (const piece of [1, 7, 4096, 65536]) {
+      const counter = new CustomArchiveCounter()
+      seenInOneBuffer(bytes, piece, p => counter.see(p))
+      expect(counter.counts()).toEqual(expected)
+    }
   })
 
   it('says when the archive stops inside its data, or is not a custom-format archive', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { SqlRowCounter } from '../../../src/stages/sql-counts.js'
+import { PlainSqlCounter, SqlRowCounter } from '../../../src/stages/sql-counts.js'
 import { FIXTURES } from '../../helpers/stack.js'
-import { TINY_TABLES } from '../../helpers/tiny-fixture.js'
+import { TINY_TABLES, seenInOneBuffer } from '../../helpers/tiny-fixture.js'
 
 // Row counts read from real pg_dump 15 plain-format output, whatever the pieces the text arrives in. The database has a
 // function whose body holds a header comment and a COPY block, rows holding `COPY … FROM stdin;` and `\.`, a quoted
@@ -23,6 +23,18 @@ describe('SqlRowCounter', () => {
     const text = fs.readFileSync(path.join(FIXTURES, file))
     for (const piece of [1, 2, 3, 7, 100, 65536]) expect(count(text, piece).counts()).toEqual(TINY_TABLES)
   })
+
+  it.each(['tiny-plain-pg15.sql', 'tiny-inserts-pg15.sql'])(
+    'counts %s seen piece by piece in memory that is read into again (PooledOutput)',
+    file => {
+      const text = fs.readFileSync(path.join(FIXTURES, file))
+      for (const piece of [1, 3, 100, 65536]) {
+        const counter = new PlainSqlCounter()
+        seenInOneBuffer(text, piece, p => counter.see(p))
+        expect(counter.counts()).toEqual(TINY_TABLES)
+      }
+    }
+  )
 
   it('reads quotes, dollar quotes, E-strings and comments as psql does', () => {
     const sql = Buffer.from(
