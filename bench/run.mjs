@@ -147,7 +147,7 @@ function placeServer(placement) {
   serverPlacement = placement
 }
 /**
- * The command prefix that puts a contender on its CPU. The bench's own process (s3rver, the pgrep poll) stays on any
+ * The command prefix that puts a contender on its CPU. The bench's own process (s3rver, the state-file watch) stays on any
  * CPU: on GitHub the storage is elsewhere too, so its work belongs to neither side.
  */
 const pinFor = placement => (placement === 'split' ? [taskset, '-c', String(contenderCpu)] : [])
