@@ -1,17 +1,6 @@
 import * as core from '@actions/core'
 import { PassThrough, type Readable } from 'node:stream'
-import {
-  AbortMultipartUploadCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type PutObjectCommandInput
-} from '@aws-sdk/client-s3'
-import { Upload } from '@aws-sdk/lib-storage'
+import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3'
 import type { S3Settings } from '../config/settings.js'
 import type { CatalogEntry, Destination, Sink, Write } from './destination.js'
 import type { ManifestV1 } from './manifest.js'
@@ -58,7 +47,22 @@ export function objectParams(s: S3Settings, key: string, contentType: string, no
   return p
 }
 
-export function createS3Client(s: S3Settings): S3Client {
+type Sdk = typeof import('@aws-sdk/client-s3') & Pick<typeof import('@aws-sdk/lib-storage'), 'Upload'>
+let sdk: Promise<Sdk> | undefined
+
+/**
+ * The AWS SDK, loaded on first use, from a chunk of its own: compiling and
+ * running its ~1 MB would otherwise come before anything else the step does,
+ * where a backup starts pg_dump first and the SDK loads while pg_dump reads
+ * its catalogs.
+ */
+export function loadSdk(): Promise<Sdk> {
+  sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(([c, l]) => ({ ...c, Upload: l.Upload }))
+  return sdk
+}
+
+export async function createS3Client(s: S3Settings): Promise<S3Client> {
+  const { S3Client } = await loadSdk()
   return new S3Client({
     region: s.region,
     endpoint: s.endpoint,
@@ -128,9 +132,13 @@ function isNotFound(e: unknown): boolean {
 /** An S3-compatible bucket: streamed multipart uploads, no runner disk. */
 export class S3Destination implements Destination, KeyStore {
   readonly kind = 's3'
-  readonly client: S3Client
-  constructor(readonly settings: S3Settings) {
-    this.client = createS3Client(settings)
+  private loaded?: Promise<{ sdk: Sdk; client: S3Client }>
+  constructor(readonly settings: S3Settings) {}
+
+  /** The SDK and this bucket's client, made on first use (loadSdk). */
+  private s3(): Promise<{ sdk: Sdk; client: S3Client }> {
+    this.loaded ??= Promise.all([loadSdk(), createS3Client(this.settings)]).then(([sdk, client]) => ({ sdk, client }))
+    return this.loaded
   }
 
   url(key: string): string {
@@ -215,8 +223,9 @@ export class S3Destination implements Destination, KeyStore {
   }
 
   async exists(key: string): Promise<boolean> {
+    const { sdk, client } = await this.s3()
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }))
+      await client.send(new sdk.HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }))
       return true
     } catch (e) {
       // A HEAD answers without a body, so a missing bucket is a 404 like a missing key: the upload that follows names it.
@@ -232,15 +241,18 @@ export class S3Destination implements Destination, KeyStore {
    */
   openUpload(key: string, contentType: string, partSize: number): Sink {
     const body = new PassThrough({ highWaterMark: 1024 * 1024 })
-    const upload = new Upload({
-      client: this.client,
-      params: { ...objectParams(this.settings, key, contentType), Body: body },
-      partSize,
-      // Two parts in flight: one uploads while the next fills. The compressed stream is far slower than an upload, so more buys nothing but memory.
-      queueSize: 2,
-      leavePartsOnError: false
-    })
-    const done = upload.done().then(
+    // Until the SDK is there, the body holds what arrives and then holds the stream back.
+    const upload = this.s3().then(({ sdk, client }) =>
+      new sdk.Upload({
+        client,
+        params: { ...objectParams(this.settings, key, contentType), Body: body },
+        partSize,
+        // Two parts in flight: one uploads while the next fills. The compressed stream is far slower than an upload, so more buys nothing but memory.
+        queueSize: 2,
+        leavePartsOnError: false
+      }).done()
+    )
+    const done = upload.then(
       () => undefined,
       (e: unknown) => {
         throw explainS3(e, 'PutObject', this.settings, key)
@@ -250,25 +262,28 @@ export class S3Destination implements Destination, KeyStore {
   }
 
   async putJson(key: string, value: unknown): Promise<void> {
+    const { sdk, client } = await this.s3()
     await this.call('PutObject', key, () =>
-      this.client.send(
-        new PutObjectCommand({ ...objectParams(this.settings, key, 'application/json'), Body: JSON.stringify(value, null, 2) + '\n' })
+      client.send(
+        new sdk.PutObjectCommand({ ...objectParams(this.settings, key, 'application/json'), Body: JSON.stringify(value, null, 2) + '\n' })
       )
     )
   }
 
   async get(key: string): Promise<Readable> {
-    const r = await this.call('GetObject', key, () => this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key })))
+    const { sdk, client } = await this.s3()
+    const r = await this.call('GetObject', key, () => client.send(new sdk.GetObjectCommand({ Bucket: this.settings.bucket, Key: key })))
     return r.Body as Readable
   }
 
   /** Every key under `prefix`, paging past 1,000 objects. */
   async listKeys(prefix: string): Promise<{ key: string; size: number }[]> {
+    const { sdk, client } = await this.s3()
     const out: { key: string; size: number }[] = []
     let token: string | undefined
     do {
       const r = await this.call('ListObjectsV2', prefix, () =>
-        this.client.send(new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token }))
+        client.send(new sdk.ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token }))
       )
       for (const o of r.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0 })
       token = r.IsTruncated ? r.NextContinuationToken : undefined
@@ -277,17 +292,19 @@ export class S3Destination implements Destination, KeyStore {
   }
 
   async getText(key: string): Promise<string> {
-    const r = await this.call('GetObject', key, () => this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key })))
+    const { sdk, client } = await this.s3()
+    const r = await this.call('GetObject', key, () => client.send(new sdk.GetObjectCommand({ Bucket: this.settings.bucket, Key: key })))
     return (await r.Body?.transformToString('utf8')) ?? ''
   }
 
   /** Batch delete (1,000 keys a request); throws naming the keys S3 refused. */
   async remove(keys: string[]): Promise<void> {
+    const { sdk, client } = await this.s3()
     for (let i = 0; i < keys.length; i += 1000) {
       const chunk = keys.slice(i, i + 1000)
       const r = await this.call('DeleteObjects', chunk[0], () =>
-        this.client.send(
-          new DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: chunk.map(Key => ({ Key })), Quiet: true } })
+        client.send(
+          new sdk.DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: chunk.map(Key => ({ Key })), Quiet: true } })
         )
       )
       const denied = r.Errors?.find(e => e.Code === 'AccessDenied')
@@ -305,14 +322,15 @@ export class S3Destination implements Destination, KeyStore {
 
   /** Used by the post step: aborts uploads a killed main step left open for `key`. */
   async abortPending(key: string): Promise<number> {
+    const { sdk, client } = await this.s3()
     const r = await this.call('ListMultipartUploads', key, () =>
-      this.client.send(new ListMultipartUploadsCommand({ Bucket: this.settings.bucket, Prefix: key }))
+      client.send(new sdk.ListMultipartUploadsCommand({ Bucket: this.settings.bucket, Prefix: key }))
     )
     let n = 0
     for (const u of r.Uploads ?? []) {
       if (u.Key !== key || !u.UploadId) continue
       await this.call('AbortMultipartUpload', key, () =>
-        this.client.send(new AbortMultipartUploadCommand({ Bucket: this.settings.bucket, Key: key, UploadId: u.UploadId }))
+        client.send(new sdk.AbortMultipartUploadCommand({ Bucket: this.settings.bucket, Key: key, UploadId: u.UploadId }))
       )
       n++
     }
