@@ -42,21 +42,31 @@ export interface DatabaseLocale {
   locale: string | null
 }
 
-/** The current database's encoding and locale, in the columns each server version has. */
-export async function databaseLocale(c: pg.Client, versionNum: number): Promise<DatabaseLocale> {
-  const provider = versionNum >= 150000 ? 'datlocprovider::text' : `'c'`
-  const locale = versionNum >= 170000 ? 'datlocale' : versionNum >= 150000 ? 'daticulocale' : 'NULL::text'
-  const { rows } = await c.query<{ encoding: string; collation: string; ctype: string; provider: string; locale: string | null }>(
-    `SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collation, datctype AS ctype, ${provider} AS provider, ${locale} AS locale
-       FROM pg_database WHERE datname = current_database()`
-  )
-  const r = rows[0]
-  const localeProvider = r.provider === 'i' ? 'icu' : r.provider === 'b' ? 'builtin' : 'libc'
+/**
+ * The current database's row of pg_database as JSON, with its encoding's name:
+ * one expression for every server version, whose columns differ (the locale
+ * provider since 15, the ICU locale as daticulocale in 15–16, datlocale since 17).
+ */
+export const LOCALE_ROW = `(SELECT to_jsonb(d) || jsonb_build_object('encoding_name', pg_encoding_to_char(d.encoding))
+                              FROM pg_database d WHERE datname = current_database())`
+
+export interface LocaleRow {
+  encoding_name: string
+  datcollate: string
+  datctype: string
+  datlocprovider?: string
+  daticulocale?: string | null
+  datlocale?: string | null
+}
+
+/** The encoding and locale a LOCALE_ROW holds. */
+export function localeOf(r: LocaleRow): DatabaseLocale {
+  const localeProvider = r.datlocprovider === 'i' ? 'icu' : r.datlocprovider === 'b' ? 'builtin' : 'libc'
   return {
-    encoding: r.encoding,
-    collation: r.collation,
-    ctype: r.ctype,
+    encoding: r.encoding_name,
+    collation: r.datcollate,
+    ctype: r.datctype,
     localeProvider,
-    locale: localeProvider === 'libc' ? null : r.locale
+    locale: localeProvider === 'libc' ? null : (r.datlocale ?? r.daticulocale ?? null)
   }
 }
