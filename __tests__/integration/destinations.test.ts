@@ -466,8 +466,9 @@ describe('destination: file on the runner', () => {
     for (const t of taken) expect(fs.readFileSync(t, 'utf8')).toBe('someone else')
   })
 
-  it('names a file-path it cannot create before pg_dump starts', async () => {
-    const blocker = path.join(freshDir('blocked'), 'a-file')
+  it('names a file-path it cannot create, and stores nothing', async () => {
+    const blocked = freshDir('blocked')
+    const blocker = path.join(blocked, 'a-file')
     fs.writeFileSync(blocker, 'not a directory')
     const r = await run(file(path.join(blocker, 'backups')))
     expect(r.code).toBe(1)
@@ -477,7 +478,8 @@ describe('destination: file on the runner', () => {
         message: expect.stringMatching(/^Cannot create .*a-file\/backups\/shop for destination: file .*check file-path/)
       })
     ])
-    expect(r.stdout).not.toMatch(/::group::Dump /)
+    expect(filesUnder(blocked)).toEqual([blocker])
+    expect(fs.readFileSync(blocker, 'utf8')).toBe('not a directory')
   })
 
   it('refuses to restore a path outside file-path, naming file-path', async () => {

@@ -170,6 +170,7 @@ describe('key collisions', () => {
     })
     const { getObject } = await import('../helpers/stack.js')
     for (const k of taken) expect((await getObject(stack.s3, k)).toString()).toBe('earlier backup')
+    expect((await listKeys(stack.s3, 'pg-backups/collide/')).sort()).toEqual([...taken].sort())
   })
 })
 

@@ -160,11 +160,18 @@ export async function storeBackup(s: BackupJob, produce: Producer, signal: Abort
     const storage = new Storage(s, work)
     const target = storage.target(backupFileName(s.name, createdAt, fileExtension(s.format, s.compression.algorithm, s.encryption?.kind)))
     // The run's one listing of this name (series check, anomalies, history, retention): of the backups before this one,
-    // so it is read while this one is made, and nothing waits for it before the manifest.
+    // so it is read while this one is made, from when the key check passed (before, it would hold up pg_dump's start),
+    // and nothing waits for it before the manifest.
     const catalog = new Catalog({ ...s, artifactRunId: undefined }, work)
-    const listing = catalog.listEach(s.name)
-    listing.catch(() => undefined) // awaited later; this only keeps an early failure from going unhandled
-    const earlier = (): Promise<Listing> => listing
+    let listing: Promise<Listing> | undefined
+    const earlier = (): Promise<Listing> => {
+      if (!listing) {
+        listing = catalog.listEach(s.name)
+        listing.catch(() => undefined) // awaited later; this only keeps an early failure from going unhandled
+      }
+      return listing
+    }
+    void storage.free.then(() => void earlier())
     let stored: Described
     try {
       stored = await produceVerifyDescribe(s, produce, storage, target, createdAt, encryption, work, signal, earlier)
@@ -317,9 +324,11 @@ async function warnMixedSources(name: string, manifest: ManifestV1, earlier: Pro
 
 /** Source session (snapshot, counts) → matched pg_dump → pipeline into every destination; the snapshot is released before the slower steps. */
 async function dump(s: BackupSettings, storage: Storage, target: Target, work: Workspace, signal: AbortSignal): Promise<Produced> {
-  // The key check talks to S3 while we connect to the source: both must pass before pg_dump starts.
-  const free = storage.assertFree(target)
-  free.catch(() => undefined) // awaited below; this only keeps an earlier failure from going unhandled
+  // A format that dumps to the runner first has its key checked while the source connects, so a refusal never comes
+  // after the whole dump; a stream's, once pg_dump runs (dumpToStorage): S3 and its SDK load while pg_dump reads its
+  // catalogs, and nothing is stored before the check passed.
+  const early = s.format === 'custom' || s.format === 'plain' ? undefined : storage.assertFree(target)
+  early?.catch(() => undefined) // awaited below; this only keeps an earlier failure from going unhandled
   const deps = runnerResolveDeps()
   probeClients(deps.root)
   void stdbufCommand() // asked while the source connects, like the versions; it never rejects
@@ -327,9 +336,10 @@ async function dump(s: BackupSettings, storage: Storage, target: Target, work: W
   try {
     const client = await core.group('Choose pg_dump', () => resolveClient(s.pgVersion, session.info, deps))
     core.info(`Server ${session.info.serverVersion}; using ${client.version} (${client.pgDump})`)
-    await free
+    await early
+    const keyCheck = (): Promise<void> => early ?? storage.assertFree(target)
     const dumped = await core.group(`Dump ${s.source.database} to ${target.backupKey}`, () =>
-      dumpToStorage(s, session, client, storage, target, work, signal)
+      dumpToStorage(s, session, client, storage, target, work, signal, keyCheck)
     )
     return {
       dumped,

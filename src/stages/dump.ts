@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs'
-import type { Readable } from 'node:stream'
+import { PassThrough, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ActionError, Titles, scrub } from '../runtime/errors.js'
 import { spawnTool, type Spawned, diskFull } from '../runtime/process.js'
@@ -212,7 +212,8 @@ function compressWith(
 /**
  * pg_dump → compression (in its own process where the runner has zstd or
  * gzip) → sha256 → every destination, with the row counts taken concurrently
- * in the same snapshot. Kills pg_dump if anything fails.
+ * in the same snapshot. `keyCheck` runs once pg_dump started, and must pass
+ * before anything is stored. Kills pg_dump if anything fails.
  */
 export async function dumpToStorage(
   s: DumpPlan,
@@ -221,7 +222,8 @@ export async function dumpToStorage(
   storage: Storage,
   target: Target,
   work: Workspace,
-  signal: AbortSignal
+  signal: AbortSignal,
+  keyCheck: () => Promise<void>
 ): Promise<PipelineResult & { tables: TableCount[] }> {
   // A failed count (a schema the role cannot read, say) aborts the exporting session and with it the snapshot
   // pg_dump imports: then its failure, not pg_dump's "could not import the requested snapshot", is the real cause.
@@ -263,8 +265,14 @@ export async function dumpToStorage(
   const inProcess = compressor ? undefined : createCompressor(s.compression)
   const tapped = counter && !compressor ? [counter] : []
   const stages = [...tapped, ...(inProcess ? [new Coalesce(), inProcess] : []), encryptor].filter(x => x !== undefined)
+  // Held from here: a compressor that ends while the key check is out would otherwise see its output resumed into
+  // nothing as it exits (flushStdio in Node's child_process). Its bytes wait in the hold, then the pipes, until the check passed.
+  const held = new PassThrough({ highWaterMark: 1024 * 1024 })
+  const holding = pipeline(dump.stream, held)
+  holding.catch(() => undefined) // its failure is the next stage's: runPipeline reports it
   try {
-    const result = await runPipeline(dump.stream, stages, storage.openSinks(target, session.info.databaseSize), dump.check, signal)
+    await keyCheck()
+    const result = await runPipeline(held, stages, storage.openSinks(target, session.info.databaseSize), dump.check, signal)
     const tables = counter ? archiveCounts(counter, s.secrets) : await counting
     return { ...result, tables: s.format === 'supabase' ? tables.filter(t => supabaseCounted()(t.schema)) : tables }
   } catch (e) {

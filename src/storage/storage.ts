@@ -68,9 +68,14 @@ export class Storage {
     return { fileName, keys, backupKey: keys.get(first)! }
   }
 
+  private passed: () => void = () => undefined
+  /** Resolves once assertFree passed: the destinations answer, and the run may read them without holding up its dump. */
+  readonly free = new Promise<void>(resolve => (this.passed = resolve))
+
   /** Refuses to overwrite a backup made in the same second (DESIGN.md §7). */
   async assertFree(t: Target): Promise<void> {
     await Promise.all(this.destinations.map(d => d.refuseExisting(t.keys.get(d.kind)!)))
+    this.passed()
   }
 
   openSinks(t: Target, databaseSize: number): Sink[] {
