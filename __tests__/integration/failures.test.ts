@@ -139,8 +139,8 @@ describe('a failed dump stores nothing', () => {
 })
 
 describe('key collisions', () => {
-  it('refuses to overwrite a backup made in the same second', async () => {
-    // Occupy the keys of the next 30 seconds: the run starts within them.
+  /** Occupies the keys of the next 30 seconds of `name`: a run started now falls within them. */
+  async function occupy(name: string): Promise<string[]> {
     const s3 = (await import('../helpers/stack.js')).s3Client(stack.s3)
     const { PutObjectCommand } = await import('@aws-sdk/client-s3')
     const start = Date.now()
@@ -150,19 +150,22 @@ describe('key collisions', () => {
         .toISOString()
         .replace(/[-:]/g, '')
         .replace(/\.\d{3}/, '')
-      taken.push(`pg-backups/collide/collide-${stamp}.dump.zst`)
+      taken.push(`pg-backups/${name}/${name}-${stamp}.dump.zst`)
     }
     await Promise.all(taken.map(Key => s3.send(new PutObjectCommand({ Bucket: 'backups', Key, Body: 'earlier backup' }))))
-    const r = await runAction(
-      {
-        'database-url': stack.pg.url('shop'),
-        name: 'collide',
-        destination: 's3',
-        's3-bucket': 'backups',
-        's3-endpoint': stack.s3.endpoint
-      },
-      { env: stack.env }
-    )
+    return taken
+  }
+  const inputs = (name: string) => ({
+    'database-url': stack.pg.url('shop'),
+    name,
+    destination: 's3',
+    's3-bucket': 'backups',
+    's3-endpoint': stack.s3.endpoint
+  })
+
+  it('refuses to overwrite a backup made in the same second', async () => {
+    const taken = await occupy('collide')
+    const r = await runAction(inputs('collide'), { env: stack.env })
     expect(r.code).toBe(1)
     expect(errors(r)[0]).toMatchObject({
       title: 'Backup failed',
@@ -171,6 +174,26 @@ describe('key collisions', () => {
     const { getObject } = await import('../helpers/stack.js')
     for (const k of taken) expect((await getObject(stack.s3, k)).toString()).toBe('earlier backup')
     expect((await listKeys(stack.s3, 'pg-backups/collide/')).sort()).toEqual([...taken].sort())
+  })
+
+  it('a refused key stops the pg_dump it overlapped, without waiting for it', async () => {
+    // pg_dump starts beside the key check, and here waits for a lock (lock-wait-timeout 5m): the step ends on the refusal
+    // only if it stops pg_dump itself, and the post step, which would stop it too, is not run.
+    await occupy('collide-locked')
+    const admin = await connect(stack.pg, 'shop')
+    try {
+      await admin.query('BEGIN; LOCK TABLE customers IN ACCESS EXCLUSIVE MODE')
+      const r = await runAction(inputs('collide-locked'), { env: stack.env, post: false })
+      expect(errors(r)).toEqual([
+        expect.objectContaining({ title: 'Backup failed', message: expect.stringMatching(/already exists; refusing to overwrite it/) })
+      ])
+      const pid = Number(r.state['pg-dump-pid'])
+      expect(pid).toBeGreaterThan(0)
+      await waitFor('pg_dump to exit', () => !fs.existsSync(`/proc/${pid}`) || fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z'))
+    } finally {
+      await admin.query('ROLLBACK').catch(() => undefined)
+      await admin.end()
+    }
   })
 })
 
