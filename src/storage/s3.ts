@@ -56,14 +56,13 @@ let sdk: Promise<Sdk> | undefined
  * where a backup starts pg_dump first and the SDK loads while pg_dump reads
  * its catalogs.
  */
-export function loadSdk(): Promise<Sdk> {
+function loadSdk(): Promise<Sdk> {
   sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(([c, l]) => ({ ...c, Upload: l.Upload }))
   return sdk
 }
 
-export async function createS3Client(s: S3Settings): Promise<S3Client> {
-  const { S3Client } = await loadSdk()
-  return new S3Client({
+function createS3Client(sdk: Sdk, s: S3Settings): S3Client {
+  return new sdk.S3Client({
     region: s.region,
     endpoint: s.endpoint,
     forcePathStyle: s.forcePathStyle,
@@ -137,7 +136,7 @@ export class S3Destination implements Destination, KeyStore {
 
   /** The SDK and this bucket's client, made on first use (loadSdk). */
   private s3(): Promise<{ sdk: Sdk; client: S3Client }> {
-    this.loaded ??= Promise.all([loadSdk(), createS3Client(this.settings)]).then(([sdk, client]) => ({ sdk, client }))
+    this.loaded ??= loadSdk().then(sdk => ({ sdk, client: createS3Client(sdk, this.settings) }))
     return this.loaded
   }
 
